@@ -1,0 +1,40 @@
+# Porte-voix — every set-up step lives here, so that a fresh clone needs only
+# `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: run test build check lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make run: build the site and serve it on http://$(HOST):$(PORT), reloading on save
+run: $(STAMP)
+	$(BIN)/porte-voix serve --host $(HOST) --port $(PORT)
+
+## make test: install what the tests need, then lint and run them
+test: $(STAMP)
+	$(BIN)/ruff check generator forms_backend tests
+	$(BIN)/ruff format --check generator forms_backend tests
+	$(BIN)/pytest
+
+build: $(STAMP)
+	$(BIN)/porte-voix build
+
+check: $(STAMP)
+	$(BIN)/porte-voix check
+
+format: $(STAMP)
+	$(BIN)/ruff format generator forms_backend tests
+	$(BIN)/ruff check --fix generator forms_backend tests
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,73 @@
+"""The ``porte-voix`` command: check the content, build the site, serve it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .content import load_content
+
+
+def _mkdocs(*args: str) -> int:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=environment)
+
+
+@click.group(help="Porte-voix : le site de campagne de la Mission Locale.")
+def main() -> None:
+    """Entry point of the ``porte-voix`` command."""
+
+
+@main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
+@click.option(
+    "--config",
+    "config_file",
+    default="mkdocs.yml",
+    show_default=True,
+    help="Le fichier de réglages.",
+)
+def check(config_file: str) -> None:
+    """Report every content problem at once; exit code 1 when there is one."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config  # the CLI, like the plugin, may use MkDocs
+
+    from .plugin import PorteVoixPlugin
+
+    config = load_config(config_file)
+    plugin = config.plugins.get("porte-voix")
+    if not isinstance(plugin, PorteVoixPlugin):
+        raise click.ClickException(f"le plugin « porte-voix » n'est pas activé dans {config_file}")
+    plugin.on_config(config)
+    assert plugin.settings is not None
+    content, problems = load_content(Path(config.docs_dir), plugin.settings)
+    for problem in problems:
+        click.echo(str(problem))
+    summary = (
+        f"{len(content.events)} événements, {len(content.testimonials)} témoignages, "
+        f"{len(content.partners)} partenaires, {len(content.pages)} pages"
+    )
+    if problems:
+        click.echo(f"\n{len(problems)} problème(s) à corriger. Publiables : {summary}.", err=True)
+        sys.exit(1)
+    click.echo(f"Tout est bon : {summary}.")
+
+
+@main.command(help="Construit le site dans le dossier site/.")
+@click.option(
+    "--strict/--no-strict", default=True, show_default=True, help="Échouer au moindre problème."
+)
+def build(strict: bool) -> None:
+    """Build the site with MkDocs."""
+    sys.exit(_mkdocs("build", *(["--strict"] if strict else [])))
+
+
+@main.command(help="Montre le site sur http://HOST:PORT et le recharge à chaque enregistrement.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the site with live reload."""
+    sys.exit(_mkdocs("serve", "--dev-addr", f"{host}:{port}"))

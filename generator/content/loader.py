@@ -1,0 +1,81 @@
+"""Loading the whole ``content/`` folder into one checked model, reporting every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..settings import Settings
+from .events import EVENTS_DIR, Event, build_event, upcoming_and_past
+from .fields import PARIS, ReadContext
+from .frontmatter import read_document
+from .pages import Page, build_page
+from .partners import Partner, load_partners
+from .problems import Problem, Problems
+from .testimonials import TESTIMONIALS_DIR, Testimonial, build_testimonial
+
+# Folders whose Markdown files are data for generated pages, not pages themselves.
+COLLECTION_DIRS = (EVENTS_DIR, TESTIMONIALS_DIR, "campagnes")
+
+
+@dataclass
+class Content:
+    """Everything authors wrote, checked: what is here may be published."""
+
+    root: Path
+    now: datetime
+    partners: dict[str, Partner] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    testimonials: list[Testimonial] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+
+    @property
+    def upcoming_events(self) -> list[Event]:
+        """Events that have not ended, soonest first."""
+        return upcoming_and_past(self.events, self.now)[0]
+
+    @property
+    def past_events(self) -> list[Event]:
+        """Events that have ended, most recent first."""
+        return upcoming_and_past(self.events, self.now)[1]
+
+
+def load_content(
+    root: Path, settings: Settings, now: datetime | None = None
+) -> tuple[Content, list[Problem]]:
+    """Read and check ``root``. Invalid items are left out of the model and explained in the problems."""
+    now = now or datetime.now(PARIS)
+    problems = Problems(root)
+    content = Content(root=root, now=now, partners=load_partners(root, problems))
+    for path in sorted((root / EVENTS_DIR).glob("*.md")):
+        report = problems.for_file(path)
+        document = read_document(path, report)
+        if document is not None:
+            event = build_event(
+                document,
+                ReadContext(report, document.lines, path.parent),
+                content.partners,
+                settings,
+            )
+            if event is not None:
+                content.events.append(event)
+    for path in sorted((root / TESTIMONIALS_DIR).glob("*.md")):
+        report = problems.for_file(path)
+        document = read_document(path, report)
+        if document is not None:
+            testimonial = build_testimonial(
+                document, ReadContext(report, document.lines, path.parent), now.date()
+            )
+            if testimonial is not None:
+                content.testimonials.append(testimonial)
+    for path in sorted(root.rglob("*.md")):
+        src_uri = path.relative_to(root).as_posix()
+        if src_uri.split("/", 1)[0] in COLLECTION_DIRS:
+            continue
+        report = problems.for_file(path)
+        document = read_document(path, report)
+        if document is not None:
+            content.pages.append(build_page(document, src_uri, report))
+    content.events.sort(key=lambda e: (e.start, e.id))
+    return content, problems.sorted()

@@ -1,0 +1,133 @@
+"""Testimonials: ``content/temoignages/slug.md``, published only with a valid consent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..slugs import slugify
+from .fields import Choice, Date, Integer, LocalFile, Nested, ReadContext, Schema, Text, YesNo
+from .french_dates import long_date
+from .frontmatter import Document
+
+TESTIMONIALS_DIR = "temoignages"
+ADULT_AGE = 18
+PERSON = "la personne"
+GUARDIANS = "ses représentants légaux"
+
+
+class ConsentSchema(Schema):
+    """The signed authorisation to publish (droit à l'image and use of the words)."""
+
+    signe_le = Date(example="2026-10-02")
+    par = Choice(
+        {PERSON: PERSON, GUARDIANS: GUARDIANS, "ses representants legaux": GUARDIANS},
+        example=PERSON,
+    )
+    photo = YesNo(example="non")
+    jusqu_au = Date(example="2029-10-02")
+
+
+class TestimonialSchema(Schema):
+    """Front matter of a testimonial."""
+
+    prenom = Text(max_length=40, example="Inès")
+    age = Integer(minimum=14, maximum=99, example="19")
+    commune = Text(max_length=80, example="Frouard")
+    citation = Text(max_length=280, example="Ici, on m'a écoutée.")
+    photo = LocalFile(required=False)
+    consentement = Nested(
+        ConsentSchema,
+        example="signe_le: 2026-10-02",
+        missing=(
+            "aucun consentement n'est enregistré : ce témoignage ne sera pas publié",
+            "fais signer l'autorisation de publication, puis ajoute le bloc « consentement: » "
+            "avec signe_le, par, photo et jusqu_au",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Who agreed, when, until when, and whether the photo may be shown."""
+
+    signed_on: date
+    given_by: str
+    photo: bool
+    until: date
+
+
+@dataclass(frozen=True)
+class Testimonial:
+    """A young person's words, published with their consent."""
+
+    id: str
+    source: Path
+    first_name: str
+    age: int
+    commune: str
+    quote: str
+    photo: Path | None
+    consent: Consent
+    body: str
+
+
+def build_testimonial(document: Document, context: ReadContext, today: date) -> Testimonial | None:
+    """Check a testimonial and its consent; ``None`` (with problems reported) when it must not be published."""
+    report, lines = context.report, context.lines
+    values, ok = TestimonialSchema.read(document.meta, context)
+    consent = values["consentement"]
+    if consent is None:
+        return None
+    signed, until = consent["signe_le"], consent["jusqu_au"]
+    if signed and signed > today:
+        report.add(
+            lines.of(("consentement", "signe_le")),
+            f"le consentement est daté du {long_date(signed)}, un jour qui n'est pas encore arrivé",
+            "écris la date où l'autorisation a été signée",
+        )
+        ok = False
+    if until and until < today:
+        report.add(
+            lines.of(("consentement", "jusqu_au")),
+            f"le consentement a expiré le {long_date(until)} : ce témoignage ne sera pas publié",
+            "fais signer une nouvelle autorisation et mets à jour « consentement », ou retire ce fichier",
+        )
+        ok = False
+    elif signed and until and until <= signed:
+        report.add(
+            lines.of(("consentement", "jusqu_au")),
+            "la fin du consentement est avant sa signature",
+            "vérifie « signe_le » et « jusqu_au »",
+        )
+        ok = False
+    age = values["age"]
+    if age is not None and age < ADULT_AGE and consent["par"] == PERSON:
+        report.add(
+            lines.of(("consentement", "par")),
+            f"{values['prenom'] or 'cette personne'} a {age} ans : pour un mineur, "
+            "le consentement doit être signé par ses représentants légaux",
+            "fais signer les deux parents (ou le tuteur), puis écris « par: ses représentants légaux »",
+        )
+        ok = False
+    if values["photo"] is not None and consent["photo"] is False:
+        report.add(
+            lines.of(("photo",)),
+            "la photo n'a pas d'accord signé : elle ne peut pas être publiée",
+            "retire la ligne « photo », ou fais signer l'accord pour la photo et écris « photo: oui » dans « consentement »",
+        )
+        ok = False
+    if not ok:
+        return None
+    return Testimonial(
+        id=slugify(document.path.stem),
+        source=document.path,
+        first_name=values["prenom"],
+        age=age,
+        commune=values["commune"],
+        quote=values["citation"],
+        photo=values["photo"],
+        consent=Consent(signed, consent["par"], consent["photo"], until),
+        body=document.body,
+    )

@@ -1,0 +1,32 @@
+"""``porte-voix/evenements.json``: the public facts of each event, read by the form backend."""
+
+from __future__ import annotations
+
+import json
+
+from .content import Event
+
+MANIFEST_PATH = "porte-voix/evenements.json"
+MANIFEST_VERSION = 1
+
+
+def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
+    """JSON with id, title, times, place, capacity, deadline and page URL of every event."""
+    items = [
+        {
+            "id": event.id,
+            "titre": event.title,
+            "debut": event.start.isoformat(),
+            "fin": event.end.isoformat(),
+            "lieu": {"nom": event.place.name, "adresse": event.place.address},
+            "commune": event.commune,
+            "inscription": event.registration is not None,
+            "places": event.registration.places if event.registration else None,
+            "jusqu_au": event.registration.deadline.isoformat() if event.registration else None,
+            "url": page_urls[event.id],
+        }
+        for event in events
+    ]
+    return json.dumps(
+        {"version": MANIFEST_VERSION, "evenements": items}, ensure_ascii=False, indent=2
+    ).encode()

@@ -1,0 +1,59 @@
+"""Short listings of events and testimonials, reused by the agenda, home and partner pages."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from ..content import Event, Testimonial
+from ..content.fields import PARIS
+from ..content.french_dates import MONTHS, event_span
+from .context import BuildContext, event_src, testimonial_src
+from .links import link, md_text
+from .pictures import picture_html
+
+
+def event_card(event: Event, from_src: str, heading: str = "###") -> str:
+    """An event in a list: title linked to its page, when, where, for whom."""
+    return (
+        f"{heading} [{md_text(event.title)}]({link(from_src, event_src(event))})\n\n"
+        f"{event_span(event.start, event.end).capitalize()}  \n"
+        f"{md_text(event.place.name)}, {md_text(event.commune)}  \n"
+        f"Pour qui : {md_text(event.audience)}\n"
+    )
+
+
+def events_by_month(events: list[Event], from_src: str) -> str:
+    """Events under one heading per month (« Décembre 2026 »), in the order given."""
+
+    def month(event: Event) -> tuple[int, int]:
+        local = event.start.astimezone(PARIS)
+        return local.year, local.month
+
+    parts = []
+    for (year, number), group in groupby(events, key=month):
+        parts.append(f"## {MONTHS[number - 1].capitalize()} {year}\n")
+        parts.extend(event_card(event, from_src) for event in group)
+    return "\n".join(parts)
+
+
+def testimonial_card(
+    testimonial: Testimonial, from_src: str, build: BuildContext, heading: str = "###"
+) -> str:
+    """A testimonial in a list: who, the quote, the photo when allowed, a link to the story."""
+    name = f"{testimonial.first_name}, {testimonial.age} ans, {testimonial.commune}"
+    parts = [f"{heading} {md_text(name)}\n"]
+    if testimonial.photo and testimonial.photo in build.images:
+        photo = picture_html(
+            build.images[testimonial.photo],
+            from_src,
+            f"Photo de {testimonial.first_name}",
+            sizes="(min-width: 45em) 12em, 40vw",
+            css_class="pv-picture pv-portrait",
+            directory_urls=build.directory_urls,
+        )
+        parts.append(f"{photo}\n")
+    parts.append(f"> « {md_text(testimonial.quote)} »\n")
+    if testimonial.body.strip():
+        target = link(from_src, testimonial_src(testimonial))
+        parts.append(f"[Lire le parcours de {md_text(testimonial.first_name)}]({target})\n")
+    return "\n".join(parts)

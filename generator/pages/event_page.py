@@ -1,0 +1,76 @@
+"""One page per event: when, where, for whom, with whom, and how to sign up."""
+
+from __future__ import annotations
+
+from ..content import Event
+from ..content.french_dates import deadline_phrase, event_span
+from ..structured_data import event_json_ld
+from .context import CALLBACK, PARTNERS, BuildContext, event_calendar_path, event_src
+from .links import link, md_text
+from .page import GeneratedPage
+from .pictures import picture_html
+
+
+def event_page(event: Event, build: BuildContext) -> GeneratedPage:
+    """The page of ``event``; past events stay online but leave the search index."""
+    src = event_src(event)
+    now = build.content.now
+    facts = [
+        f"- **Quand :** {event_span(event.start, event.end)}",
+        f"- **Où :** {md_text(event.place.name)}, {md_text(event.place.address)} ({md_text(event.commune)})",
+        f"- **Pour qui :** {md_text(event.audience)}",
+    ]
+    if event.partners:
+        names = ", ".join(
+            f"[{md_text(p.name)}]({link(src, PARTNERS, p.id)})" for p in event.partners
+        )
+        facts.append(f"- **Avec :** {names}")
+    if event.contact:
+        facts.append(f"- **Contact :** {md_text(event.contact)}")
+    parts = [f"# {md_text(event.title)}\n"]
+    if event.is_past(now):
+        parts.append(
+            '!!! note "Cet événement est terminé"\n    Retrouve les prochains rendez-vous dans l\'agenda.\n'
+        )
+    image = build.images.get(event.image) if event.image else None
+    if image:
+        parts.append(picture_html(image, src, "", directory_urls=build.directory_urls) + "\n")
+    parts.append('<div class="pv-facts" markdown>\n\n' + "\n".join(facts) + "\n\n</div>\n")
+    if event.body.strip():
+        parts.append(event.body.strip() + "\n")
+    parts.append(_signup_section(event, build, src))
+    calendar = link(src, event_calendar_path(event))
+    parts.append(f"[Ajouter à mon agenda (fichier .ics)]({calendar}){{ .md-button }}\n")
+    page_url = build.absolute_url(src)
+    image_url = build.absolute_url(image.largest.site_path) if image else None
+    meta = {
+        "description": f"{event_span(event.start, event.end).capitalize()}, {event.commune}. {event.audience}.",
+        "jsonld": event_json_ld(
+            event, page_url, build.settings.site_name, build.settings.site_url, image_url
+        ),
+        "og_type": "event",
+    }
+    if image_url:
+        meta["og_image"] = image_url
+    if event.is_past(now):
+        meta["search"] = {"exclude": True}
+    return GeneratedPage(src, event.title, "\n".join(parts), meta)
+
+
+def _signup_section(event: Event, build: BuildContext, src: str) -> str:
+    now = build.content.now
+    heading = "## Inscription { #inscription }\n"
+    if event.is_past(now):
+        return heading + "\nCet événement est passé : on ne peut plus s'inscrire.\n"
+    if event.registration is None:
+        return heading + "\nEntrée libre : pas besoin de t'inscrire. Viens directement !\n"
+    if not event.registration_open(now):
+        return heading + "\nLes inscriptions sont closes.\n"
+    places = f"{event.registration.places} places. " if event.registration.places else ""
+    return (
+        heading
+        + f'\n<div class="pv-signup" data-evenement="{event.id}" markdown>\n\n'
+        + f"{places}Inscription ouverte {deadline_phrase(event.registration.deadline)}.\n\n"
+        + "Le formulaire d'inscription sera bientôt ici. En attendant, "
+        + f"[demande qu'on te rappelle]({link(src, CALLBACK)}) : on t'inscrit.\n\n</div>\n"
+    )

@@ -1,0 +1,110 @@
+"""The MkDocs adapter: the only module (with the CLI) that imports MkDocs.
+
+Phases, like Material's blog plugin: ``on_config`` reads the settings, ``on_files`` loads and
+checks the content and adds the generated pages and files, ``on_page_markdown`` expands the
+blocks authors place in their pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkDocsPage
+
+from .content import Content, load_content
+from .content.loader import COLLECTION_DIRS
+from .images import CLEAN_FORMATS, ImageProcessor, clean_copy
+from .pages import LISTINGS, BuildContext, expand_blocks, generate_site
+from .plugin_config import PorteVoixConfig
+from .settings import Settings, SettingsError
+
+log = get_plugin_logger("porte-voix")
+DATA_SUFFIXES = {".yml", ".yaml"}
+
+
+class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
+    """Turns ``content/`` into the campaign site."""
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.build: BuildContext | None = None
+        self.problem_count = 0
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Read this Mission Locale's settings and expose what templates need."""
+        try:
+            self.settings = Settings.from_mapping(config.site_name, config.site_url, self.config)
+        except SettingsError as error:
+            raise PluginError(str(error)) from error
+        config.extra["porte_voix"] = {
+            "accessibilite": self.settings.accessibility_label,
+            "formulaires": self.settings.forms_url,
+        }
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        """Load the content, report every problem, then swap data files for generated pages."""
+        assert self.settings is not None
+        content, problems = load_content(Path(config.docs_dir), self.settings)
+        for problem in problems:
+            log.error(str(problem))
+        self.problem_count = len(problems)
+        processor = ImageProcessor(Path(config.config_file_path).parent / self.config.cache)
+        images = processor.process_all(_published_images(content))
+        self.build = BuildContext(content, self.settings, images, config.use_directory_urls)
+        site = generate_site(self.build)
+        for file in list(files):
+            path = PurePosixPath(file.src_uri)
+            if (
+                path.parts[0] in COLLECTION_DIRS
+                or path.suffix in DATA_SUFFIXES
+                or file.src_uri in LISTINGS
+            ):
+                files.remove(file)
+            elif path.suffix.lower() in CLEAN_FORMATS and file.abs_src_path:
+                # Never publish an original image: its EXIF may hold a GPS position.
+                files.remove(file)
+                files.append(
+                    File.generated(
+                        config, file.src_uri, content=clean_copy(Path(file.abs_src_path))
+                    )
+                )
+        for page in site.pages:
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(
+                File.generated(config, page.src_uri, content=page.source(), inclusion=inclusion)
+            )
+        for src_uri, text in site.default_pages.items():
+            files.append(
+                File.generated(config, src_uri, content=text, inclusion=InclusionLevel.NOT_IN_NAV)
+            )
+        for generated in site.files:
+            files.append(File.generated(config, generated.path, content=generated.content))
+        for image in images.values():
+            for variant in image.variants:
+                files.append(
+                    File.generated(config, variant.site_path, abs_src_path=str(variant.cache_path))
+                )
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Expand ``<!-- porte-voix: … -->`` blocks."""
+        assert self.build is not None
+        return expand_blocks(markdown, page.file.src_uri, self.build)
+
+
+def _published_images(content: Content) -> list[Path]:
+    images = [t.photo for t in content.testimonials if t.photo]
+    images += [e.image for e in content.events if e.image]
+    images += [
+        p.logo
+        for p in content.partners.values()
+        if p.logo and p.logo.suffix.lower() in CLEAN_FORMATS
+    ]
+    return images

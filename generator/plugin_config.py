@@ -1,0 +1,21 @@
+"""Options of the ``porte-voix`` plugin in ``mkdocs.yml`` (one typed line each, with its default)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class PorteVoixConfig(base.Config):
+    """What one Mission Locale sets; see the README for each option."""
+
+    accessibilite = c.Choice(("totalement", "partiellement", "non"), default="partiellement")
+    """RGAA status shown in every footer: « partiellement » until a human audit says otherwise."""
+    territoire = c.Type(list, default=[])
+    """Communautés de communes: ``nom``, optional ``id``, ``communes``; each gets an agenda page."""
+    contact = c.Type(dict, default={})
+    """``telephone`` and ``email`` of the outreach counsellor."""
+    formulaires = c.Type(str, default="/formulaires/")
+    """Where the form backend answers (same origin, behind the reverse proxy)."""
+    cache = c.Type(str, default=".cache/porte-voix")
+    """Folder (beside mkdocs.yml) where processed images are kept between builds."""

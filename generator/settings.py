@@ -1,0 +1,103 @@
+"""The settings of one Mission Locale, independent of MkDocs.
+
+The MkDocs plugin fills them from ``mkdocs.yml``; any other adapter can build them from a plain
+mapping with :meth:`Settings.from_mapping`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .slugs import normalise, slugify
+
+ACCESSIBILITY_STATUSES = {
+    "totalement": "totalement conforme",
+    "partiellement": "partiellement conforme",
+    "non": "non conforme",
+}
+
+
+class SettingsError(ValueError):
+    """A setting in ``mkdocs.yml`` is wrong; the message says which and how to fix it, in French."""
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A communauté de communes: its own agenda page lists the events of its communes."""
+
+    id: str
+    name: str
+    communes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the kit needs to know about the Mission Locale that runs it."""
+
+    site_name: str
+    site_url: str
+    territories: tuple[Territory, ...] = ()
+    accessibility: str = "partiellement"
+    forms_url: str = "/formulaires/"
+    phone: str = ""
+    email: str = ""
+    _communes: dict[str, tuple[str, Territory]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for territory in self.territories:
+            for commune in territory.communes:
+                self._communes[normalise(commune)] = (commune, territory)
+
+    @classmethod
+    def from_mapping(
+        cls, site_name: str, site_url: str | None, options: Mapping[str, Any]
+    ) -> Settings:
+        """Build settings from the plugin's options; raise :class:`SettingsError` in French."""
+        if not site_url:
+            raise SettingsError(
+                "site_url manque dans mkdocs.yml — écris l'adresse publique du site, par exemple https://www.exemple.fr/"
+            )
+        status = str(options.get("accessibilite", "partiellement"))
+        if status not in ACCESSIBILITY_STATUSES:
+            raise SettingsError(
+                f"accessibilite vaut « {status} » dans mkdocs.yml — écris totalement, partiellement ou non"
+            )
+        territories = []
+        for index, raw in enumerate(options.get("territoire") or []):
+            if not isinstance(raw, Mapping) or not raw.get("nom") or not raw.get("communes"):
+                raise SettingsError(
+                    f"territoire, élément {index + 1} : il faut un « nom » et une liste de « communes »"
+                )
+            name = str(raw["nom"])
+            territories.append(
+                Territory(
+                    str(raw.get("id") or slugify(name)), name, tuple(map(str, raw["communes"]))
+                )
+            )
+        contact = options.get("contact") or {}
+        return cls(
+            site_name=site_name,
+            site_url=site_url.rstrip("/") + "/",
+            territories=tuple(territories),
+            accessibility=status,
+            forms_url=str(options.get("formulaires", "/formulaires/")),
+            phone=str(contact.get("telephone", "")),
+            email=str(contact.get("email", "")),
+        )
+
+    @property
+    def accessibility_label(self) -> str:
+        """« partiellement conforme » and the like, as shown in every footer."""
+        return ACCESSIBILITY_STATUSES[self.accessibility]
+
+    def commune(self, name: str) -> tuple[str, Territory] | None:
+        """The commune's usual spelling and its territory, whatever the accents or case."""
+        return self._communes.get(normalise(name))
+
+    def commune_names(self) -> list[str]:
+        """Every commune of the territory, as configured."""
+        return [name for name, _ in self._communes.values()]
