@@ -17,4 +17,4 @@ def normalise(text: str) -> str:
     """Lower case, no accents, single spaces: how two spellings of a word are compared."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.lower().replace("’", "'").split())
+    return " ".join(re.sub(r"[-'’]", " ", stripped.lower()).split())

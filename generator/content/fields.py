@@ -266,7 +266,8 @@ class Schema:
                         f"il manque la clé « {name} »",
                         f"ajoute une ligne « {name}: {field.example} »{where}",
                     )
-                    context.report.add(context.lines.of(key), message, fix)
+                    # An empty key is reported on its own line; a missing one on its parent's.
+                    context.report.add(context.lines.of((*key, name)), message, fix)
                 values[name] = field.default
                 continue
             try:
