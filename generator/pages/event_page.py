@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..content import Event
 from ..content.french_dates import deadline_phrase, event_span
+from ..slugs import normalise
 from ..structured_data import event_json_ld
 from .context import CALLBACK, PARTNERS, BuildContext, event_calendar_path, event_src
 from .links import link, md_text
@@ -17,7 +18,7 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     now = build.content.now
     facts = [
         f"- **Quand :** {event_span(event.start, event.end)}",
-        f"- **Où :** {md_text(event.place.name)}, {md_text(event.place.address)} ({md_text(event.commune)})",
+        f"- **Où :** {md_text(_where(event))}",
         f"- **Pour qui :** {md_text(event.audience)}",
     ]
     if event.partners:
@@ -55,6 +56,12 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     if event.is_past(now):
         meta["search"] = {"exclude": True}
     return GeneratedPage(src, event.title, "\n".join(parts), meta)
+
+
+def _where(event: Event) -> str:
+    """Place, address and commune, without saying the commune twice."""
+    where = f"{event.place.name}, {event.place.address}"
+    return where if normalise(event.commune) in normalise(where) else f"{where} ({event.commune})"
 
 
 def _signup_section(event: Event, build: BuildContext, src: str) -> str:
