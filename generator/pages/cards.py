@@ -40,20 +40,32 @@ def testimonial_card(
     testimonial: Testimonial, from_src: str, build: BuildContext, heading: str = "###"
 ) -> str:
     """A testimonial in a list: who, the quote, the photo when allowed, a link to the story."""
-    name = f"{testimonial.first_name}, {testimonial.age} ans, {testimonial.commune}"
-    parts = [f"{heading} {md_text(name)}\n"]
-    if testimonial.photo and testimonial.photo in build.images:
-        photo = picture_html(
-            build.images[testimonial.photo],
-            from_src,
-            f"Photo de {testimonial.first_name}",
-            sizes="(min-width: 45em) 12em, 40vw",
-            css_class="pv-picture pv-portrait",
-            directory_urls=build.directory_urls,
-        )
-        parts.append(f"{photo}\n")
+    parts = [f"{heading} {md_text(testimonial_name(testimonial))}\n"]
+    parts.append(testimonial_photo(testimonial, from_src, build, "(min-width: 45em) 12em, 40vw"))
     parts.append(f"> « {md_text(testimonial.quote)} »\n")
     if testimonial.body.strip():
         target = link(from_src, testimonial_src(testimonial))
         parts.append(f"[Lire le parcours de {md_text(testimonial.first_name)}]({target})\n")
     return "\n".join(parts)
+
+
+def testimonial_name(testimonial: Testimonial) -> str:
+    """« Inès, 19 ans, Frouard »."""
+    return f"{testimonial.first_name}, {testimonial.age} ans, {testimonial.commune}"
+
+
+def testimonial_photo(
+    testimonial: Testimonial, from_src: str, build: BuildContext, sizes: str
+) -> str:
+    """The portrait as a responsive picture, or nothing when there is none."""
+    if not testimonial.photo or testimonial.photo not in build.images:
+        return ""
+    photo = picture_html(
+        build.images[testimonial.photo],
+        from_src,
+        f"Photo de {testimonial.first_name}",
+        sizes=sizes,
+        css_class="pv-picture pv-portrait",
+        directory_urls=build.directory_urls,
+    )
+    return f"{photo}\n"

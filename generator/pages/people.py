@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..content import Partner, Testimonial
-from .cards import event_card, testimonial_card
+from .cards import event_card, testimonial_card, testimonial_name, testimonial_photo
 from .context import PARTNERS, TESTIMONIALS, BuildContext, testimonial_src
 from .links import link, md_text
 from .page import GeneratedPage
@@ -24,20 +24,11 @@ def testimonials_page(build: BuildContext, intro: str) -> GeneratedPage:
 def testimonial_page(testimonial: Testimonial, build: BuildContext) -> GeneratedPage:
     """One young person's story, in their words."""
     src = testimonial_src(testimonial)
-    name = f"{testimonial.first_name}, {testimonial.age} ans, {testimonial.commune}"
-    parts = [f"# {md_text(name)}\n"]
-    if testimonial.photo and testimonial.photo in build.images:
-        parts.append(
-            picture_html(
-                build.images[testimonial.photo],
-                src,
-                f"Photo de {testimonial.first_name}",
-                sizes="(min-width: 45em) 20em, 80vw",
-                css_class="pv-picture pv-portrait",
-                directory_urls=build.directory_urls,
-            )
-            + "\n"
-        )
+    name = testimonial_name(testimonial)
+    parts = [
+        f"# {md_text(name)}\n",
+        testimonial_photo(testimonial, src, build, "(min-width: 45em) 20em, 80vw"),
+    ]
     parts.append(f"> « {md_text(testimonial.quote)} »\n")
     parts.append(testimonial.body.strip() + "\n")
     parts.append(f"[Tous les témoignages]({link(src, TESTIMONIALS)})\n")
