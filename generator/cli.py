@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from forms_backend.cli import forms
+
 from .content import load_content
 
 
@@ -65,9 +67,23 @@ def build(strict: bool) -> None:
     sys.exit(_mkdocs("build", *(["--strict"] if strict else [])))
 
 
-@main.command(help="Montre le site sur http://HOST:PORT et le recharge à chaque enregistrement.")
+@main.command(
+    help="Construit le site et le montre avec les formulaires sur http://HOST:PORT ; reconstruit à chaque enregistrement."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the site with live reload."""
-    sys.exit(_mkdocs("serve", "--dev-addr", f"{host}:{port}"))
+@click.option(
+    "--config",
+    "config_file",
+    default="mkdocs.yml",
+    show_default=True,
+    help="Le fichier de réglages.",
+)
+def serve(host: str, port: int, config_file: str) -> None:
+    """Serve the site and the form backend on one port, rebuilding on save."""
+    from .devserver import serve as serve_site
+
+    serve_site(host, port, Path(config_file))
+
+
+main.add_command(forms)

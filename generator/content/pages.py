@@ -12,7 +12,13 @@ from .problems import FileProblems
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # A block of generated content placed by authors: <!-- porte-voix: prochains-evenements -->
 MARKER = re.compile(r"<!--\s*porte-voix:\s*([a-z-]+)\s*-->")
-BLOCK_NAMES = ("prochains-evenements", "temoignages", "accessibilite")
+BLOCK_NAMES = (
+    "prochains-evenements",
+    "temoignages",
+    "accessibilite",
+    "formulaire-rappel",
+    "formulaire-orientation",
+)
 
 
 @dataclass(frozen=True)

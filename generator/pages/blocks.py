@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from forms_backend.forms import CALLBACK, REFERRAL, FormSpec
+from forms_backend.render import form_html
+
 from ..content.pages import MARKER
 from .agenda import next_events_block
 from .cards import testimonial_card
@@ -25,10 +28,28 @@ def accessibility_block(build: BuildContext, from_src: str) -> str:
     return f"**État de conformité : {build.settings.site_name} est {build.settings.accessibility_label} avec le RGAA 4.1.**\n"
 
 
+def callback_form_block(build: BuildContext, from_src: str) -> str:
+    """The « Je veux qu'on me rappelle » form."""
+    return form_block(CALLBACK, build)
+
+
+def referral_form_block(build: BuildContext, from_src: str) -> str:
+    """The partners' referral form."""
+    return form_block(REFERRAL, build)
+
+
+def form_block(spec: FormSpec, build: BuildContext, event_id: str = "") -> str:
+    """An empty form as the site shows it; the script adds its id and token, the backend checks it."""
+    action = build.settings.forms_url.rstrip("/") + "/" + spec.name
+    return "\n" + form_html(spec, action=action, event_id=event_id) + "\n"
+
+
 BLOCKS = {
     "prochains-evenements": next_events_block,
     "temoignages": testimonials_block,
     "accessibilite": accessibility_block,
+    "formulaire-rappel": callback_form_block,
+    "formulaire-orientation": referral_form_block,
 }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from forms_backend.forms import SIGNUP
+
 from ..content import Event
 from ..content.french_dates import deadline_phrase, event_span
 from ..slugs import normalise
 from ..structured_data import event_json_ld
-from .context import CALLBACK, PARTNERS, BuildContext, event_calendar_path, event_src
+from .blocks import form_block
+from .context import PARTNERS, BuildContext, event_calendar_path, event_src
 from .links import link, md_text
 from .page import GeneratedPage
 from .pictures import picture_html
@@ -73,11 +76,12 @@ def _signup_section(event: Event, build: BuildContext, src: str) -> str:
         return heading + "\nEntrée libre : pas besoin de t'inscrire. Viens directement !\n"
     if not event.registration_open(now):
         return heading + "\nLes inscriptions sont closes.\n"
-    places = f"{event.registration.places} places. " if event.registration.places else ""
+    places_url = f"{build.settings.forms_url.rstrip('/')}/evenements/{event.id}/places"
+    places = f"{event.registration.places} places en tout. " if event.registration.places else ""
     return (
         heading
         + f'\n<div class="pv-signup" data-evenement="{event.id}" markdown>\n\n'
-        + f"{places}Inscription ouverte {deadline_phrase(event.registration.deadline)}.\n\n"
-        + "Le formulaire d'inscription sera bientôt ici. En attendant, "
-        + f"[demande qu'on te rappelle]({link(src, CALLBACK)}) : on t'inscrit.\n\n</div>\n"
+        + f"{places}Inscription ouverte {deadline_phrase(event.registration.deadline)}.\n"
+        + f'{{ .pv-places data-places-url="{places_url}" }}\n\n</div>\n'
+        + form_block(SIGNUP, build, event.id)
     )

@@ -37,6 +37,9 @@ MANDATORY_PAGES = (
     "donnees-personnelles.md",
     "accessibilite.md",
     "rappel.md",
+    "orientation.md",
+    "merci.md",
+    "merci/liste-d-attente.md",
 )
 
 
@@ -64,7 +67,10 @@ def generate_site(build: BuildContext) -> GeneratedSite:
     pages += [testimonial_page(t, build) for t in build.content.testimonials]
     pages.append(partners_page(build, intro(PARTNERS)))
     defaults = {
-        name: resources.files("generator.defaults").joinpath(name).read_text(encoding="utf-8")
+        # Defaults are stored flat: ``merci/liste-d-attente.md`` is ``merci--liste-d-attente.md``.
+        name: resources.files("generator.defaults")
+        .joinpath(name.replace("/", "--"))
+        .read_text(encoding="utf-8")
         for name in MANDATORY_PAGES
         if name not in authored
     }

@@ -1,0 +1,377 @@
+"""The ASGI application: receives the three forms, stores them durably, then forwards them.
+
+Every answer is in French. A browser without JavaScript gets a ``303`` to a thank-you page, or
+the form again with a message next to each wrong field; a script asking for JSON gets JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .config import BackendConfig
+from .events import EventCatalogue, PublicEvent
+from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
+from .outbox import Forwarder
+from .render import form_html, page_with_form
+from .spam import RateLimiter, TimeTokens, origin_allowed
+from .store import Store
+from .validation import Checked, check_form
+
+log = logging.getLogger("porte_voix.forms")
+THANKS = {"recu": "/merci/", "inscrit": "/merci/", "liste_attente": "/merci/liste-d-attente/"}
+COLUMNS = {
+    "prenom": "first_name",
+    "telephone": "phone",
+    "email": "email",
+    "commune": "commune",
+    "age": "age",
+    "canal": "channel",
+    "pro_nom": "referrer_name",
+    "pro_structure": "referrer_structure",
+    "pro_contact": "referrer_contact",
+}
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+NO_STORE = {"Cache-Control": "no-store"}
+ERRORS = {
+    400: "La demande n'a pas pu être lue.",
+    403: "Ce formulaire doit être envoyé depuis le site de la Mission Locale.",
+    404: "Cette page n'existe pas.",
+    405: "Cette adresse ne s'utilise pas de cette façon.",
+    413: "Le formulaire envoyé est trop long.",
+    429: "Trop d'envois depuis ta connexion. Attends quelques minutes, puis réessaie.",
+    500: "Un problème est survenu de notre côté. Ta demande n'a peut-être pas été enregistrée : réessaie dans un moment, ou appelle-nous.",
+}
+
+
+class Backend:
+    """The parts of a running backend: store, events, forwarder, spam checks."""
+
+    def __init__(self, config: BackendConfig) -> None:
+        self.config = config
+        self.store = Store(config.database)
+        self.store.migrate()
+        self.events = EventCatalogue(config.site_dir)
+        self.forwarder = Forwarder(self.store, config, self.events)
+        self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
+        self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self.wake = asyncio.Event()
+
+
+def wants_json(request: Request) -> bool:
+    """Scripts ask for JSON; browsers without JavaScript ask for HTML."""
+    return "application/json" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, status: int, message: str | None = None) -> Response:
+    """A French error answer, JSON or HTML, never a stack trace."""
+    text = message or ERRORS.get(status, ERRORS[400])
+    if wants_json(request):
+        return JSONResponse({"ok": False, "message": text}, status_code=status, headers=NO_STORE)
+    page = (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Erreur — Mission Locale</title></head><body><main><h1>Oups</h1><p>{text}</p>"
+        '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
+    )
+    return HTMLResponse(page, status_code=status, headers=NO_STORE)
+
+
+async def read_form(request: Request, limit: int) -> dict[str, str]:
+    """The posted fields, refusing bodies over ``limit`` bytes (413) without reading them whole."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413)
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        request._body = bytes(body)  # Starlette parses multipart from the cached body
+        form = await request.form(max_files=0, max_fields=50)
+        return {key: str(value) for key, value in form.items()}
+    try:
+        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
+    except (UnicodeDecodeError, ValueError):
+        raise HTTPException(400) from None
+
+
+def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
+    """The backend as an ASGI app, its routes under ``config.forms_path``."""
+    backend = Backend(config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(_worker(backend)) if run_worker else None
+        yield
+        if task:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def token(request: Request) -> Response:
+        form = request.query_params.get("formulaire", "")
+        if form not in FORMS:
+            raise HTTPException(404)
+        return JSONResponse(
+            {"jeton": backend.tokens.make(form), "id": str(uuid.uuid4())}, headers=NO_STORE
+        )
+
+    async def places(request: Request) -> Response:
+        event = backend.events.get(request.path_params["event_id"])
+        if event is None:
+            raise HTTPException(404)
+        taken, waiting = await run_in_threadpool(backend.store.places_taken, event.id)
+        left = None if event.places is None else max(event.places - taken, 0)
+        return JSONResponse(
+            {
+                "id": event.id,
+                "places": event.places,
+                "inscrits": taken,
+                "liste_attente": waiting,
+                "restantes": left,
+                "etat": _state(event, left),
+            },
+            headers=NO_STORE,
+        )
+
+    async def show_form(request: Request) -> Response:
+        spec = FORMS.get(request.path_params["form"])
+        if spec is None:
+            raise HTTPException(404)
+        event_id = request.query_params.get(EVENT, "")
+        event = backend.events.get(event_id) if spec is SIGNUP else None
+        if spec is SIGNUP and event is None:
+            raise HTTPException(404)
+        typed = {SOURCE: _source(request.query_params.get(SOURCE, ""))}
+        return _form_page(backend, spec, event, typed, {}, status=200)
+
+    async def submit(request: Request) -> Response:
+        spec = FORMS.get(request.path_params["form"])
+        if spec is None:
+            raise HTTPException(404)
+        if not origin_allowed(
+            request.headers.get("origin"),
+            config.allowed_origins,
+            f"{request.url.scheme}://{request.url.netloc}",
+        ):
+            raise HTTPException(403)
+        typed = await read_form(request, config.max_body_bytes)
+        client = request.client.host if request.client else "inconnu"
+        if not backend.limiter.allow(client):
+            raise HTTPException(429)
+        typed[SOURCE] = _source(typed.get(SOURCE, ""))
+        event = None
+        if spec is SIGNUP:
+            event = backend.events.get(typed.get(EVENT, ""))
+            if event is None:
+                return error_response(request, 404, "Cet événement n'existe pas, ou plus.")
+        if typed.get(HONEYPOT):
+            await run_in_threadpool(
+                backend.store.record_spam, spec.name, "champ piège rempli", _public(typed)
+            )
+            return _accepted(request, "recu")
+        check = backend.tokens.check(spec.name, typed.get(TOKEN, ""))
+        too_fast = check.valid and check.age < config.min_fill_seconds
+        if too_fast:
+            # Robots fill forms in an instant. Kept apart as spam; a real (very quick) person
+            # simply sees the form again below, with everything kept, and sends it once more.
+            await run_in_threadpool(
+                backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", _public(typed)
+            )
+        if too_fast or not check.valid or not _UUID.fullmatch(typed.get(SUBMISSION_ID, "")):
+            # Also the path of a form posted from a static page without JavaScript (no token yet).
+            notice = "Encore une étape : vérifie tes informations, puis appuie à nouveau sur le bouton pour envoyer."
+            if wants_json(request):
+                fresh = {
+                    "jeton": backend.tokens.make(spec.name),
+                    "id": typed.get(SUBMISSION_ID) or str(uuid.uuid4()),
+                }
+                return JSONResponse(
+                    {"ok": False, "message": notice, **fresh}, status_code=409, headers=NO_STORE
+                )
+            return _form_page(backend, spec, event, typed, {}, status=200, notice=notice)
+        result = check_form(spec, typed)
+        if event is not None and result.ok:
+            closed = _closed(event)
+            if closed:
+                return _refuse(request, backend, spec, event, typed, closed)
+        if not result.ok:
+            return _invalid(request, backend, spec, event, typed, result)
+        values = {COLUMNS[name]: value for name, value in result.values.items() if name in COLUMNS}
+        values.update(
+            id=typed[SUBMISSION_ID],
+            form=spec.name,
+            source=typed[SOURCE] or None,
+            event_id=event.id if event else None,
+        )
+        values["age"] = int(values["age"])
+        capacity = event.places if event else None
+        recorded = await run_in_threadpool(
+            backend.store.record, values, backend.forwarder.targets(), capacity
+        )
+        backend.wake.set()
+        return _accepted(request, recorded.status)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        return error_response(request, status)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.error("erreur interne (%s) sur %s", type(exc).__name__, request.url.path)
+        return error_response(request, 500)
+
+    base = config.forms_path.rstrip("/")
+    routes = [
+        Route(f"{base}/jeton", token, methods=["GET"]),
+        Route(f"{base}/evenements/{{event_id}}/places", places, methods=["GET"]),
+        Route(f"{base}/{{form}}", show_form, methods=["GET"]),
+        Route(f"{base}/{{form}}", submit, methods=["POST"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+    )
+    app.state.backend = backend
+    return app
+
+
+async def _worker(backend: Backend) -> None:
+    """Forward pending rows now and after each new submission, and every few seconds anyway."""
+    while True:
+        try:
+            await run_in_threadpool(backend.forwarder.deliver_due)
+        except Exception as error:  # the worker must survive anything; rows stay in the outbox
+            log.error("le transfert a échoué (%s) ; nouvel essai bientôt", type(error).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(backend.wake.wait(), backend.config.worker_interval_seconds)
+        backend.wake.clear()
+
+
+def _source(raw: str) -> str:
+    value = raw.strip().lower()
+    return value if _SOURCE.fullmatch(value) else ""
+
+
+def _public(typed: dict[str, str]) -> dict[str, str]:
+    """What is kept of a suspected spam: field names and lengths only, never the content."""
+    return {key: f"{len(value)} caractères" for key, value in typed.items() if value}
+
+
+def _state(event: PublicEvent, left: int | None) -> str:
+    if _closed(event):
+        return "termine" if datetime.now(UTC) >= event.end else "clos"
+    if not event.registration:
+        return "libre"
+    return "complet" if left == 0 else "ouvert"
+
+
+def _closed(event: PublicEvent) -> str:
+    """Why sign-up is refused now, or an empty string."""
+    now = datetime.now(UTC)
+    if now >= event.end:
+        return "Cet événement est terminé : on ne peut plus s'inscrire."
+    if not event.registration:
+        return "Pas besoin de t'inscrire : cet événement est en entrée libre. Viens directement !"
+    if event.deadline and now >= event.deadline:
+        local = event.deadline.strftime("%d/%m/%Y à %H:%M")
+        return f"Les inscriptions sont closes depuis le {local}."
+    return ""
+
+
+def _accepted(request: Request, status: str) -> Response:
+    target = THANKS[status]
+    if wants_json(request):
+        return JSONResponse({"ok": True, "statut": status, "redirection": target}, headers=NO_STORE)
+    return RedirectResponse(target, status_code=303, headers=NO_STORE)
+
+
+def _form_page(
+    backend: Backend,
+    spec: FormSpec,
+    event: PublicEvent | None,
+    typed: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int,
+    notice: str = "",
+) -> Response:
+    form = form_html(
+        spec,
+        action=f"{backend.config.forms_path.rstrip('/')}/{spec.name}",
+        values=typed,
+        errors=errors,
+        token=backend.tokens.make(spec.name),
+        submission_id=typed.get(SUBMISSION_ID)
+        if _UUID.fullmatch(typed.get(SUBMISSION_ID, ""))
+        else str(uuid.uuid4()),
+        source=typed.get(SOURCE, ""),
+        event_id=event.id if event else "",
+        notice=notice,
+    )
+    page_path = event.page_path if event else spec.page_path
+    title = "Erreur" if errors else ""
+    return HTMLResponse(
+        page_with_form(backend.config.site_dir, page_path, form, title_prefix=title),
+        status_code=status,
+        headers=NO_STORE,
+    )
+
+
+def _invalid(
+    request: Request,
+    backend: Backend,
+    spec: FormSpec,
+    event: PublicEvent | None,
+    typed: dict[str, str],
+    result: Checked,
+) -> Response:
+    if wants_json(request):
+        return JSONResponse(
+            {"ok": False, "erreurs": result.errors, "hors_age": result.out_of_age},
+            status_code=422,
+            headers=NO_STORE,
+        )
+    return _form_page(backend, spec, event, typed, result.errors, status=422)
+
+
+def _refuse(
+    request: Request,
+    backend: Backend,
+    spec: FormSpec,
+    event: PublicEvent,
+    typed: dict[str, str],
+    reason: str,
+) -> Response:
+    if wants_json(request):
+        return JSONResponse({"ok": False, "message": reason}, status_code=409, headers=NO_STORE)
+    return _form_page(backend, spec, event, typed, {}, status=409, notice=reason)
+
+
+def create_site_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
+    """The backend plus the built site's static files on one origin (what ``make run`` serves)."""
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    app = create_app(config, run_worker=run_worker)
+    app.router.routes.append(
+        Mount("/", app=StaticFiles(directory=config.site_dir, html=True, check_dir=False))
+    )
+    return app

@@ -1,0 +1,160 @@
+"""``porte-voix forms …``: run the backend and the counsellor's tools, in French."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from .config import BackendConfig, ConfigError
+from .events import EventCatalogue
+from .export import export_csv
+from .outbox import Forwarder
+from .store import Store
+
+
+def _config() -> BackendConfig:
+    try:
+        return BackendConfig.from_environment()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _store(config: BackendConfig) -> Store:
+    store = Store(config.database)
+    store.migrate()
+    return store
+
+
+@click.group(help="Le serveur des formulaires et ses outils (réglages : variables PORTE_VOIX_*).")
+def forms() -> None:
+    """The ``forms`` command group."""
+
+
+@forms.command(help="Lance le serveur des formulaires seul (derrière un proxy inverse).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the backend alone with uvicorn."""
+    import uvicorn
+
+    from .app import create_app
+
+    uvicorn.run(
+        create_app(_config()),
+        host=host,
+        port=port,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        log_level="info",
+    )
+
+
+@forms.command(help="Transfère maintenant les demandes en attente (pour cron).")
+def forward() -> None:
+    """Deliver every due outbox row once."""
+    config = _config()
+    store = _store(config)
+    report = Forwarder(store, config, EventCatalogue(config.site_dir)).deliver_due()
+    click.echo(
+        f"Envoyés : {report.sent}. Reportés : {report.retried}. En échec définitif : {report.dead}."
+    )
+
+
+@forms.command(help="Montre l'état des envois : en attente, envoyés, en échec, spams écartés.")
+def status() -> None:
+    """Outbox counts and dead letters, without personal data."""
+    store = _store(_config())
+    summary = store.outbox_summary()
+    click.echo(f"Demandes reçues : {sum(store.counts('form').values())}")
+    click.echo(f"Envois en attente : {summary.get('pending', 0)}")
+    click.echo(f"Envois réussis : {summary.get('sent', 0)}")
+    click.echo(f"Envois en échec définitif : {summary.get('dead', 0)}")
+    click.echo(f"Spams écartés : {store.spam_count()}")
+    dead = store.dead_letters()
+    if dead:
+        click.echo("\nEn échec définitif (relancer avec « porte-voix forms retry ») :")
+        for row in dead:
+            click.echo(
+                f"  n°{row['id']} {row['target']} — {row['form']} du {row['created_at'][:16]} — {row['attempts']} essai(s) — {row['last_error']}"
+            )
+
+
+@forms.command(help="Relance tous les envois en échec définitif.")
+def retry() -> None:
+    """Put dead letters back in the queue and deliver them now."""
+    config = _config()
+    store = _store(config)
+    count = store.retry_dead()
+    report = Forwarder(store, config, EventCatalogue(config.site_dir)).deliver_due()
+    click.echo(
+        f"Relancés : {count}. Envoyés : {report.sent}. Reportés : {report.retried}. En échec : {report.dead}."
+    )
+
+
+@forms.command(help="Exporte toutes les demandes dans un fichier CSV (tableur).")
+@click.option(
+    "--csv",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Le fichier à écrire.",
+)
+def export(target: Path) -> None:
+    """Write every submission to a CSV file."""
+    count = export_csv(_store(_config()).submissions(), target)
+    click.echo(f"{count} demande(s) exportée(s) dans {target}.")
+
+
+def parse_age(text: str) -> timedelta:
+    """``3y``, ``18m`` or ``90d`` (also ``3a`` and ``90j`` in French) as a duration."""
+    match = re.fullmatch(r"(\d+)\s*([ymdaj])", text.strip().lower())
+    if not match:
+        raise click.BadParameter("écris une durée comme 3y (ans), 18m (mois) ou 90d (jours)")
+    number, unit = int(match[1]), match[2]
+    days = {"y": 365, "a": 365, "m": 30, "d": 1, "j": 1}[unit]
+    return timedelta(days=number * days)
+
+
+@forms.command(help="Efface les demandes sans contact depuis plus longtemps que la durée donnée.")
+@click.option(
+    "--older-than", "older_than", required=True, help="Par exemple 3y (recommandation de la CNIL)."
+)
+def purge(older_than: str) -> None:
+    """Retention: delete old submissions and spam."""
+    before = datetime.now(UTC) - parse_age(older_than)
+    submissions, spam = _store(_config()).purge(before)
+    click.echo(
+        f"Effacés : {submissions} demande(s) et {spam} spam(s) d'avant le {before:%d/%m/%Y}."
+    )
+
+
+@forms.command(
+    help="Compte les demandes par formulaire, événement, commune et source (sans donnée personnelle)."
+)
+def stats() -> None:
+    """Counts only."""
+    store = _store(_config())
+    titles = {
+        "form": "Par formulaire",
+        "event_id": "Par événement",
+        "commune": "Par commune",
+        "source": "Par source",
+        "status": "Par statut",
+    }
+    for column, title in titles.items():
+        click.echo(f"{title} :")
+        for value, count in store.counts(column).items():
+            click.echo(f"  {value or '—'} : {count}")
+
+
+def main() -> None:
+    """Run the group directly (``python -m forms_backend``)."""
+    forms(prog_name="porte-voix forms")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

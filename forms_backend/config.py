@@ -1,0 +1,93 @@
+"""Backend settings, read once from environment variables with explicit types.
+
+Secrets never live in the repository: they come from the environment (or, for the embedded
+default, a random secret kept in the database).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class ConfigError(ValueError):
+    """An environment variable has a value the backend cannot use (message in French)."""
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Everything the backend needs; see the README for each variable."""
+
+    database: Path = Path(".cache/porte-voix/formulaires.sqlite3")
+    site_dir: Path = Path("site")
+    smtp_url: str | None = None
+    mail_from: str = "porte-voix@localhost"
+    counsellor_email: str = "conseillere@localhost"
+    maildir: Path = Path(".cache/porte-voix/courriels")
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    allowed_origins: tuple[str, ...] = ()
+    secret: str | None = None
+    rate_limit: int = 20
+    rate_window_seconds: int = 600
+    min_fill_seconds: float = 3.0
+    max_body_bytes: int = 16_384
+    worker_interval_seconds: float = 5.0
+    forms_path: str = "/formulaires"
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> BackendConfig:
+        """Read ``PORTE_VOIX_*`` variables; unset ones keep the embedded defaults."""
+        env = os.environ if environ is None else environ
+
+        def text(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        def number(name: str, default: float, kind: type = int) -> float:
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                return kind(raw)
+            except ValueError:
+                raise ConfigError(f"{name} doit être un nombre (il vaut « {raw} »)") from None
+
+        smtp_url = text("PORTE_VOIX_SMTP_URL")
+        if smtp_url and urlsplit(smtp_url).scheme not in ("smtp", "smtps"):
+            raise ConfigError("PORTE_VOIX_SMTP_URL doit commencer par smtp:// ou smtps://")
+        webhook_url = text("PORTE_VOIX_WEBHOOK_URL")
+        webhook_secret = text("PORTE_VOIX_WEBHOOK_SECRET")
+        if webhook_url and not webhook_secret:
+            raise ConfigError(
+                "PORTE_VOIX_WEBHOOK_SECRET est obligatoire quand PORTE_VOIX_WEBHOOK_URL est donné"
+            )
+        origins = tuple(
+            o.strip().rstrip("/")
+            for o in (text("PORTE_VOIX_ALLOWED_ORIGINS") or "").split(",")
+            if o.strip()
+        )
+        database = Path(text("PORTE_VOIX_DB") or cls.database)
+        return cls(
+            database=database,
+            site_dir=Path(text("PORTE_VOIX_SITE_DIR") or cls.site_dir),
+            smtp_url=smtp_url,
+            mail_from=text("PORTE_VOIX_MAIL_FROM") or cls.mail_from,
+            counsellor_email=text("PORTE_VOIX_COUNSELLOR_EMAIL") or cls.counsellor_email,
+            maildir=Path(text("PORTE_VOIX_MAILDIR") or database.parent / "courriels"),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            allowed_origins=origins,
+            secret=text("PORTE_VOIX_SECRET"),
+            rate_limit=int(number("PORTE_VOIX_RATE_LIMIT", cls.rate_limit)),
+            rate_window_seconds=int(number("PORTE_VOIX_RATE_WINDOW", cls.rate_window_seconds)),
+            min_fill_seconds=float(
+                number("PORTE_VOIX_MIN_FILL_SECONDS", cls.min_fill_seconds, float)
+            ),
+            worker_interval_seconds=float(
+                number("PORTE_VOIX_WORKER_INTERVAL", cls.worker_interval_seconds, float)
+            ),
+        )

@@ -1,0 +1,95 @@
+"""What the counsellor receives: an e-mail to call back, and the webhook's JSON body.
+
+Only what is needed to get back to the person: no IP address, no browser, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .forms import CHANNELS
+from .phones import display_french_phone
+
+PARIS = ZoneInfo("Europe/Paris")
+SUBJECTS = {
+    "rappel": "Demande de rappel",
+    "inscription": "Inscription",
+    "orientation": "Orientation par un partenaire",
+}
+STATUSES = {"recu": "reçue", "inscrit": "inscrit·e", "liste_attente": "sur liste d'attente"}
+
+
+def _received(submission: dict[str, Any]) -> str:
+    moment = datetime.fromisoformat(submission["created_at"]).astimezone(PARIS)
+    return moment.strftime("%d/%m/%Y à %H:%M")
+
+
+def counsellor_email(
+    submission: dict[str, Any], event_title: str | None, *, sender: str, recipient: str
+) -> EmailMessage:
+    """The e-mail a counsellor acts on: who, how to reach them, where they come from."""
+    kind = SUBJECTS[submission["form"]]
+    subject = f"[Aller vers] {kind} — {submission['commune']}"
+    if event_title:
+        subject = f"[Aller vers] {kind} ({STATUSES[submission['status']]}) — {event_title}"
+    lines = [f"{kind} reçue le {_received(submission)}.", ""]
+    if event_title:
+        lines += [f"Événement : {event_title}", f"Statut : {STATUSES[submission['status']]}", ""]
+    lines += [
+        f"Prénom : {submission['first_name']}",
+        f"Téléphone : {display_french_phone(submission['phone']) if submission['phone'] else '—'}",
+        f"E-mail : {submission['email'] or '—'}",
+        f"Contact préféré : {CHANNELS.get(submission['channel'], submission['channel'])}",
+        f"Commune : {submission['commune']}",
+        f"Âge : {submission['age']} ans",
+        f"Venu·e par : {submission['source'] or 'le site'}",
+    ]
+    if submission["form"] == "orientation":
+        lines += [
+            "",
+            f"Orienté·e par : {submission['referrer_name']} ({submission['referrer_structure']})",
+            f"Contact du partenaire : {submission['referrer_contact']}",
+            "Le ou la jeune a donné son accord pour être contacté·e.",
+        ]
+    lines += ["", f"Référence : {submission['id']}"]
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Message-ID"] = make_msgid(
+        idstring=submission["id"].replace("-", ""), domain="porte-voix"
+    )
+    message.set_content("\n".join(lines))
+    return message
+
+
+def webhook_body(submission: dict[str, Any], event_title: str | None) -> bytes:
+    """The JSON sent to the counsellor's pipeline: the submission, with French keys."""
+    payload = {
+        "id": submission["id"],
+        "formulaire": submission["form"],
+        "recu_le": submission["created_at"],
+        "statut": submission["status"],
+        "evenement": {"id": submission["event_id"], "titre": event_title}
+        if submission["event_id"]
+        else None,
+        "prenom": submission["first_name"],
+        "telephone": submission["phone"],
+        "email": submission["email"],
+        "commune": submission["commune"],
+        "age": submission["age"],
+        "canal": submission["channel"],
+        "source": submission["source"],
+    }
+    if submission["form"] == "orientation":
+        payload["orientation"] = {
+            "nom": submission["referrer_name"],
+            "structure": submission["referrer_structure"],
+            "contact": submission["referrer_contact"],
+        }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()

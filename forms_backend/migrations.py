@@ -1,0 +1,61 @@
+"""Named schema migrations, applied in order, each in its own transaction.
+
+Portable SQL (SQLite and PostgreSQL) so that a shared deployment can move to PostgreSQL
+without touching handlers or forwarders.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "0001_submissions_outbox_spam",
+        (
+            """CREATE TABLE submissions (
+                id TEXT PRIMARY KEY,
+                form TEXT NOT NULL,
+                event_id TEXT,
+                status TEXT NOT NULL,
+                first_name TEXT NOT NULL,
+                phone TEXT,
+                email TEXT,
+                commune TEXT NOT NULL,
+                age INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                source TEXT,
+                referrer_name TEXT,
+                referrer_structure TEXT,
+                referrer_contact TEXT,
+                consent_at TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_contact_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX submissions_event ON submissions (event_id, status)",
+            "CREATE INDEX submissions_last_contact ON submissions (last_contact_at)",
+            """CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+                target TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                leased_until TEXT,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                sent_at TEXT,
+                UNIQUE (submission_id, target)
+            )""",
+            "CREATE INDEX outbox_due ON outbox (state, next_attempt_at)",
+            """CREATE TABLE spam (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                form TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                received_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE secrets (
+                name TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+        ),
+    ),
+)

@@ -1,0 +1,112 @@
+"""The outbox worker: delivers each pending row, retries temporary failures with growing delays,
+and parks permanent ones as dead letters (like pretix's outgoing mail)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from .config import BackendConfig
+from .delivery import (
+    DeliveryFailure,
+    PermanentFailure,
+    TemporaryFailure,
+    post_webhook,
+    send_smtp,
+    store_in_maildir,
+)
+from .events import EventCatalogue
+from .messages import counsellor_email, webhook_body
+from .store import OutboxRow, Store
+
+log = logging.getLogger("porte_voix.outbox")
+
+# Seconds before each new try: 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, then 8 h —
+# about 32 hours in all, so a mail server down for a whole day loses nothing.
+RETRY_DELAYS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800, 28800)
+
+
+@dataclass
+class Report:
+    """What one pass of the worker did."""
+
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+class Forwarder:
+    """Delivers outbox rows by e-mail (SMTP or Maildir) and webhook."""
+
+    def __init__(self, store: Store, config: BackendConfig, events: EventCatalogue) -> None:
+        self.store, self.config, self.events = store, config, events
+
+    def targets(self) -> list[str]:
+        """Where each new submission goes."""
+        return ["email", "webhook"] if self.config.webhook_url else ["email"]
+
+    def deliver_due(self) -> Report:
+        """Deliver every row that is due now; returns counts (no personal data is logged)."""
+        report = Report()
+        while rows := self.store.claim_due():
+            for row in rows:
+                self._deliver(row, report)
+        return report
+
+    def _deliver(self, row: OutboxRow, report: Report) -> None:
+        try:
+            self._send(row)
+        except PermanentFailure as failure:
+            self.store.mark_dead(row.id, str(failure))
+            report.dead += 1
+            log.warning("envoi %s n°%s en échec définitif : %s", row.target, row.id, failure)
+        except TemporaryFailure as failure:
+            if row.attempts > len(RETRY_DELAYS):
+                self.store.mark_dead(row.id, f"abandon après {row.attempts} essais : {failure}")
+                report.dead += 1
+                log.warning(
+                    "envoi %s n°%s abandonné après %s essais", row.target, row.id, row.attempts
+                )
+            else:
+                delay = RETRY_DELAYS[row.attempts - 1]
+                self.store.mark_retry(
+                    row.id, str(failure), datetime.now(UTC) + timedelta(seconds=delay)
+                )
+                report.retried += 1
+                log.info("envoi %s n°%s reporté de %s s : %s", row.target, row.id, delay, failure)
+        else:
+            self.store.mark_sent(row.id)
+            report.sent += 1
+
+    def _send(self, row: OutboxRow) -> None:
+        submission = self.store.submission(row.submission_id)
+        if submission is None:  # purged meanwhile
+            raise PermanentFailure("la demande a été effacée")
+        event = self.events.get(submission["event_id"]) if submission["event_id"] else None
+        title = event.title if event else submission["event_id"]
+        if row.target == "email":
+            message = counsellor_email(
+                submission,
+                title,
+                sender=self.config.mail_from,
+                recipient=self.config.counsellor_email,
+            )
+            if self.config.smtp_url:
+                send_smtp(message, self.config.smtp_url)
+            else:
+                store_in_maildir(message, self.config.maildir)
+        elif row.target == "webhook":
+            if not self.config.webhook_url or not self.config.webhook_secret:
+                raise PermanentFailure("aucun webhook n'est configuré")
+            post_webhook(
+                self.config.webhook_url,
+                self.config.webhook_secret,
+                webhook_body(submission, title),
+                submission["id"],
+            )
+        else:
+            raise PermanentFailure(f"destination inconnue : {row.target}")
+
+
+__all__ = ["RETRY_DELAYS", "DeliveryFailure", "Forwarder", "Report"]

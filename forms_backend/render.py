@@ -1,0 +1,156 @@
+"""Form HTML, shared by the site build (empty forms) and the backend (forms shown again with
+messages and what was typed), so that both always show the same form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from html import escape
+from pathlib import Path
+
+from .forms import EVENT, HONEYPOT, SOURCE, SUBMISSION_ID, TOKEN, FormField, FormSpec
+
+START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
+PRIVACY_PAGE = "/donnees-personnelles/"
+
+PRIVACY_NOTICE = (
+    "Ces informations sont lues seulement par l'équipe « Aller vers » de la Mission Locale "
+    "(responsable du traitement), pour recontacter la personne ou l'inscrire. Base légale : le consentement, "
+    "donné en cochant la case. Elles sont effacées 3 ans après le dernier contact. On peut les voir, les "
+    "corriger, les faire effacer ou retirer son accord en écrivant à la Mission Locale, et se plaindre à la "
+    "CNIL (cnil.fr)."
+)
+
+
+def form_html(
+    spec: FormSpec,
+    *,
+    action: str,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    token: str = "",
+    submission_id: str = "",
+    source: str = "",
+    event_id: str = "",
+    notice: str = "",
+) -> str:
+    """The ``<form>``, between markers so the backend can put it back in the page with messages."""
+    values, errors = values or {}, errors or {}
+    parts = [
+        START,
+        f'<form class="pv-form" method="post" action="{escape(action)}" data-pv-form="{spec.name}" novalidate>',
+    ]
+    if notice:
+        parts.append(f'<p class="pv-form-notice" role="status">{escape(notice)}</p>')
+    if errors:
+        parts.append(_error_summary(spec, errors))
+    if spec.intro:
+        parts.append(f'<p class="pv-form-intro">{escape(spec.intro)}</p>')
+    hidden = {SUBMISSION_ID: submission_id, TOKEN: token, SOURCE: source}
+    if event_id:
+        hidden[EVENT] = event_id
+    parts += [
+        f'<input type="hidden" name="{name}" value="{escape(value)}">'
+        for name, value in hidden.items()
+    ]
+    parts += [_field(spec.name, f, values.get(f.name, ""), errors.get(f.name)) for f in spec.fields]
+    parts.append(
+        '<div class="pv-field pv-honeypot" aria-hidden="true">'
+        f'<label for="{field_id(spec.name, HONEYPOT)}">Laisse ce champ vide</label>'
+        f'<input type="text" id="{field_id(spec.name, HONEYPOT)}" name="{HONEYPOT}" value="" tabindex="-1" autocomplete="off">'
+        "</div>"
+    )
+    parts.append(
+        f'<p class="pv-privacy">{escape(PRIVACY_NOTICE)} <a href="{PRIVACY_PAGE}">En savoir plus sur tes données</a></p>'
+    )
+    parts.append(
+        f'<button type="submit" class="md-button md-button--primary">{escape(spec.button)}</button>'
+    )
+    parts += ["</form>", END]
+    return "\n".join(parts)
+
+
+def field_id(spec_name: str, field_name: str) -> str:
+    """The HTML id of a field, used by labels and the error summary."""
+    return f"pv-{spec_name}-{field_name}"
+
+
+def _field(spec_name: str, form_field: FormField, value: str, error: str | None) -> str:
+    name = form_field.name
+    ident = field_id(spec_name, name)
+    described = []
+    hint = error_html = ""
+    if form_field.hint:
+        hint = f'<p class="pv-hint" id="{ident}-aide">{escape(form_field.hint)}</p>'
+        described.append(f"{ident}-aide")
+    if error:
+        error_html = f'<p class="pv-error" id="{ident}-erreur"><span class="pv-error__label">Erreur :</span> {escape(error)}</p>'
+        described.append(f"{ident}-erreur")
+    aria = f' aria-describedby="{" ".join(described)}"' if described else ""
+    invalid = ' aria-invalid="true"' if error else ""
+    required = " required" if form_field.required else ""
+    css = "pv-field pv-field--error" if error else "pv-field"
+    if form_field.kind == "radio":
+        options = "".join(
+            f'<div class="pv-choice"><input type="radio" id="{ident}-{key}" name="{name}" value="{key}"'
+            f"{' checked' if value == key else ''}{required}>"
+            f'<label for="{ident}-{key}">{escape(label)}</label></div>'
+            for key, label in form_field.choices.items()
+        )
+        legend = f"<legend>{escape(form_field.label)}</legend>"
+        html = f'<fieldset class="{css}" id="{ident}"{aria}{invalid}>{legend}{hint}{error_html}{options}</fieldset>'
+    elif form_field.kind == "checkbox":
+        checked = " checked" if value == "oui" else ""
+        html = (
+            f'<div class="{css} pv-field--checkbox">{error_html}'
+            f'<input type="checkbox" id="{ident}" name="{name}" value="oui"{checked}{required}{aria}{invalid}>'
+            f'<label for="{ident}">{escape(form_field.label)}</label></div>'
+        )
+    else:
+        attributes = f' maxlength="{form_field.max_length}"'
+        if form_field.autocomplete:
+            attributes += f' autocomplete="{form_field.autocomplete}"'
+        if form_field.inputmode:
+            attributes += f' inputmode="{form_field.inputmode}"'
+        kind = (
+            "text" if form_field.kind == "number" else form_field.kind
+        )  # no spinner: typed digits stay as typed
+        html = (
+            f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
+            f'<input type="{kind}" id="{ident}" name="{name}" value="{escape(value)}"{attributes}{required}{aria}{invalid}></div>'
+        )
+    return html
+
+
+def _error_summary(spec: FormSpec, errors: Mapping[str, str]) -> str:
+    count = len(errors)
+    title = "Il y a un problème" if count == 1 else f"Il y a {count} problèmes"
+    items = "".join(
+        f'<li><a href="#{field_id(spec.name, name)}">{escape(spec.field(name).label)} : {escape(message)}</a></li>'
+        for name, message in errors.items()
+    )
+    return (
+        '<div class="pv-error-summary" id="pv-erreurs" role="alert" tabindex="-1">'
+        f"<h2>{title}</h2><ul>{items}</ul></div>"
+    )
+
+
+def page_with_form(site_dir: Path, page_path: str, form: str, *, title_prefix: str = "") -> str:
+    """The built page that holds the form, with ``form`` in place of the one it had."""
+    shell = site_dir / page_path / "index.html"
+    if shell.is_file():
+        page = shell.read_text(encoding="utf-8")
+        if START in page and END in page:
+            before, rest = page.split(START, 1)
+            page = before + form + rest.split(END, 1)[1]
+        else:
+            page = page.replace("</article>", form + "</article>", 1)
+    else:
+        page = (
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>Formulaire</title></head>'
+            f"<body><main>{form}</main></body></html>"
+        )
+    if title_prefix:
+        page = re.sub(r"<title>", f"<title>{escape(title_prefix)} — ", page, count=1)
+    return page

@@ -1,0 +1,298 @@
+"""The only module that speaks SQL: submissions, their outbox rows and spam, in SQLite.
+
+Durability: WAL with ``synchronous=FULL``; a submission and its outbox rows are written in one
+``BEGIN IMMEDIATE`` transaction (in WAL mode a deferred read-then-write transaction fails at once
+with « database is locked » when another writer committed; IMMEDIATE waits for the lock).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .migrations import MIGRATIONS
+
+SUBMISSION_COLUMNS = (
+    "id",
+    "form",
+    "event_id",
+    "status",
+    "first_name",
+    "phone",
+    "email",
+    "commune",
+    "age",
+    "channel",
+    "source",
+    "referrer_name",
+    "referrer_structure",
+    "referrer_contact",
+    "consent_at",
+    "created_at",
+    "last_contact_at",
+)
+
+
+def now_text(moment: datetime | None = None) -> str:
+    """Timestamps are stored as sortable UTC ISO 8601 text."""
+    return (moment or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the store did with a submission: ``created`` is False for a repeated id."""
+
+    id: str
+    status: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One delivery to make: a submission to one target (``email`` or ``webhook``)."""
+
+    id: int
+    submission_id: str
+    target: str
+    attempts: int
+
+
+class Store:
+    """A SQLite database file; one connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened with the durability settings."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self.path, isolation_level=None, timeout=30, check_same_thread=False
+            )
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute("PRAGMA busy_timeout=30000")
+            self._local.connection = connection
+        return connection
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error: nothing half-written."""
+        connection = self.connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not applied yet; returns their names."""
+        with self.transaction() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+        applied = []
+        for name, statements in MIGRATIONS:
+            with self.transaction() as db:
+                if db.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone():
+                    continue
+                for statement in statements:
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (name, now_text()),
+                )
+                applied.append(name)
+        return applied
+
+    def secret(self, name: str) -> str:
+        """A random secret kept in the database, made on first use (embedded default)."""
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
+            if row:
+                return row["value"]
+            value = secrets.token_urlsafe(32)
+            db.execute("INSERT INTO secrets (name, value) VALUES (?, ?)", (name, value))
+            return value
+
+    def record(
+        self, values: dict[str, Any], targets: list[str], capacity: int | None = None
+    ) -> Recorded:
+        """Store a submission and one outbox row per target, atomically.
+
+        A repeated id stores nothing and answers the first result. For an event sign-up with a
+        ``capacity``, people past it go on the waiting list; the write lock makes the count exact.
+        """
+        stamp = now_text()
+        with self.transaction() as db:
+            existing = db.execute(
+                "SELECT status FROM submissions WHERE id = ?", (values["id"],)
+            ).fetchone()
+            if existing:
+                return Recorded(values["id"], existing["status"], created=False)
+            status = "recu"
+            if values["form"] == "inscription":
+                status = "inscrit"
+                if capacity is not None:
+                    taken = db.execute(
+                        "SELECT COUNT(*) FROM submissions WHERE event_id = ? AND status = 'inscrit'",
+                        (values["event_id"],),
+                    ).fetchone()[0]
+                    status = "inscrit" if taken < capacity else "liste_attente"
+            row = {column: values.get(column) for column in SUBMISSION_COLUMNS}
+            row.update(status=status, consent_at=stamp, created_at=stamp, last_contact_at=stamp)
+            db.execute(
+                f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}) VALUES ({', '.join('?' * len(SUBMISSION_COLUMNS))})",
+                [row[column] for column in SUBMISSION_COLUMNS],
+            )
+            db.executemany(
+                "INSERT INTO outbox (submission_id, target, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
+                [(values["id"], target, stamp, stamp) for target in targets],
+            )
+            return Recorded(values["id"], status, created=True)
+
+    def places_taken(self, event_id: str) -> tuple[int, int]:
+        """How many people are signed up, and how many wait, for an event."""
+        rows = self.connection().execute(
+            "SELECT status, COUNT(*) AS n FROM submissions WHERE event_id = ? GROUP BY status",
+            (event_id,),
+        )
+        counts = {row["status"]: row["n"] for row in rows}
+        return counts.get("inscrit", 0), counts.get("liste_attente", 0)
+
+    def record_spam(self, form: str, reason: str, fields: dict[str, str]) -> None:
+        """Keep a suspected spam apart: never forwarded, visible in ``status``."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO spam (form, reason, fields, received_at) VALUES (?, ?, ?, ?)",
+                (form, reason, json.dumps(fields, ensure_ascii=False), now_text()),
+            )
+
+    def submission(self, submission_id: str) -> dict[str, Any] | None:
+        """One submission as a dict."""
+        row = (
+            self.connection()
+            .execute("SELECT * FROM submissions WHERE id = ?", (submission_id,))
+            .fetchone()
+        )
+        return dict(row) if row else None
+
+    def claim_due(
+        self, *, limit: int = 20, lease: timedelta = timedelta(minutes=5)
+    ) -> list[OutboxRow]:
+        """Lease due outbox rows so that no other worker takes them meanwhile."""
+        now = datetime.now(UTC)
+        with self.transaction() as db:
+            rows = db.execute(
+                """UPDATE outbox SET leased_until = ?, attempts = attempts + 1
+                WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+                    ORDER BY next_attempt_at, id LIMIT ?
+                ) RETURNING id, submission_id, target, attempts""",
+                (now_text(now + lease), now_text(now), now_text(now), limit),
+            ).fetchall()
+        return sorted(
+            (OutboxRow(r["id"], r["submission_id"], r["target"], r["attempts"]) for r in rows),
+            key=lambda r: r.id,
+        )
+
+    def mark_sent(self, row_id: int) -> None:
+        """The delivery succeeded."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'sent', sent_at = ?, leased_until = NULL, last_error = NULL WHERE id = ?",
+                (now_text(), row_id),
+            )
+
+    def mark_retry(self, row_id: int, error: str, at: datetime) -> None:
+        """A temporary failure: try again at ``at``."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE id = ?",
+                (now_text(at), error, row_id),
+            )
+
+    def mark_dead(self, row_id: int, error: str) -> None:
+        """A permanent failure, or retries exhausted: a dead letter until someone retries it."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'dead', leased_until = NULL, last_error = ? WHERE id = ?",
+                (error, row_id),
+            )
+
+    def retry_dead(self) -> int:
+        """Put every dead letter back in the queue, due now; returns how many."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = NULL WHERE state = 'dead'",
+                (now_text(),),
+            ).rowcount
+
+    def outbox_summary(self) -> dict[str, int]:
+        """How many deliveries are pending, sent or dead."""
+        rows = self.connection().execute("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+        return {row["state"]: row["n"] for row in rows}
+
+    def dead_letters(self) -> list[dict[str, Any]]:
+        """Dead letters with their last error (no personal data)."""
+        rows = self.connection().execute(
+            """SELECT outbox.id, outbox.submission_id, outbox.target, outbox.attempts, outbox.last_error, submissions.form, submissions.created_at
+            FROM outbox JOIN submissions ON submissions.id = outbox.submission_id
+            WHERE outbox.state = 'dead' ORDER BY outbox.id"""
+        )
+        return [dict(row) for row in rows]
+
+    def spam_count(self) -> int:
+        """How many suspected spams are kept apart."""
+        return self.connection().execute("SELECT COUNT(*) FROM spam").fetchone()[0]
+
+    def submissions(self) -> list[dict[str, Any]]:
+        """Every submission, oldest first (for the CSV export)."""
+        return [
+            dict(r)
+            for r in self.connection().execute("SELECT * FROM submissions ORDER BY created_at, id")
+        ]
+
+    def counts(self, column: str) -> dict[str, int]:
+        """Number of submissions per value of one non-personal column."""
+        allowed = {"form", "event_id", "commune", "source", "status", "channel"}
+        if column not in allowed:
+            raise ValueError(column)
+        rows = self.connection().execute(
+            f"SELECT COALESCE({column}, '') AS value, COUNT(*) AS n FROM submissions GROUP BY {column} ORDER BY n DESC, value"
+        )
+        return {row["value"]: row["n"] for row in rows}
+
+    def purge(self, before: datetime) -> tuple[int, int]:
+        """Delete submissions whose last contact is before ``before`` (their outbox rows go too), and old spam."""
+        with self.transaction() as db:
+            submissions = db.execute(
+                "DELETE FROM submissions WHERE last_contact_at < ?", (now_text(before),)
+            ).rowcount
+            spam = db.execute(
+                "DELETE FROM spam WHERE received_at < ?", (now_text(before),)
+            ).rowcount
+        return submissions, spam

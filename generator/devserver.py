@@ -1,0 +1,76 @@
+"""``porte-voix serve``: build the site, serve it with the form backend on one port, rebuild on save."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+WATCHED = ("content", "theme", "mkdocs.yml")
+
+
+def build_site(config_file: Path, site_dir: Path) -> bool:
+    """One ``mkdocs build``; problems are printed, and the previous site stays served on failure."""
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--quiet",
+        "-f",
+        str(config_file),
+        "-d",
+        str(site_dir),
+    ]
+    return subprocess.call(command, env=environment) == 0
+
+
+def snapshot(paths: Iterable[Path]) -> dict[Path, int]:
+    """Modification times of every file under ``paths``."""
+    stamps: dict[Path, int] = {}
+    for root in paths:
+        files = [root] if root.is_file() else (p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            try:
+                stamps[path] = path.stat().st_mtime_ns
+            except FileNotFoundError:
+                continue
+    return stamps
+
+
+def watch(root: Path, on_change: callable, interval: float = 0.5) -> threading.Thread:  # type: ignore[valid-type]
+    """Call ``on_change`` after any file of the content, theme or settings changes."""
+    paths = [root / name for name in WATCHED]
+
+    def loop() -> None:
+        before = snapshot(paths)
+        while True:
+            time.sleep(interval)
+            now = snapshot(paths)
+            if now != before:
+                before = now
+                on_change()
+
+    thread = threading.Thread(target=loop, name="porte-voix-watch", daemon=True)
+    thread.start()
+    return thread
+
+
+def serve(host: str, port: int, config_file: Path) -> None:
+    """Build, then serve site and backend on ``host:port`` until stopped."""
+    import uvicorn
+
+    from forms_backend.app import create_site_app
+    from forms_backend.config import BackendConfig
+
+    config = BackendConfig.from_environment()
+    root = config_file.resolve().parent
+    build_site(config_file, config.site_dir)
+    watch(root, lambda: build_site(config_file, config.site_dir))
+    print(f"Site et formulaires sur http://{host}:{port}/ — Ctrl+C pour arrêter.", flush=True)
+    uvicorn.run(create_site_app(config), host=host, port=port, log_level="warning")

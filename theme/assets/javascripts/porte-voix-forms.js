@@ -1,0 +1,156 @@
+/* Porte-voix forms: progressive enhancement only. Without this script every form still works
+   (the backend answers with a page); with it, messages appear in place and places are shown. */
+(function () {
+  "use strict";
+
+  function ready(callback) {
+    if (document.readyState !== "loading") callback();
+    else document.addEventListener("DOMContentLoaded", callback);
+  }
+
+  function formsBase(form) {
+    return form.getAttribute("action").replace(/\/[^/]+$/, "");
+  }
+
+  function prepare(form) {
+    var source = new URLSearchParams(window.location.search).get("source");
+    if (source && !form.elements.source.value) form.elements.source.value = source;
+    var url = formsBase(form) + "/jeton?formulaire=" + encodeURIComponent(form.dataset.pvForm);
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (!form.elements.jeton.value) form.elements.jeton.value = data.jeton;
+        if (!form.elements.id.value) form.elements.id.value = data.id;
+      })
+      .catch(function () { /* offline backend: the plain POST still works */ });
+  }
+
+  function fieldId(form, name) {
+    return "pv-" + form.dataset.pvForm + "-" + name;
+  }
+
+  function clearMessages(form) {
+    form.querySelectorAll(".pv-error, .pv-error-summary, .pv-form-notice").forEach(function (node) { node.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) {
+      node.removeAttribute("aria-invalid");
+      var described = (node.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id.slice(-7) !== "-erreur";
+      });
+      if (described.length) node.setAttribute("aria-describedby", described.join(" "));
+      else node.removeAttribute("aria-describedby");
+    });
+    form.querySelectorAll(".pv-field--error").forEach(function (node) { node.classList.remove("pv-field--error"); });
+  }
+
+  function labelOf(form, name) {
+    var target = document.getElementById(fieldId(form, name));
+    if (!target) return name;
+    if (target.tagName === "FIELDSET") return target.querySelector("legend").textContent;
+    var label = form.querySelector('label[for="' + target.id + '"]');
+    return label ? label.textContent : name;
+  }
+
+  function showErrors(form, errors) {
+    var summary = document.createElement("div");
+    summary.className = "pv-error-summary";
+    summary.id = "pv-erreurs";
+    summary.setAttribute("role", "alert");
+    summary.tabIndex = -1;
+    var names = Object.keys(errors);
+    var title = document.createElement("h2");
+    title.textContent = names.length === 1 ? "Il y a un problème" : "Il y a " + names.length + " problèmes";
+    var list = document.createElement("ul");
+    summary.append(title, list);
+    names.forEach(function (name) {
+      var id = fieldId(form, name);
+      var link = document.createElement("a");
+      link.href = "#" + id;
+      link.textContent = labelOf(form, name) + " : " + errors[name];
+      var item = document.createElement("li");
+      item.append(link);
+      list.append(item);
+      var field = document.getElementById(id);
+      if (!field) return;
+      var message = document.createElement("p");
+      message.className = "pv-error";
+      message.id = id + "-erreur";
+      message.innerHTML = '<span class="pv-error__label">Erreur :</span> ';
+      message.append(document.createTextNode(errors[name]));
+      var box = field.tagName === "FIELDSET" ? field : field.closest(".pv-field");
+      box.classList.add("pv-field--error");
+      if (field.tagName === "FIELDSET") field.querySelector("legend").after(message);
+      else field.before(message);
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + message.id).trim());
+    });
+    form.prepend(summary);
+    summary.focus();
+  }
+
+  function showNotice(form, text) {
+    var notice = document.createElement("p");
+    notice.className = "pv-form-notice";
+    notice.setAttribute("role", "alert");
+    notice.tabIndex = -1;
+    notice.textContent = text;
+    form.prepend(notice);
+    notice.focus();
+  }
+
+  function submit(event) {
+    var form = event.currentTarget;
+    if (!form.elements.jeton.value || !form.elements.id.value) return; // the backend takes it from here
+    event.preventDefault();
+    var button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    clearMessages(form);
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.ok) { window.location.assign(data.redirection); return; }
+        if (data.jeton) { form.elements.jeton.value = data.jeton; form.elements.id.value = data.id; }
+        if (data.erreurs) showErrors(form, data.erreurs);
+        else showNotice(form, data.message);
+        button.disabled = false;
+      })
+      .catch(function () {
+        showNotice(form, "La connexion a échoué. Ta demande n'est pas partie : réessaie dans un moment.");
+        button.disabled = false;
+      });
+  }
+
+  function showPlaces(node) {
+    fetch(node.dataset.placesUrl, { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        var text = "";
+        if (data.etat === "ouvert" && data.restantes !== null) {
+          text = data.restantes === 1 ? "Il reste 1 place." : "Il reste " + data.restantes + " places.";
+        } else if (data.etat === "complet") {
+          text = "C'est complet : inscris-toi quand même, tu seras sur la liste d'attente.";
+        } else if (data.etat === "clos") {
+          text = "Les inscriptions sont closes.";
+        }
+        if (text) {
+          var line = document.createElement("strong");
+          line.className = "pv-places-left";
+          line.textContent = " " + text;
+          node.append(line);
+        }
+      })
+      .catch(function () {});
+  }
+
+  ready(function () {
+    document.querySelectorAll("form.pv-form").forEach(function (form) {
+      prepare(form);
+      form.addEventListener("submit", submit);
+    });
+    document.querySelectorAll("[data-places-url]").forEach(showPlaces);
+  });
+})();
