@@ -65,6 +65,8 @@ class Backend:
         self.config = config
         self.store = Store(config.database)
         self.store.migrate()
+        # One embedded server per database: whatever was leased before a crash is due again now.
+        self.store.release_leases()
         self.events = EventCatalogue(config.site_dir)
         self.forwarder = Forwarder(self.store, config, self.events)
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))

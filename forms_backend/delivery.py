@@ -71,8 +71,14 @@ def send_smtp(message: EmailMessage, url: str, *, timeout: float = 20) -> None:
 
 def store_in_maildir(message: EmailMessage, folder: Path) -> None:
     """The embedded default: e-mails land in a local Maildir, readable with any mail client."""
-    folder.mkdir(parents=True, exist_ok=True)
-    mailbox.Maildir(folder, create=True).add(message)
+    for part in ("tmp", "new", "cur"):
+        (folder / part).mkdir(parents=True, exist_ok=True)
+    try:
+        mailbox.Maildir(folder, create=False).add(message)
+    except OSError as error:
+        raise TemporaryFailure(
+            f"dossier de courriels inaccessible ({type(error).__name__})"
+        ) from None
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

@@ -87,7 +87,7 @@ def young_person_fields(you: bool = True) -> tuple[FormField, ...]:
             f"{who} âge",
             kind="number",
             required=True,
-            max_length=3,
+            max_length=10,
             hint="Entre 16 et 29 ans.",
             inputmode="numeric",
         ),

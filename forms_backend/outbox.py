@@ -56,7 +56,12 @@ class Forwarder:
 
     def _deliver(self, row: OutboxRow, report: Report) -> None:
         try:
-            self._send(row)
+            try:
+                self._send(row)
+            except DeliveryFailure:
+                raise
+            except Exception as error:  # anything unforeseen is retried, never lost
+                raise TemporaryFailure(f"erreur imprévue ({type(error).__name__})") from error
         except PermanentFailure as failure:
             self.store.mark_dead(row.id, str(failure))
             report.dead += 1

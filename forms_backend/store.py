@@ -199,8 +199,15 @@ class Store:
         )
         return dict(row) if row else None
 
+    def release_leases(self) -> int:
+        """Free rows leased by a worker that died (a server killed mid-delivery): they are due again."""
+        with self.transaction() as db:
+            return db.execute(
+                "UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL"
+            ).rowcount
+
     def claim_due(
-        self, *, limit: int = 20, lease: timedelta = timedelta(minutes=5)
+        self, *, limit: int = 5, lease: timedelta = timedelta(minutes=5)
     ) -> list[OutboxRow]:
         """Lease due outbox rows so that no other worker takes them meanwhile."""
         now = datetime.now(UTC)

@@ -1,0 +1,395 @@
+"""The form backend's answers, on a real SQLite file, through the real ASGI app."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from forms_backend import validation
+
+from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
+
+
+def rows(config, table: str = "submissions") -> list[sqlite3.Row]:  # type: ignore[no-untyped-def]
+    connection = sqlite3.connect(config.database)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(f"SELECT * FROM {table}").fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def config(tmp_path: Path):  # type: ignore[no-untyped-def]
+    config = make_config(tmp_path)
+    write_manifest(
+        config.site_dir,
+        [
+            manifest_event("2030-01-01-petit", places=2),
+            manifest_event("2030-01-02-clos", deadline_in=timedelta(hours=-1)),
+            manifest_event(
+                "2030-01-03-passe", starts_in=timedelta(days=-2), deadline_in=timedelta(days=-3)
+            ),
+            manifest_event("2030-01-04-libre", registration=False),
+        ],
+    )
+    return config
+
+
+@pytest.fixture
+def client(config):  # type: ignore[no-untyped-def]
+    with client_for(config) as client:
+        yield client
+
+
+def post(client, form: str, fields: dict[str, str], *, json: bool = False, headers=None):  # type: ignore[no-untyped-def]
+    headers = {**({"Accept": "application/json"} if json else {}), **(headers or {})}
+    return client.post(
+        f"/formulaires/{form}", data={**fresh(client, form), **fields}, headers=headers
+    )
+
+
+def test_call_back_without_javascript_redirects_to_thanks_and_stores_it(client, config) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "rappel", VALID)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/merci/"
+    [row] = rows(config)
+    assert (
+        row["first_name"],
+        row["phone"],
+        row["commune"],
+        row["age"],
+        row["channel"],
+        row["source"],
+    ) == (
+        "Inès",
+        "+33612345678",
+        "Frouard",
+        19,
+        "sms",
+        "flyer-a5",
+    )
+    assert row["consent_at"]
+    [outbox] = rows(config, "outbox")
+    assert (outbox["target"], outbox["state"]) == ("email", "pending")
+
+
+def test_call_back_with_javascript_answers_json(client) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "rappel", VALID, json=True)
+    assert answer.status_code == 200
+    assert answer.json() == {"ok": True, "statut": "recu", "redirection": "/merci/"}
+
+
+RULES = [
+    ({"prenom": ""}, "prenom", "Écris ton prénom."),
+    (
+        {"telephone": "12 34"},
+        "telephone",
+        "Ce numéro ne ressemble pas à un numéro français. Écris-le comme ceci : 06 12 34 56 78.",
+    ),
+    (
+        {"telephone": "", "email": "", "canal": "appel"},
+        "telephone",
+        "Donne un numéro de téléphone ou une adresse e-mail, pour qu'on puisse te répondre.",
+    ),
+    (
+        {"email": "ines@"},
+        "email",
+        "Cette adresse e-mail n'est pas complète. Elle ressemble à : prenom@exemple.fr.",
+    ),
+    (
+        {"telephone": "", "email": "ines@exemple.fr", "canal": "sms"},
+        "telephone",
+        "Pour un SMS, un appel ou WhatsApp, il nous faut un numéro de téléphone.",
+    ),
+    ({"canal": "email"}, "email", "Pour être contacté·e par e-mail, écris une adresse e-mail."),
+    ({"canal": ""}, "canal", "Choisis comment tu préfères être contacté·e."),
+    (
+        {"canal": "pigeon"},
+        "canal",
+        "Choisis une des propositions : SMS, appel, WhatsApp ou e-mail.",
+    ),
+    ({"commune": ""}, "commune", "Écris ta commune."),
+    ({"age": "dix-neuf"}, "age", "Écris l'âge en chiffres, par exemple : 19."),
+    (
+        {"consentement": ""},
+        "consentement",
+        "Coche cette case pour qu'on puisse garder tes informations et te recontacter.",
+    ),
+    ({"prenom": "x" * 61}, "prenom", "C'est trop long : 60 caractères au plus."),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "message"), RULES)
+def test_each_rule_gives_its_french_message(client, config, change, field, message) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "rappel", {**VALID, **change}, json=True)
+    assert answer.status_code == 422
+    assert answer.json()["erreurs"] == {field: message}
+    assert rows(config) == []
+
+
+def test_without_javascript_errors_show_next_to_fields_and_everything_typed_is_kept(
+    client, config
+) -> None:  # type: ignore[no-untyped-def]
+    typed = {**VALID, "telephone": "12 34", "commune": "Frouard <b>"}
+    answer = post(client, "rappel", typed)
+    assert answer.status_code == 422
+    page = BeautifulSoup(answer.text, "html.parser")
+    assert page.title.get_text().startswith("Erreur")
+    phone = page.find(id="pv-rappel-telephone")
+    assert phone["value"] == "12 34" and phone["aria-invalid"] == "true"
+    assert "pv-rappel-telephone-erreur" in phone["aria-describedby"]
+    assert page.find(id="pv-rappel-commune")["value"] == "Frouard <b>"
+    assert page.find(id="pv-rappel-prenom")["value"] == "Inès"
+    assert page.find(id="pv-rappel-canal-sms").has_attr("checked")
+    assert page.find(id="pv-rappel-consentement").has_attr("checked")
+    summary = page.find(id="pv-erreurs")
+    assert summary["role"] == "alert"
+    assert [a["href"] for a in summary.find_all("a")] == ["#pv-rappel-telephone"]
+    assert rows(config) == []
+
+
+@pytest.mark.parametrize(
+    ("age", "message"), [("15", validation.TOO_YOUNG), ("30", validation.TOO_OLD)]
+)
+def test_outside_16_to_29_a_kind_message_and_nothing_stored(client, config, age, message) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "rappel", {**VALID, "age": age}, json=True)
+    assert answer.json()["erreurs"] == {"age": message}
+    assert answer.json()["hors_age"] is True
+    assert rows(config) == [] and rows(config, "spam") == []
+
+
+def test_same_submission_id_is_stored_once_and_answers_the_same(client, config) -> None:  # type: ignore[no-untyped-def]
+    fields = {**fresh(client, "rappel"), **VALID}
+    first = client.post("/formulaires/rappel", data=fields)
+    second = client.post("/formulaires/rappel", data=fields)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert len(rows(config)) == 1 and len(rows(config, "outbox")) == 1
+
+
+def signup(client, event_id: str, json: bool = True):  # type: ignore[no-untyped-def]
+    return post(client, "inscription", {**VALID, "evenement": event_id}, json=json)
+
+
+def test_sign_ups_past_capacity_go_on_the_waiting_list(client, config) -> None:  # type: ignore[no-untyped-def]
+    assert [signup(client, "2030-01-01-petit").json()["statut"] for _ in range(2)] == [
+        "inscrit",
+        "inscrit",
+    ]
+    third = signup(client, "2030-01-01-petit", json=False)
+    assert third.status_code == 303 and third.headers["location"] == "/merci/liste-d-attente/"
+    places = client.get("/formulaires/evenements/2030-01-01-petit/places").json()
+    assert places == {
+        "id": "2030-01-01-petit",
+        "places": 2,
+        "inscrits": 2,
+        "liste_attente": 1,
+        "restantes": 0,
+        "etat": "complet",
+    }
+
+
+def test_remaining_places(client) -> None:  # type: ignore[no-untyped-def]
+    signup(client, "2030-01-01-petit")
+    assert client.get("/formulaires/evenements/2030-01-01-petit/places").json()["restantes"] == 1
+
+
+@pytest.mark.parametrize(
+    ("event_id", "status", "message"),
+    [
+        ("2030-01-02-clos", 409, "Les inscriptions sont closes depuis le "),
+        ("2030-01-03-passe", 409, "Cet événement est terminé : on ne peut plus s'inscrire."),
+        (
+            "2030-01-04-libre",
+            409,
+            "Pas besoin de t'inscrire : cet événement est en entrée libre. Viens directement !",
+        ),
+        ("2099-01-01-inconnu", 404, "Cet événement n'existe pas, ou plus."),
+    ],
+)
+def test_sign_up_refused_clearly(client, config, event_id, status, message) -> None:  # type: ignore[no-untyped-def]
+    answer = signup(client, event_id)
+    assert answer.status_code == status
+    assert answer.json()["message"].startswith(message)
+    assert rows(config) == []
+
+
+def test_honeypot_is_kept_apart_and_never_forwarded(client, config) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "rappel", {**VALID, "site_web": "http://spam.example"})
+    assert answer.status_code == 303  # robots learn nothing
+    assert rows(config) == [] and rows(config, "outbox") == []
+    [spam] = rows(config, "spam")
+    assert spam["reason"] == "champ piège rempli"
+    assert "Inès" not in spam["fields"] and "06 12" not in spam["fields"]
+
+
+def test_too_fast_is_spam_and_a_person_simply_sends_again(tmp_path: Path) -> None:
+    config = make_config(tmp_path, min_fill_seconds=30.0)
+    with client_for(config) as client:
+        answer = post(client, "rappel", VALID)
+        assert answer.status_code == 200
+        page = BeautifulSoup(answer.text, "html.parser")
+        assert "Encore une étape" in page.find(class_="pv-form-notice").get_text()
+        assert page.find(id="pv-rappel-prenom")["value"] == "Inès"
+    assert rows(config) == [] and len(rows(config, "spam")) == 1
+
+
+def test_static_page_without_javascript_gets_one_confirmation_step(client, config) -> None:  # type: ignore[no-untyped-def]
+    first = client.post("/formulaires/rappel", data={**VALID, "id": "", "jeton": ""})
+    assert first.status_code == 200
+    page = BeautifulSoup(first.text, "html.parser")
+    form = page.find("form")
+    fields = {
+        i["name"]: i.get("value", "")
+        for i in form.find_all("input")
+        if i.get("type") not in ("radio", "checkbox")
+    }
+    assert fields["prenom"] == "Inès" and fields["id"] and fields["jeton"]
+    second = client.post(
+        "/formulaires/rappel", data={**fields, "canal": "sms", "consentement": "oui"}
+    )
+    assert second.status_code == 303
+    assert len(rows(config)) == 1
+
+
+def test_rate_limit_answers_429_in_french(tmp_path: Path) -> None:
+    config = make_config(tmp_path, rate_limit=3)
+    with client_for(config) as client:
+        answers = [post(client, "rappel", VALID, json=True) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert (
+        answers[-1].json()["message"]
+        == "Trop d'envois depuis ta connexion. Attends quelques minutes, puis réessaie."
+    )
+
+
+def test_foreign_origin_is_refused(tmp_path: Path) -> None:
+    config = make_config(tmp_path, allowed_origins=("https://www.exemple.fr",))
+    with client_for(config) as client:
+        refused = post(
+            client,
+            "rappel",
+            VALID,
+            json=True,
+            headers={"Origin": "https://evil.example", "Accept": "application/json"},
+        )
+        own = post(
+            client,
+            "rappel",
+            VALID,
+            json=True,
+            headers={"Origin": "http://testserver", "Accept": "application/json"},
+        )
+        allowed = post(
+            client,
+            "rappel",
+            VALID,
+            json=True,
+            headers={"Origin": "https://www.exemple.fr", "Accept": "application/json"},
+        )
+    assert refused.status_code == 403
+    assert (
+        refused.json()["message"]
+        == "Ce formulaire doit être envoyé depuis le site de la Mission Locale."
+    )
+    assert own.status_code == allowed.status_code == 200
+
+
+def test_body_too_large_is_413_in_french(client, config) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "rappel", {**VALID, "commune": "x" * 40_000}, json=True)
+    assert answer.status_code == 413
+    assert answer.json()["message"] == "Le formulaire envoyé est trop long."
+    assert rows(config) == []
+
+
+def test_wrong_method_and_unknown_path_in_french(client) -> None:  # type: ignore[no-untyped-def]
+    wrong = client.put("/formulaires/rappel")
+    assert (
+        wrong.status_code == 405 and "Cette adresse ne s'utilise pas de cette façon." in wrong.text
+    )
+    missing = client.get("/formulaires/nimporte/quoi")
+    assert missing.status_code == 404 and "Cette page n'existe pas." in missing.text
+
+
+def test_unexpected_failure_answers_in_french_without_a_trace(config, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(config, raise_server_exceptions=False)
+    with client:
+        # The only mock here: a failure injected into the real store, to see the answer.
+        def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+            raise RuntimeError("disque plein /secret/path")
+
+        monkeypatch.setattr(client.app.state.backend.store, "record", broken)
+        answer = post(client, "rappel", VALID, json=True)
+    assert answer.status_code == 500
+    assert answer.json()["message"].startswith("Un problème est survenu de notre côté.")
+    assert "secret" not in answer.text and "Traceback" not in answer.text
+
+
+def test_referral_needs_the_young_persons_agreement(client, config) -> None:  # type: ignore[no-untyped-def]
+    referral = {
+        **VALID,
+        "pro_nom": "Julie Martin",
+        "pro_structure": "Centre social Les Deux Rives",
+        "pro_contact": "j.martin@deuxrives.example",
+    }
+    refused = post(client, "orientation", referral, json=True)
+    assert refused.json()["erreurs"] == {
+        "accord_jeune": "Cette case doit être cochée pour envoyer le formulaire."
+    }
+    accepted = post(client, "orientation", {**referral, "accord_jeune": "oui"}, json=True)
+    assert accepted.json()["ok"] is True
+    [row] = rows(config)
+    assert (row["form"], row["referrer_structure"]) == (
+        "orientation",
+        "Centre social Les Deux Rives",
+    )
+
+
+def test_referral_asks_the_professional_in_plain_words(client) -> None:  # type: ignore[no-untyped-def]
+    answer = post(client, "orientation", {**VALID, "accord_jeune": "oui"}, json=True)
+    assert answer.json()["erreurs"] == {
+        "pro_nom": "Écrivez votre nom.",
+        "pro_structure": "Écrivez le nom de votre structure.",
+        "pro_contact": "Écrivez un téléphone ou un e-mail où vous joindre.",
+    }
+
+
+def test_no_personal_data_in_logs(client, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    post(client, "rappel", VALID)
+    post(client, "rappel", {**VALID, "telephone": "12"})
+    client.app.state.backend.forwarder.deliver_due()
+    text = caplog.text
+    assert (
+        "Inès" not in text
+        and "0612345678" not in text.replace(" ", "")
+        and "+33612345678" not in text
+    )
+
+
+def test_get_form_page_carries_source_from_a_qr_code(client) -> None:  # type: ignore[no-untyped-def]
+    page = BeautifulSoup(
+        client.get("/formulaires/rappel", params={"source": "partenaire-mjc-pompey"}).text,
+        "html.parser",
+    )
+    assert page.find("input", attrs={"name": "source"})["value"] == "partenaire-mjc-pompey"
+    assert page.find("input", attrs={"name": "jeton"})["value"]
+
+
+def test_error_page_is_the_site_page_with_the_form_in_place(sample_site) -> None:  # type: ignore[no-untyped-def]
+    config = make_config(sample_site.root / "backend", site_dir=sample_site.site)
+    with client_for(config) as client:
+        answer = post(client, "rappel", {**VALID, "prenom": ""})
+    page = BeautifulSoup(answer.text, "html.parser")
+    assert page.find("footer") is not None and "Mentions légales" in page.find("footer").get_text()
+    assert (
+        page.find(id="pv-rappel-prenom-erreur").get_text(" ", strip=True)
+        == "Erreur : Écris ton prénom."
+    )
+    assert len(page.find_all("form", class_="pv-form")) == 1
