@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run test build check lint format clean
+.PHONY: run test build check lint format clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ run: $(STAMP)
 
 ## make test: install what the tests need, then lint and run them
 test: $(STAMP)
-	$(BIN)/ruff check generator forms_backend tests
-	$(BIN)/ruff format --check generator forms_backend tests
+	$(BIN)/ruff check generator forms_backend tests bench
+	$(BIN)/ruff format --check generator forms_backend tests bench
 	$(BIN)/pytest
 
 build: $(STAMP)
@@ -38,3 +38,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf site .cache
+
+## make bench: measure (not test) and write the figures to BENCHMARKS.md
+bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		(echo "wrk manque : installe-le avec « apt-get install wrk » (root)"; exit 1)
+	$(BIN)/python bench/backend_load.py

@@ -71,6 +71,9 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        # One writer at a time inside this process: SQLite allows only one anyway, and waiting on
+        # a lock here is fair and instant, where SQLite's busy handler sleeps with growing pauses.
+        self._write_lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def connection(self) -> sqlite3.Connection:
@@ -99,13 +102,14 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``, or ``ROLLBACK`` on any error: nothing half-written."""
         connection = self.connection()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        with self._write_lock:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
     def migrate(self) -> list[str]:
         """Apply the migrations not applied yet; returns their names."""

@@ -1,0 +1,212 @@
+"""Backend load run on loopback: the form backend beside the HTTP and disk limits of this machine.
+
+Writes its figures into BENCHMARKS.md (section « Serveur des formulaires »). Not a test: nothing
+here asserts; it measures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LUA = ROOT / "bench" / "post_form.lua"
+DURATION = int(os.environ.get("PV_BENCH_SECONDS", "8"))
+CLIENTS = (1, 10, 50)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str) -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status)[1]) / 1024
+
+
+def wrk(port: int, clients: int, token: str) -> dict:
+    env = {**os.environ, "PV_TOKEN": token}
+    command = [
+        "wrk",
+        f"-t{min(2, clients)}",
+        f"-c{clients}",
+        f"-d{DURATION}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}",
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout
+    return json.loads(output.split("PVJSON ", 1)[1])
+
+
+def run_backend(workdir: Path) -> tuple[list[dict], float, int]:
+    port = free_port()
+    database = workdir / "formulaires.sqlite3"
+    env = {
+        **os.environ,
+        "PORTE_VOIX_DB": str(database),
+        "PORTE_VOIX_SITE_DIR": str(workdir / "site"),
+        "PORTE_VOIX_MIN_FILL_SECONDS": "0",
+        "PORTE_VOIX_RATE_LIMIT": "100000000",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "forms", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/formulaires/jeton?formulaire=rappel")
+        token = json.load(
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/formulaires/jeton?formulaire=rappel")
+        )["jeton"]
+        results = []
+        for clients in CLIENTS:
+            before = count_rows(database)
+            figures = wrk(port, clients, token)
+            figures["stored"] = count_rows(database) - before
+            figures["clients"] = clients
+            results.append(figures)
+        return results, peak_rss_mb(server.pid), count_rows(database)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def count_rows(database: Path) -> int:
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def run_bare() -> list[dict]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--app-dir",
+            str(ROOT / "bench"),
+            "bare_app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        results = []
+        for clients in CLIENTS:
+            figures = wrk(port, clients, "x")
+            figures["clients"] = clients
+            results.append(figures)
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run_sqlite(workdir: Path, seconds: float = DURATION) -> float:
+    """The disk limit: one insert and one commit per row, WAL and synchronous=FULL, as the store does."""
+    connection = sqlite3.connect(workdir / "limite.sqlite3", isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute(
+        "CREATE TABLE t (id TEXT PRIMARY KEY, a TEXT, b TEXT, c TEXT, d INTEGER, e TEXT, f TEXT)"
+    )
+    connection.execute("CREATE TABLE o (id INTEGER PRIMARY KEY, s TEXT, t TEXT, n TEXT)")
+    count, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO t VALUES (?, 'Ines', '+33612345678', 'Frouard', 19, 'sms', 'bench')",
+            (f"{count:032d}",),
+        )
+        connection.execute("INSERT INTO o (s, t, n) VALUES (?, 'email', 'now')", (f"{count:032d}",))
+        connection.execute("COMMIT")
+        count += 1
+    return count / (time.perf_counter() - start)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        backend, rss, total = run_backend(workdir)
+        bare = run_bare()
+        disk = run_sqlite(workdir)
+    lines = [
+        "## Serveur des formulaires",
+        "",
+        f"Mesuré le {time.strftime('%Y-%m-%d %H:%M')} sur {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}.",
+        f"Commande : `make bench` (`python bench/backend_load.py`, wrk {DURATION} s par point, sur 127.0.0.1).",
+        "",
+        "| clients | backend : demandes enregistrées/s | p50 (ms) | p99 (ms) | limite HTTP (Starlette nu) : réponses/s | p99 (ms) | part de la limite la plus basse |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for ours, limit in zip(backend, bare, strict=True):
+        stored_rate = ours["stored"] / ours["duration_s"]
+        bare_rate = limit["requests"] / limit["duration_s"]
+        lower = min(bare_rate, disk)
+        lines.append(
+            f"| {ours['clients']} | {stored_rate:.0f} | {ours['p50_ms']:.1f} | {ours['p99_ms']:.1f} | {bare_rate:.0f} | {limit['p99_ms']:.1f} | {100 * stored_rate / lower:.0f} % |"
+        )
+    lines += [
+        "",
+        f"Limite disque (SQLite seul, WAL, `synchronous=FULL`, une transaction par demande) : {disk:.0f} écritures/s.",
+        f"Mémoire maximale du serveur (VmHWM) : {rss:.0f} Mo. Demandes enregistrées en tout : {total}.",
+        "Cibles : ≥ 50 % de la limite la plus basse à 10 clients ; p99 ≤ 200 ms à 50 clients ; ≤ 100 Mo.",
+        "",
+    ]
+    write_section(ROOT / "BENCHMARKS.md", "## Serveur des formulaires", "\n".join(lines))
+    print("\n".join(lines))
+
+
+def write_section(path: Path, heading: str, text: str) -> None:
+    """Replace (or add) one section of BENCHMARKS.md, keeping the others."""
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Mesures de Porte-voix\n\n"
+    pattern = re.compile(rf"{re.escape(heading)}\n.*?(?=\n## |\Z)", re.S)
+    current = (
+        pattern.sub(text.rstrip("\n"), current)
+        if pattern.search(current)
+        else current.rstrip("\n") + "\n\n" + text
+    )
+    path.write_text(current.rstrip("\n") + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
