@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -84,8 +85,8 @@ def test_kill_9_mid_burst_loses_nothing_that_was_acknowledged(tmp_path: Path) ->
             )
             try:
                 submission_id = send(port, form, {**extra, "prenom": f"P{number}-{index}"})
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                return  # the server is gone
+            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+                return  # the server is gone: no answer, so not acknowledged
             if submission_id:
                 with lock:
                     acknowledged.append(submission_id)
