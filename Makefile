@@ -20,8 +20,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/porte-voix serve --host $(HOST) --port $(PORT)
 
-## make test: install what the tests need, then lint and run them
-test: $(STAMP)
+# Browser tests drive Debian's Chromium (never a downloaded browser: `playwright install` fails here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium manque pour les tests dans un navigateur : lance « sudo apt-get install chromium », puis relance make test."; \
+		exit 1; \
+	fi
+
+## make test: install what the tests need (Python packages, Chromium), then lint and run them
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check generator forms_backend tests bench
 	$(BIN)/ruff format --check generator forms_backend tests bench
 	$(BIN)/pytest

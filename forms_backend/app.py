@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -178,7 +178,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         client = request.client.host if request.client else "inconnu"
         if not backend.limiter.allow(client):
             raise HTTPException(429)
-        typed[SOURCE] = _source(typed.get(SOURCE, ""))
+        typed[SOURCE] = _source(typed.get(SOURCE, "") or _referer_source(request))
         event = None
         if spec is SIGNUP:
             event = backend.events.get(typed.get(EVENT, ""))
@@ -270,6 +270,13 @@ async def _worker(backend: Backend) -> None:
 def _source(raw: str) -> str:
     value = raw.strip().lower()
     return value if _SOURCE.fullmatch(value) else ""
+
+
+def _referer_source(request: Request) -> str:
+    """Without JavaScript the page cannot copy ``?source=`` into the form: the browser's Referer
+    (same origin, so it keeps its query) still tells which QR code brought the person."""
+    query = urlsplit(request.headers.get("referer", "")).query
+    return dict(parse_qsl(query)).get(SOURCE, "")
 
 
 def _public(typed: dict[str, str]) -> dict[str, str]:

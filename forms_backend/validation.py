@@ -59,6 +59,8 @@ def check_form(spec: FormSpec, typed: Mapping[str, str]) -> Checked:
             values[form_field.name] = raw
     _check_contact(spec, values, errors)
     _check_age(values, errors, result)
+    # Messages in the order of the fields on the page, so the summary reads top to bottom.
+    result.errors = {f.name: errors[f.name] for f in spec.fields if f.name in errors}
     return result
 
 

@@ -85,7 +85,12 @@ def test_kill_9_mid_burst_loses_nothing_that_was_acknowledged(tmp_path: Path) ->
             )
             try:
                 submission_id = send(port, form, {**extra, "prenom": f"P{number}-{index}"})
-            except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError):
+            except (
+                urllib.error.URLError,
+                http.client.HTTPException,
+                ConnectionError,
+                TimeoutError,
+            ):
                 return  # the server is gone: no answer, so not acknowledged
             if submission_id:
                 with lock:

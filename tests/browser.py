@@ -1,0 +1,81 @@
+"""A live site for browser tests: a real build, the real backend and a real SMTP server on 127.0.0.1,
+driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from aiosmtpd.controller import Controller
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from forms_backend.app import create_site_app
+
+from .backend import free_port, make_config
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@dataclass
+class LiveSite:
+    """Where the site answers, and what the counsellor received."""
+
+    url: str
+    site_dir: Path
+    database: Path
+    inbox: object
+
+
+@contextmanager
+def serve_site(site_dir: Path, workdir: Path, inbox: object) -> Iterator[LiveSite]:
+    """The built site and the backend on one loopback port, forwarding to a real SMTP server."""
+    smtp_port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    config = make_config(
+        workdir,
+        site_dir=site_dir,
+        smtp_url=f"smtp://127.0.0.1:{smtp_port}",
+        worker_interval_seconds=0.5,
+    )
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_site_app(config), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield LiveSite(f"http://127.0.0.1:{port}", site_dir, config.database, inbox)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        controller.stop()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, with no request to the outside world."""
+    playwright: Playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,388 @@
+"""Real Chromium on the real site and backend: accessibility (axe-core), keyboard, phones, forms end to end."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+from .browser import WCAG_TAGS, LiveSite, chromium, serve_site
+from .conftest import add_event, new_project, when
+from .test_forwarding import Inbox
+
+SCREENSHOTS = Path(tempfile.gettempdir()) / "porte-voix-captures"
+PHONE = {"width": 360, "height": 800}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
+    project = new_project(tmp_path_factory.mktemp("browser"), with_sample_content=True)
+    add_event(project, when(20), "ouvert", title="Atelier ouvert", extra="")
+    path = project.content / f"evenements/{when(20):%Y-%m-%d}-ouvert.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("inscription: non", "inscription:\n  places: 30"),
+        encoding="utf-8",
+    )
+    add_event(project, when(25), "complet", title="Atelier complet")
+    path = project.content / f"evenements/{when(25):%Y-%m-%d}-complet.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("inscription: non", "inscription:\n  places: 1"),
+        encoding="utf-8",
+    )
+    add_event(project, when(-3), "passe", title="Atelier passé")
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    with serve_site(project.site, project.root / "backend", Inbox()) as site:
+        yield site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+def open_event(live: LiveSite, days: int, slug: str) -> str:
+    return f"{live.url}/evenements/{when(days):%Y-%m-%d}-{slug}/"
+
+
+def fill_full_event(live: LiveSite, browser: Browser) -> None:
+    """Take the one place of the full event, through the real form."""
+    page = browser.new_page()
+    page.goto(open_event(live, 25, "complet"))
+    fill_young_person(page, "inscription", prenom="Première")
+    page.click("form.pv-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/merci/"))  # the waiting list, if the place was already taken
+    page.close()
+
+
+def fill_young_person(
+    page: Page, form: str, prenom: str = "Inès", phone: str = "06 12 34 56 78"
+) -> None:
+    page.fill(f"#pv-{form}-prenom", prenom)
+    page.fill(f"#pv-{form}-telephone", phone)
+    page.fill(f"#pv-{form}-commune", "Frouard")
+    page.fill(f"#pv-{form}-age", "19")
+    page.check(f"#pv-{form}-canal-sms")
+    page.check(f"#pv-{form}-consentement")
+
+
+def page_types(live: LiveSite) -> dict[str, str]:
+    return {
+        "accueil": f"{live.url}/",
+        "agenda": f"{live.url}/agenda/",
+        "agenda d'un territoire": f"{live.url}/agenda/bassin-de-pompey/",
+        "événement ouvert": open_event(live, 20, "ouvert"),
+        "événement complet": open_event(live, 25, "complet"),
+        "événement passé": open_event(live, -3, "passe"),
+        "témoignages": f"{live.url}/temoignages/",
+        "témoignage": f"{live.url}/temoignages/ines/",
+        "partenaires": f"{live.url}/partenaires/",
+        "formulaire de rappel": f"{live.url}/rappel/",
+        "formulaire d'orientation": f"{live.url}/orientation/",
+        "merci": f"{live.url}/merci/",
+        "liste d'attente": f"{live.url}/merci/liste-d-attente/",
+        "mentions légales": f"{live.url}/mentions-legales/",
+        "données personnelles": f"{live.url}/donnees-personnelles/",
+        "accessibilité": f"{live.url}/accessibilite/",
+        "plan du site": f"{live.url}/plan-du-site/",
+        "page introuvable": f"{live.url}/cette-page-n-existe-pas/",
+    }
+
+
+def axe_violations(page: Page, where: str) -> list[str]:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return [
+        f"{where} — {v['id']} ({v['help']}) : {node['target']} {node.get('failureSummary', '')}"
+        for v in results.response["violations"]
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["telephone", "ordinateur"])
+def test_every_page_type_has_no_axe_violation(
+    live: LiveSite, browser: Browser, viewport: dict[str, int]
+) -> None:
+    fill_full_event(live, browser) if viewport is PHONE else None
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    problems: list[str] = []
+    for name, url in page_types(live).items():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        problems += axe_violations(page, f"{name} ({url}, {viewport['width']} px)")
+    # A form shown again with its errors (JavaScript on).
+    page.goto(f"{live.url}/rappel/")
+    page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
+    page.click("form.pv-form button[type=submit]")
+    page.wait_for_selector("#pv-erreurs")
+    problems += axe_violations(page, f"formulaire avec erreurs ({viewport['width']} px)")
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_form_errors_without_javascript_have_no_axe_violation(
+    live: LiveSite, browser: Browser
+) -> None:
+    # axe needs JavaScript to run, so the page's own form script is blocked instead: the form then
+    # posts as it does in a browser without JavaScript, and the backend shows it again with errors.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.route("**/porte-voix-forms.js", lambda route: route.abort())
+    page.goto(f"{live.url}/formulaires/rappel")
+    page.click("form.pv-form button[type=submit]")
+    page.wait_for_selector("#pv-erreurs")
+    assert page.title().startswith("Erreur")
+    problems = axe_violations(page, "formulaire avec erreurs, sans JavaScript")
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until ``selector`` has the focus, checking the focus is visible at each stop."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                return {outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                        shadow: s.boxShadow !== 'none', tag: e.tagName, id: e.id} }"""
+        )
+        if focused["tag"] != "BODY":
+            assert focused["outline"] or focused["shadow"], f"focus invisible on {focused}"
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} never received the focus with Tab")
+
+
+@pytest.mark.parametrize("form", ["rappel", "inscription"])
+def test_forms_can_be_filled_and_sent_with_the_keyboard_alone(
+    live: LiveSite, browser: Browser, form: str
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{live.url}/rappel/" if form == "rappel" else open_event(live, 20, "ouvert"))
+    page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
+    page.locator("body").focus()
+    tab_to(page, f"#pv-{form}-prenom")
+    page.keyboard.type("Clavier")
+    tab_to(page, f"#pv-{form}-telephone")
+    page.keyboard.type("0612345678")
+    tab_to(page, f"#pv-{form}-commune")
+    page.keyboard.type("Pompey")
+    tab_to(page, f"#pv-{form}-age")
+    page.keyboard.type("22")
+    tab_to(page, "input[name=canal]")
+    page.keyboard.press("ArrowDown")  # SMS → Appel
+    tab_to(page, f"#pv-{form}-consentement")
+    page.keyboard.press("Space")
+    tab_to(page, "form.pv-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/merci/$"))
+    assert "Merci" in page.locator("h1").inner_text()
+    page.close()
+
+
+def test_skip_link_reaches_the_content(live: LiveSite, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{live.url}/agenda/")
+    page.keyboard.press("Tab")
+    skip = page.evaluate(
+        "() => ({text: document.activeElement.textContent.trim(), href: document.activeElement.getAttribute('href')})"
+    )
+    assert skip["text"] == "Aller au contenu"
+    page.keyboard.press("Enter")
+    assert page.evaluate("(id) => !!document.getElementById(id)", skip["href"].lstrip("#"))
+    assert page.url.endswith(skip["href"])
+    page.close()
+
+
+def test_after_an_error_focus_goes_to_the_summary_that_links_each_field(
+    live: LiveSite, browser: Browser
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{live.url}/rappel/")
+    page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
+    page.fill("#pv-rappel-prenom", "Inès")
+    page.fill("#pv-rappel-telephone", "12")
+    page.click("form.pv-form button[type=submit]")
+    page.wait_for_selector("#pv-erreurs")
+    assert page.evaluate("document.activeElement.id") == "pv-erreurs"
+    links = page.eval_on_selector_all("#pv-erreurs a", "as => as.map(a => a.getAttribute('href'))")
+    assert links == [
+        "#pv-rappel-telephone",
+        "#pv-rappel-commune",
+        "#pv-rappel-age",
+        "#pv-rappel-canal",
+        "#pv-rappel-consentement",
+    ]
+    assert page.input_value("#pv-rappel-prenom") == "Inès"
+    assert (
+        "Ce numéro ne ressemble pas à un numéro français"
+        in page.locator("#pv-rappel-telephone-erreur").inner_text()
+    )
+    page.click("#pv-erreurs a[href='#pv-rappel-telephone']")
+    assert page.evaluate("document.activeElement.id") == "pv-rappel-telephone"
+    page.close()
+
+
+def wait_for_mail(live: LiveSite, submission_count: int) -> list:
+    deadline = time.monotonic() + 15
+    while len(live.inbox.messages) < submission_count and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(0.1)
+    return live.inbox.messages  # type: ignore[attr-defined]
+
+
+def stored(live: LiveSite, first_name: str) -> sqlite3.Row:
+    connection = sqlite3.connect(live.database)
+    connection.row_factory = sqlite3.Row
+    try:
+        return connection.execute(
+            "SELECT * FROM submissions WHERE first_name = ?", (first_name,)
+        ).fetchone()
+    finally:
+        connection.close()
+
+
+FORM_PAGES = {
+    "rappel": lambda live: f"{live.url}/rappel/?source=flyer-a5",
+    "inscription": lambda live: open_event(live, 20, "ouvert") + "?source=partenaire-mjc-pompey",
+    "orientation": lambda live: f"{live.url}/orientation/?source=site",
+}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["avec-js", "sans-js"])
+@pytest.mark.parametrize("form", list(FORM_PAGES))
+def test_each_form_reaches_the_counsellor(
+    live: LiveSite, browser: Browser, form: str, javascript: bool
+) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    before = len(live.inbox.messages)  # type: ignore[attr-defined]
+    name = f"{form.capitalize()}{'Js' if javascript else 'Html'}"
+    page.goto(FORM_PAGES[form](live))
+    if form == "orientation":
+        page.fill("#pv-orientation-pro_nom", "Julie Martin")
+        page.fill("#pv-orientation-pro_structure", "MJC de Pompey")
+        page.fill("#pv-orientation-pro_contact", "julie@mjc.example")
+        page.check("#pv-orientation-accord_jeune")
+    if javascript:
+        page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
+    fill_young_person(page, form, prenom=name)
+    page.click("form.pv-form button[type=submit]")
+    if not javascript:
+        # From a static page without a script: the form comes back once, filled, to confirm.
+        assert "Encore une étape" in page.locator(".pv-form-notice").inner_text()
+        assert page.input_value(f"#pv-{form}-prenom") == name
+        if page.locator("input[name=source]").input_value() == "":
+            pytest.fail("the source from the QR code was lost")
+        page.click("form.pv-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/merci/$"))
+    assert "Merci" in page.locator("h1").inner_text()
+    messages = wait_for_mail(live, before + 1)
+    mail = next(m for m in messages if f"Prénom : {name}" in m.get_payload(decode=True).decode())
+    body = mail.get_payload(decode=True).decode()
+    assert "Téléphone : 06 12 34 56 78" in body and "Commune : Frouard" in body
+    row = stored(live, name)
+    expected_source = re.search(r"source=([\w-]+)", FORM_PAGES[form](live))[1]
+    assert row["source"] == expected_source
+    context.close()
+
+
+def test_full_event_tells_the_waiting_list(live: LiveSite, browser: Browser) -> None:
+    fill_full_event(live, browser)
+    page = browser.new_page(viewport=PHONE)
+    page.goto(open_event(live, 25, "complet"))
+    page.wait_for_selector(".pv-places-left")
+    assert "liste d'attente" in page.locator(".pv-places-left").inner_text()
+    fill_young_person(page, "inscription", prenom="Attente")
+    page.click("form.pv-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/merci/liste-d-attente/$"))
+    assert stored(live, "Attente")["status"] == "liste_attente"
+    page.close()
+
+
+def test_open_event_shows_remaining_places(live: LiveSite, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(open_event(live, 20, "ouvert"))
+    page.wait_for_selector(".pv-places-left")
+    assert re.fullmatch(
+        r"Il reste \d+ places\.", page.locator(".pv-places-left").inner_text().strip()
+    )
+    page.close()
+
+
+def test_nothing_overflows_at_360_px_and_text_zooms_to_200_percent(
+    live: LiveSite, browser: Browser
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    overflowing = []
+    for name, url in page_types(live).items():
+        page.goto(url)
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            overflowing.append(f"{name} à 360 px")
+    # A 1280 px screen zoomed to 200 % lays pages out in 640 CSS pixels.
+    zoomed = browser.new_page(viewport={"width": 640, "height": 400})
+    for name, url in page_types(live).items():
+        zoomed.goto(url)
+        if zoomed.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            overflowing.append(f"{name} zoomé à 200 %")
+    page.close()
+    zoomed.close()
+    assert not overflowing, overflowing
+
+
+def test_form_targets_are_at_least_44_px(live: LiveSite, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE)
+    small = []
+    for url in [f"{live.url}/rappel/", open_event(live, 20, "ouvert"), f"{live.url}/orientation/"]:
+        page.goto(url)
+        targets = page.eval_on_selector_all(
+            "form.pv-form input:not([type=hidden]):not([tabindex='-1']), form.pv-form button",
+            """els => els.map(e => { const box = (e.type === 'radio' || e.type === 'checkbox') ? e.parentElement : e;
+                const r = box.getBoundingClientRect(); return {name: e.name || e.textContent, w: r.width, h: r.height} })""",
+        )
+        small += [t for t in targets if t["w"] < 44 or t["h"] < 44]
+    page.close()
+    assert not small, small
+
+
+def test_site_works_without_javascript(live: LiveSite, browser: Browser) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live.url}/")
+    page.click("text=Tout l'agenda")
+    assert page.url.endswith("/agenda/")
+    page.click("article >> text=Atelier ouvert")
+    assert "Atelier ouvert" in page.locator("h1").inner_text()
+    assert page.locator("form.pv-form").is_visible()
+    context.close()
+
+
+def test_screenshots_at_phone_width(live: LiveSite, browser: Browser) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport=PHONE)
+    for name, url in [("accueil", f"{live.url}/"), ("evenement", open_event(live, 20, "ouvert"))]:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        target = SCREENSHOTS / f"{name}-360.png"
+        page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000, f"capture vide : voir {target}"
+    page.close()
+
+
+def test_no_request_leaves_the_machine(live: LiveSite, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE)
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(re.sub(r"^\w+://([^/:]+).*", r"\1", request.url)))
+    for url in page_types(live).values():
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+    page.close()
+    assert hosts <= {"127.0.0.1"}, hosts
