@@ -19,19 +19,22 @@ def _mkdocs(*args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=environment)
 
 
-@click.group(help="Porte-voix : le site de campagne de la Mission Locale.")
-def main() -> None:
-    """Entry point of the ``porte-voix`` command."""
-
-
-@main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
-@click.option(
+CONFIG_OPTION = click.option(
     "--config",
     "config_file",
     default="mkdocs.yml",
     show_default=True,
     help="Le fichier de réglages.",
 )
+
+
+@click.group(help="Porte-voix : le site de campagne de la Mission Locale.")
+def main() -> None:
+    """Entry point of the ``porte-voix`` command."""
+
+
+@main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
+@CONFIG_OPTION
 def check(config_file: str) -> None:
     """Report every content problem at once; exit code 1 when there is one."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -72,13 +75,7 @@ def build(strict: bool) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option(
-    "--config",
-    "config_file",
-    default="mkdocs.yml",
-    show_default=True,
-    help="Le fichier de réglages.",
-)
+@CONFIG_OPTION
 def serve(host: str, port: int, config_file: str) -> None:
     """Serve the site and the form backend on one port, rebuilding on save."""
     from .devserver import serve as serve_site
