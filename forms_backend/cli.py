@@ -12,6 +12,7 @@ import click
 from .config import BackendConfig, ConfigError
 from .events import EventCatalogue
 from .export import export_csv
+from .french_click import french_group
 from .outbox import Forwarder
 from .store import Store
 
@@ -29,7 +30,7 @@ def _store(config: BackendConfig) -> Store:
     return store
 
 
-@click.group(help="Le serveur des formulaires et ses outils (réglages : variables PORTE_VOIX_*).")
+@french_group(help="Le serveur des formulaires et ses outils (réglages : variables PORTE_VOIX_*).")
 def forms() -> None:
     """The ``forms`` command group."""
 

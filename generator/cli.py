@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from forms_backend.cli import forms
+from forms_backend.french_click import french_group
 
 from .content import load_content
 
@@ -28,7 +29,7 @@ CONFIG_OPTION = click.option(
 )
 
 
-@click.group(help="Porte-voix : le site de campagne de la Mission Locale.")
+@french_group(help="Porte-voix : le site de campagne de la Mission Locale.")
 def main() -> None:
     """Entry point of the ``porte-voix`` command."""
 
