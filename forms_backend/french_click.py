@@ -36,32 +36,29 @@ class FrenchContext(click.Context):
     formatter_class = FrenchFormatter
 
 
-class FrenchCommand(click.Command):
-    """A command whose help option speaks French."""
-
-    context_class = FrenchContext
+class FrenchHelp:
+    """Mixin: the ``--help`` option explained in French."""
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         """The ``--help`` option, explained in French."""
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             option.help = HELP_TEXT
         return option
 
 
-class FrenchGroup(click.Group):
+class FrenchCommand(FrenchHelp, click.Command):
+    """A command whose help speaks French."""
+
+    context_class = FrenchContext
+
+
+class FrenchGroup(FrenchHelp, click.Group):
     """A group whose help and sub-commands speak French."""
 
     context_class = FrenchContext
     command_class = FrenchCommand
-    group_class = type
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        """The ``--help`` option, explained in French."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = HELP_TEXT
-        return option
+    group_class = type  # sub-groups are French groups too
 
 
 def french_group(**kwargs: Any):  # type: ignore[no-untyped-def]
