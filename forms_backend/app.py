@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .committer import GroupCommitter
 from .config import BackendConfig
 from .events import EventCatalogue, PublicEvent
 from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
@@ -67,6 +68,8 @@ class Backend:
         self.store.migrate()
         # One embedded server per database: whatever was leased before a crash is due again now.
         self.store.release_leases()
+        self.committer = GroupCommitter(self.store)
+        self.store.committer = self.committer  # the worker's and spam's writes join the batches
         self.events = EventCatalogue(config.site_dir)
         self.forwarder = Forwarder(self.store, config, self.events)
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
@@ -126,6 +129,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await run_in_threadpool(backend.committer.stop)
 
     async def token(request: Request) -> Response:
         form = request.query_params.get("formulaire", "")
@@ -225,8 +229,9 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         )
         values["age"] = int(values["age"])
         capacity = event.places if event else None
-        recorded = await run_in_threadpool(
-            backend.store.record, values, backend.forwarder.targets(), capacity
+        targets = backend.forwarder.targets()
+        recorded = await backend.committer.run(
+            lambda db: backend.store.insert_submission(db, values, targets, capacity)
         )
         backend.wake.set()
         return _accepted(request, recorded.status)

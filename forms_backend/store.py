@@ -11,14 +11,19 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .migrations import MIGRATIONS
+
+if TYPE_CHECKING:
+    from .committer import GroupCommitter
+
+T = TypeVar("T")
 
 SUBMISSION_COLUMNS = (
     "id",
@@ -38,6 +43,10 @@ SUBMISSION_COLUMNS = (
     "consent_at",
     "created_at",
     "last_contact_at",
+)
+_INSERT_SUBMISSION = (
+    f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(SUBMISSION_COLUMNS))})"
 )
 
 
@@ -74,6 +83,7 @@ class Store:
         # One writer at a time inside this process: SQLite allows only one anyway, and waiting on
         # a lock here is fair and instant, where SQLite's busy handler sleeps with growing pauses.
         self._write_lock = threading.Lock()
+        self.committer: GroupCommitter | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
 
     def connection(self) -> sqlite3.Connection:
@@ -97,6 +107,15 @@ class Store:
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+    def write(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``job(db)`` in a committed transaction: the server's group committer when one is
+        attached (its writes share commits with the submissions), else a transaction of its own."""
+        committer = self.committer
+        if committer is not None and not committer.is_writer_thread():
+            return committer.submit(job).result()
+        with self.transaction() as db:
+            return job(db)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -144,38 +163,45 @@ class Store:
     def record(
         self, values: dict[str, Any], targets: list[str], capacity: int | None = None
     ) -> Recorded:
-        """Store a submission and one outbox row per target, atomically.
+        """Store a submission and one outbox row per target, atomically (see ``insert_submission``)."""
+        return self.write(lambda db: self.insert_submission(db, values, targets, capacity))
+
+    def insert_submission(
+        self,
+        db: sqlite3.Connection,
+        values: dict[str, Any],
+        targets: list[str],
+        capacity: int | None = None,
+    ) -> Recorded:
+        """Write a submission and its outbox rows inside the caller's transaction.
 
         A repeated id stores nothing and answers the first result. For an event sign-up with a
-        ``capacity``, people past it go on the waiting list; the write lock makes the count exact.
+        ``capacity``, people past it go on the waiting list; one writer at a time makes the count
+        exact.
         """
         stamp = now_text()
-        with self.transaction() as db:
-            existing = db.execute(
-                "SELECT status FROM submissions WHERE id = ?", (values["id"],)
-            ).fetchone()
-            if existing:
-                return Recorded(values["id"], existing["status"], created=False)
-            status = "recu"
-            if values["form"] == "inscription":
-                status = "inscrit"
-                if capacity is not None:
-                    taken = db.execute(
-                        "SELECT COUNT(*) FROM submissions WHERE event_id = ? AND status = 'inscrit'",
-                        (values["event_id"],),
-                    ).fetchone()[0]
-                    status = "inscrit" if taken < capacity else "liste_attente"
-            row = {column: values.get(column) for column in SUBMISSION_COLUMNS}
-            row.update(status=status, consent_at=stamp, created_at=stamp, last_contact_at=stamp)
-            db.execute(
-                f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}) VALUES ({', '.join('?' * len(SUBMISSION_COLUMNS))})",
-                [row[column] for column in SUBMISSION_COLUMNS],
-            )
-            db.executemany(
-                "INSERT INTO outbox (submission_id, target, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-                [(values["id"], target, stamp, stamp) for target in targets],
-            )
-            return Recorded(values["id"], status, created=True)
+        existing = db.execute(
+            "SELECT status FROM submissions WHERE id = ?", (values["id"],)
+        ).fetchone()
+        if existing:
+            return Recorded(values["id"], existing["status"], created=False)
+        status = "recu"
+        if values["form"] == "inscription":
+            status = "inscrit"
+            if capacity is not None:
+                taken = db.execute(
+                    "SELECT COUNT(*) FROM submissions WHERE event_id = ? AND status = 'inscrit'",
+                    (values["event_id"],),
+                ).fetchone()[0]
+                status = "inscrit" if taken < capacity else "liste_attente"
+        row = {column: values.get(column) for column in SUBMISSION_COLUMNS}
+        row.update(status=status, consent_at=stamp, created_at=stamp, last_contact_at=stamp)
+        db.execute(_INSERT_SUBMISSION, [row[column] for column in SUBMISSION_COLUMNS])
+        db.executemany(
+            "INSERT INTO outbox (submission_id, target, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
+            [(values["id"], target, stamp, stamp) for target in targets],
+        )
+        return Recorded(values["id"], status, created=True)
 
     def places_taken(self, event_id: str) -> tuple[int, int]:
         """How many people are signed up, and how many wait, for an event."""
@@ -188,11 +214,12 @@ class Store:
 
     def record_spam(self, form: str, reason: str, fields: dict[str, str]) -> None:
         """Keep a suspected spam apart: never forwarded, visible in ``status``."""
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO spam (form, reason, fields, received_at) VALUES (?, ?, ?, ?)",
-                (form, reason, json.dumps(fields, ensure_ascii=False), now_text()),
+        received = (form, reason, json.dumps(fields, ensure_ascii=False), now_text())
+        self.write(
+            lambda db: db.execute(
+                "INSERT INTO spam (form, reason, fields, received_at) VALUES (?, ?, ?, ?)", received
             )
+        )
 
     def submission(self, submission_id: str) -> dict[str, Any] | None:
         """One submission as a dict."""
@@ -215,8 +242,8 @@ class Store:
     ) -> list[OutboxRow]:
         """Lease due outbox rows so that no other worker takes them meanwhile."""
         now = datetime.now(UTC)
-        with self.transaction() as db:
-            rows = db.execute(
+        rows = self.write(
+            lambda db: db.execute(
                 """UPDATE outbox SET leased_until = ?, attempts = attempts + 1
                 WHERE id IN (
                     SELECT id FROM outbox
@@ -225,6 +252,7 @@ class Store:
                 ) RETURNING id, submission_id, target, attempts""",
                 (now_text(now + lease), now_text(now), now_text(now), limit),
             ).fetchall()
+        )
         return sorted(
             (OutboxRow(r["id"], r["submission_id"], r["target"], r["attempts"]) for r in rows),
             key=lambda r: r.id,
@@ -232,27 +260,26 @@ class Store:
 
     def mark_sent(self, row_id: int) -> None:
         """The delivery succeeded."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'sent', sent_at = ?, leased_until = NULL, last_error = NULL WHERE id = ?",
-                (now_text(), row_id),
-            )
+        self._update_outbox(
+            "state = 'sent', sent_at = ?, leased_until = NULL, last_error = NULL",
+            (now_text(), row_id),
+        )
 
     def mark_retry(self, row_id: int, error: str, at: datetime) -> None:
         """A temporary failure: try again at ``at``."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE id = ?",
-                (now_text(at), error, row_id),
-            )
+        self._update_outbox(
+            "next_attempt_at = ?, leased_until = NULL, last_error = ?",
+            (now_text(at), error, row_id),
+        )
 
     def mark_dead(self, row_id: int, error: str) -> None:
         """A permanent failure, or retries exhausted: a dead letter until someone retries it."""
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'dead', leased_until = NULL, last_error = ? WHERE id = ?",
-                (error, row_id),
-            )
+        self._update_outbox("state = 'dead', leased_until = NULL, last_error = ?", (error, row_id))
+
+    def _update_outbox(self, assignments: str, parameters: tuple[Any, ...]) -> None:
+        self.write(
+            lambda db: db.execute(f"UPDATE outbox SET {assignments} WHERE id = ?", parameters)
+        )
 
     def retry_dead(self) -> int:
         """Put every dead letter back in the queue, due now; returns how many."""

@@ -324,7 +324,7 @@ def test_unexpected_failure_answers_in_french_without_a_trace(config, monkeypatc
         def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
             raise RuntimeError("disque plein /secret/path")
 
-        monkeypatch.setattr(client.app.state.backend.store, "record", broken)
+        monkeypatch.setattr(client.app.state.backend.store, "insert_submission", broken)
         answer = post(client, "rappel", VALID, json=True)
     assert answer.status_code == 500
     assert answer.json()["message"].startswith("Un problème est survenu de notre côté.")
