@@ -46,7 +46,7 @@ COLUMNS = {
     "pro_contact": "referrer_contact",
 }
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}")
+_SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # generator/flyers/subjects.py: SOURCE_MAX
 NO_STORE = {"Cache-Control": "no-store"}
 ERRORS = {
     400: "La demande n'a pas pu être lue.",

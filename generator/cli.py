@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -12,7 +13,9 @@ import click
 from forms_backend.cli import forms
 from forms_backend.french_click import french_group
 
-from .content import load_content
+from .content import Content, Problem, load_content
+from .flyer_commands import register_flyer_commands
+from .settings import Settings
 
 
 def _mkdocs(*args: str) -> int:
@@ -34,14 +37,24 @@ def main() -> None:
     """Entry point of the ``porte-voix`` command."""
 
 
-@main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
-@CONFIG_OPTION
-def check(config_file: str) -> None:
-    """Report every content problem at once; exit code 1 when there is one."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.config import load_config  # the CLI, like the plugin, may use MkDocs
+@dataclass(frozen=True)
+class Project:
+    """A Mission Locale's project as the commands see it: settings, checked content, folders."""
 
-    from .plugin import PorteVoixPlugin
+    settings: Settings
+    content: Content
+    problems: list[Problem]
+    layouts: Path
+    cache: Path
+    directory_urls: bool
+
+
+def load_project(config_file: str) -> Project:
+    """Read ``mkdocs.yml`` and the content, as the build does (the CLI may use MkDocs)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+
+    from .plugin import PorteVoixPlugin, _layouts_folder
 
     config = load_config(config_file)
     plugin = config.plugins.get("porte-voix")
@@ -50,11 +63,28 @@ def check(config_file: str) -> None:
     plugin.on_config(config)
     assert plugin.settings is not None
     content, problems = load_content(Path(config.docs_dir), plugin.settings)
+    return Project(
+        plugin.settings,
+        content,
+        problems,
+        _layouts_folder(config),
+        Path(config.config_file_path).parent / plugin.config.cache,
+        config.use_directory_urls,
+    )
+
+
+@main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
+@CONFIG_OPTION
+def check(config_file: str) -> None:
+    """Report every content problem at once; exit code 1 when there is one."""
+    project = load_project(config_file)
+    content, problems = project.content, project.problems
     for problem in problems:
         click.echo(str(problem))
     summary = (
         f"{len(content.events)} événements, {len(content.testimonials)} témoignages, "
-        f"{len(content.partners)} partenaires, {len(content.pages)} pages"
+        f"{len(content.campaigns)} campagnes, {len(content.partners)} partenaires, "
+        f"{len(content.pages)} pages"
     )
     if problems:
         click.echo(f"\n{len(problems)} problème(s) à corriger. Publiables : {summary}.", err=True)
@@ -85,3 +115,4 @@ def serve(host: str, port: int, config_file: str) -> None:
 
 
 main.add_command(forms)
+register_flyer_commands(main, load_project, CONFIG_OPTION)

@@ -7,6 +7,7 @@ blocks authors place in their pages.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,6 +20,7 @@ from .content import Content, load_content
 from .content.loader import COLLECTION_DIRS
 from .images import CLEAN_FORMATS, ImageProcessor, clean_copy
 from .pages import LISTINGS, BuildContext, expand_blocks, generate_site
+from .pages.prints import site_prints
 from .plugin_config import PorteVoixConfig
 from .settings import Settings, SettingsError
 
@@ -37,7 +39,9 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Read this Mission Locale's settings and expose what templates need."""
         try:
-            self.settings = Settings.from_mapping(config.site_name, config.site_url, self.config)
+            self.settings = Settings.from_mapping(
+                config.site_name, config.site_url, self.config, Path(config.docs_dir)
+            )
         except SettingsError as error:
             raise PluginError(str(error)) from error
         config.extra["porte_voix"] = {
@@ -55,11 +59,24 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         self.problem_count = len(problems)
         processor = ImageProcessor(Path(config.config_file_path).parent / self.config.cache)
         images = processor.process_all(_published_images(content))
-        self.build = BuildContext(content, self.settings, images, config.use_directory_urls)
+        build = BuildContext(content, self.settings, images, config.use_directory_urls)
+        layouts = _layouts_folder(config)
+        prints, print_errors = site_prints(
+            build, layouts, Path(config.config_file_path).parent / self.config.cache
+        )
+        for error in print_errors:
+            log.error(error)
+        self.problem_count += len(print_errors)
+        self.build = replace(build, prints=prints)
         site = generate_site(self.build)
+        print_logo = self.settings.logo.resolve() if self.settings.logo else None
         for file in list(files):
             path = PurePosixPath(file.src_uri)
-            if (
+            source = Path(file.abs_src_path).resolve() if file.abs_src_path else None
+            if source and (source.is_relative_to(layouts) or source == print_logo):
+                # Layouts, the ICC profile and the print logo are build inputs, not web files.
+                files.remove(file)
+            elif (
                 path.parts[0] in COLLECTION_DIRS
                 or path.suffix in DATA_SUFFIXES
                 or file.src_uri in LISTINGS
@@ -84,6 +101,10 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
             )
         for generated in site.files:
             files.append(File.generated(config, generated.path, content=generated.content))
+        for published in (f for group in prints.values() for f in group):
+            files.append(
+                File.generated(config, published.site_path, abs_src_path=str(published.cache_path))
+            )
         for image in images.values():
             for variant in image.variants:
                 files.append(
@@ -99,9 +120,22 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         return expand_blocks(markdown, page.file.src_uri, self.build)
 
 
+def _layouts_folder(config: MkDocsConfig) -> Path:
+    """``theme/flyers/``: the flyer layouts, one file per format."""
+    custom = config.theme.custom_dir
+    folder = Path(custom) / "flyers" if custom else None
+    if folder is None or not folder.is_dir():
+        raise PluginError(
+            "les mises en page des flyers manquent : mkdocs.yml doit avoir « theme: custom_dir: theme », "
+            "et le dossier theme/flyers/ doit exister (il est livré avec le kit)"
+        )
+    return folder.resolve()
+
+
 def _published_images(content: Content) -> list[Path]:
     images = [t.photo for t in content.testimonials if t.photo]
     images += [e.image for e in content.events if e.image]
+    images += [c.visual for c in content.campaigns if c.visual]
     images += [
         p.logo
         for p in content.partners.values()

@@ -19,3 +19,6 @@ class PorteVoixConfig(base.Config):
     """Where the form backend answers (same origin, behind the reverse proxy)."""
     cache = c.Type(str, default=".cache/porte-voix")
     """Folder (beside mkdocs.yml) where processed images are kept between builds."""
+    affiches = c.Type(dict, default={})
+    """Flyers and posters: ``logo`` (under content/), ``financeurs`` (the funder line printed on
+    each), ``fond_perdu`` (bleed in mm, 3 by default), ``evenements`` (make them at each build)."""

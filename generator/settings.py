@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .slugs import normalise, slugify
@@ -43,6 +44,9 @@ class Settings:
     forms_url: str = "/formulaires/"
     phone: str = ""
     email: str = ""
+    funders: str = ""
+    logo: Path | None = None
+    bleed_mm: float = 3.0
     _communes: dict[str, tuple[str, Territory]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -54,9 +58,16 @@ class Settings:
 
     @classmethod
     def from_mapping(
-        cls, site_name: str, site_url: str | None, options: Mapping[str, Any]
+        cls,
+        site_name: str,
+        site_url: str | None,
+        options: Mapping[str, Any],
+        content_dir: Path | None = None,
     ) -> Settings:
-        """Build settings from the plugin's options; raise :class:`SettingsError` in French."""
+        """Build settings from the plugin's options; raise :class:`SettingsError` in French.
+
+        Files named in the options (the logo) are relative to ``content_dir``; without one
+        (checking settings alone) they are not looked for."""
         if not site_url:
             raise SettingsError(
                 "site_url manque dans mkdocs.yml — écris l'adresse publique du site, par exemple https://www.exemple.fr/"
@@ -79,6 +90,22 @@ class Settings:
                 )
             )
         contact = options.get("contact") or {}
+        prints = options.get("affiches") or {}
+        logo = None
+        if prints.get("logo") and content_dir is not None:
+            logo = content_dir / str(prints["logo"])
+            if not logo.is_file():
+                raise SettingsError(
+                    f"affiches.logo : le fichier « {prints['logo']} » n'existe pas dans le dossier content/ — vérifie le chemin dans mkdocs.yml"
+                )
+        try:
+            bleed = float(prints.get("fond_perdu", 3))
+        except (TypeError, ValueError):
+            bleed = -1.0
+        if not 0 <= bleed <= 10:
+            raise SettingsError(
+                "affiches.fond_perdu doit être un nombre de millimètres entre 0 et 10 (les imprimeurs demandent souvent 3)"
+            )
         return cls(
             site_name=site_name,
             site_url=site_url.rstrip("/") + "/",
@@ -87,6 +114,9 @@ class Settings:
             forms_url=str(options.get("formulaires", "/formulaires/")),
             phone=str(contact.get("telephone", "")),
             email=str(contact.get("email", "")),
+            funders=str(prints.get("financeurs", "")),
+            logo=logo,
+            bleed_mm=bleed,
         )
 
     @property

@@ -89,6 +89,11 @@ def new_project(root: Path, *, with_sample_content: bool = False) -> Project:
     else:
         project.content.mkdir()
         shutil.copy(REPO / "content" / "partenaires.yml", project.content / "partenaires.yml")
+        # mkdocs.yml names the logo printed on flyers (affiches.logo).
+        (project.content / "images").mkdir()
+        shutil.copy(
+            REPO / "content" / "images" / "logo-mission-locale.png", project.content / "images"
+        )
         project.write("index.md", "# Accueil\n\n<!-- porte-voix: prochains-evenements -->\n")
     return project
 
@@ -118,6 +123,23 @@ inscription: non
 partenaires: [mjc-pompey]
 {extra}---
 Une description.
+"""
+
+
+def campaign_text(
+    start: datetime, end: datetime, call: str, title: str = "Cet hiver, on vient vers toi"
+) -> str:
+    """Front matter and body of a valid campaign running from ``start`` to ``end``."""
+    return f"""\
+---
+titre: {title}
+message: Tu as entre 16 et 29 ans ? On peut t'aider.
+du: {start:%Y-%m-%d}
+au: {end:%Y-%m-%d}
+public: Jeunes de 16 à 29 ans sans emploi ni formation
+appel: {call}
+---
+Une conseillère vient vers toi.
 """
 
 

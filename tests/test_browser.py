@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from .browser import WCAG_TAGS, LiveSite, chromium, serve_site
-from .conftest import add_event, new_project, when
+from .conftest import add_event, campaign_text, new_project, when
 from .test_forwarding import Inbox
 
 SCREENSHOTS = Path(tempfile.gettempdir()) / "porte-voix-captures"
@@ -38,6 +38,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
         encoding="utf-8",
     )
     add_event(project, when(-3), "passe", title="Atelier passé")
+    project.write("campagnes/en-cours.md", campaign_text(when(-5), when(30), "rappel"))
     result = project.build()
     assert result.returncode == 0, result.stderr
     with serve_site(project.site, project.root / "backend", Inbox()) as site:
@@ -94,6 +95,7 @@ def page_types(live: LiveSite) -> dict[str, str]:
         "données personnelles": f"{live.url}/donnees-personnelles/",
         "accessibilité": f"{live.url}/accessibilite/",
         "plan du site": f"{live.url}/plan-du-site/",
+        "campagne": f"{live.url}/campagnes/en-cours/",
         "page introuvable": f"{live.url}/cette-page-n-existe-pas/",
     }
 
@@ -293,6 +295,18 @@ def test_each_form_reaches_the_counsellor(
     expected_source = re.search(r"source=([\w-]+)", FORM_PAGES[form](live))[1]
     assert row["source"] == expected_source
     context.close()
+
+
+def test_campaign_page_passes_its_qr_source_on_to_the_form(
+    live: LiveSite, browser: Browser
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{live.url}/campagnes/en-cours/?source=campagne-en-cours")
+    page.click("article a[data-pv-source]")
+    page.wait_for_url(re.compile(r"/rappel/\?source=campagne-en-cours$"))
+    page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
+    assert page.locator("input[name=source]").input_value() == "campagne-en-cours"
+    page.close()
 
 
 def test_full_event_tells_the_waiting_list(live: LiveSite, browser: Browser) -> None:

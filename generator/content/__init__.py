@@ -1,5 +1,6 @@
 """The content model: what authors write under ``content/``, checked. No MkDocs import here."""
 
+from .campaigns import Campaign
 from .events import Event, Place, Registration
 from .loader import Content, load_content
 from .pages import Page
@@ -8,6 +9,7 @@ from .problems import Problem
 from .testimonials import Consent, Testimonial
 
 __all__ = [
+    "Campaign",
     "Consent",
     "Content",
     "Event",

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..settings import Settings
+from .campaigns import CAMPAIGNS_DIR, Campaign, build_campaign, current_campaign
 from .events import EVENTS_DIR, Event, build_event, upcoming_and_past
 from .fields import PARIS, ReadContext
 from .frontmatter import read_document
@@ -16,7 +17,7 @@ from .problems import Problem, Problems
 from .testimonials import TESTIMONIALS_DIR, Testimonial, build_testimonial
 
 # Folders whose Markdown files are data for generated pages, not pages themselves.
-COLLECTION_DIRS = (EVENTS_DIR, TESTIMONIALS_DIR, "campagnes")
+COLLECTION_DIRS = (EVENTS_DIR, TESTIMONIALS_DIR, CAMPAIGNS_DIR)
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Content:
     events: list[Event] = field(default_factory=list)
     testimonials: list[Testimonial] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
 
     @property
     def upcoming_events(self) -> list[Event]:
@@ -39,6 +41,16 @@ class Content:
     def past_events(self) -> list[Event]:
         """Events that have ended, most recent first."""
         return upcoming_and_past(self.events, self.now)[1]
+
+    @property
+    def current_campaign(self) -> Campaign | None:
+        """The campaign running today, shown on the home page."""
+        return current_campaign(self.campaigns, self.now.date())
+
+    @property
+    def live_campaigns(self) -> list[Campaign]:
+        """Campaigns running now or to come (they get print and social files)."""
+        return [c for c in self.campaigns if not c.is_over(self.now.date())]
 
 
 def load_content(
@@ -69,6 +81,17 @@ def load_content(
             )
             if testimonial is not None:
                 content.testimonials.append(testimonial)
+    events = {event.id: event for event in content.events}
+    for path in sorted((root / CAMPAIGNS_DIR).glob("*.md")):
+        report = problems.for_file(path)
+        document = read_document(path, report)
+        if document is not None:
+            campaign = build_campaign(
+                document, ReadContext(report, document.lines, path.parent), events
+            )
+            if campaign is not None:
+                content.campaigns.append(campaign)
+    content.campaigns.sort(key=lambda c: (c.start, c.id))
     for path in sorted(root.rglob("*.md")):
         src_uri = path.relative_to(root).as_posix()
         if src_uri.split("/", 1)[0] in COLLECTION_DIRS:

@@ -18,6 +18,7 @@ BLOCK_NAMES = (
     "accessibilite",
     "formulaire-rappel",
     "formulaire-orientation",
+    "campagne",
 )
 
 

@@ -9,6 +9,7 @@ from forms_backend.render import form_html
 
 from ..content.pages import MARKER
 from .agenda import next_events_block
+from .campaign_page import campaign_block
 from .cards import testimonial_card
 from .context import TESTIMONIALS, BuildContext
 from .links import link
@@ -45,6 +46,7 @@ def form_block(spec: FormSpec, build: BuildContext, event_id: str = "") -> str:
 
 
 BLOCKS = {
+    "campagne": campaign_block,
     "prochains-evenements": next_events_block,
     "temoignages": testimonials_block,
     "accessibilite": accessibility_block,

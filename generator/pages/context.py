@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..content import Content, Event, Testimonial
+from ..content import Campaign, Content, Event, Testimonial
 from ..images import ResponsiveImage
 from ..settings import Settings
 from .links import page_url
+
+if TYPE_CHECKING:
+    from .prints import PublishedFile
 
 AGENDA = "agenda.md"
 ARCHIVE = "agenda/archives.md"
@@ -26,6 +30,7 @@ class BuildContext:
     settings: Settings
     images: dict[Path, ResponsiveImage] = field(default_factory=dict)
     directory_urls: bool = True
+    prints: dict[str, list[PublishedFile]] = field(default_factory=dict)
 
     def absolute_url(self, src_uri_or_path: str) -> str:
         """The public URL of a page (``.md`` source) or of a site file."""
@@ -37,6 +42,11 @@ class BuildContext:
 def event_src(event: Event) -> str:
     """Source path of an event's page."""
     return f"evenements/{event.id}.md"
+
+
+def campaign_src(campaign: Campaign) -> str:
+    """Source path of a campaign's landing page."""
+    return f"campagnes/{campaign.id}.md"
 
 
 def event_calendar_path(event: Event) -> str:

@@ -13,6 +13,7 @@ from .context import PARTNERS, BuildContext, event_calendar_path, event_src
 from .links import link, md_text
 from .page import GeneratedPage
 from .pictures import picture_html
+from .prints import downloads_markdown, share_image_meta
 
 
 def event_page(event: Event, build: BuildContext) -> GeneratedPage:
@@ -45,6 +46,7 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     parts.append(_signup_section(event, build, src))
     calendar = link(src, event_calendar_path(event))
     parts.append(f"[Ajouter à mon agenda (fichier .ics)]({calendar}){{ .md-button }}\n")
+    parts.append(downloads_markdown(build, event, src))
     page_url = build.absolute_url(src)
     image_url = build.absolute_url(image.largest.site_path) if image else None
     meta = {
@@ -56,6 +58,7 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     }
     if image_url:
         meta["og_image"] = image_url
+    meta.update(share_image_meta(build, event))  # the made share image, when there is one
     if event.is_past(now):
         meta["search"] = {"exclude": True}
     return GeneratedPage(src, event.title, "\n".join(parts), meta)

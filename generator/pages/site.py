@@ -7,6 +7,7 @@ from importlib import resources
 
 from ..content import Page
 from .agenda import agenda_files, agenda_page, archive_page, territory_page
+from .campaign_page import campaign_page
 from .context import (
     AGENDA,
     ARCHIVE,
@@ -14,6 +15,7 @@ from .context import (
     SITE_MAP,
     TESTIMONIALS,
     BuildContext,
+    campaign_src,
     event_src,
     territory_src,
     testimonial_src,
@@ -66,6 +68,7 @@ def generate_site(build: BuildContext) -> GeneratedSite:
     pages.append(testimonials_page(build, intro(TESTIMONIALS)))
     pages += [testimonial_page(t, build) for t in build.content.testimonials]
     pages.append(partners_page(build, intro(PARTNERS)))
+    pages += [campaign_page(c, build) for c in build.content.campaigns]
     defaults = {
         # Defaults are stored flat: ``merci/liste-d-attente.md`` is ``merci--liste-d-attente.md``.
         name: resources.files("generator.defaults")
@@ -105,6 +108,11 @@ def site_map_page(
         for t in build.content.testimonials
     ]
     lines += ["", "## Partenaires", "", f"- [Nos partenaires]({link(SITE_MAP, PARTNERS)})", ""]
+    live = build.content.live_campaigns
+    if live:
+        lines += ["## Campagnes", ""]
+        lines += [f"- [{md_text(c.title)}]({link(SITE_MAP, campaign_src(c))})" for c in live]
+        lines.append("")
     return GeneratedPage(SITE_MAP, "Plan du site", "\n".join(lines), {"search": {"exclude": True}})
 
 

@@ -152,5 +152,19 @@
       form.addEventListener("submit", submit);
     });
     document.querySelectorAll("[data-places-url]").forEach(showPlaces);
+    carrySource();
   });
+
+  /* A campaign page reached from a QR code (?source=campagne-…) passes the source on to the
+     page its button leads to, so the form there records it. Nothing is stored anywhere. */
+  function carrySource() {
+    var source = new URLSearchParams(window.location.search).get("source");
+    if (!source || !/^[a-z0-9][a-z0-9_-]{0,99}$/.test(source)) return;
+    document.querySelectorAll("a[data-pv-source]").forEach(function (link) {
+      var target = new URL(link.getAttribute("href"), window.location.href);
+      if (target.origin !== window.location.origin) return;
+      target.searchParams.set("source", source);
+      link.setAttribute("href", target.pathname + target.search + target.hash);
+    });
+  }
 })();

@@ -1,0 +1,170 @@
+"""Making flyer files: one job is one subject in one format; renders are cached by a hash of
+everything they show (subject, layout file, logos, font, options), so an unchanged flyer is never
+redrawn; many jobs run on every core."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image
+
+from .layouts import Layout, LayoutError, load_layout
+from .pdf import PrintOptions, pdf_bytes
+from .render import FlyerError, render
+from .subjects import Subject
+
+# Change it when the drawing code changes what it draws: every cached render is then redone.
+RENDER_VERSION = "1"
+ICC_PROFILE = "FOGRA39L-300.icc"
+OG_MAX_BYTES = 300_000
+SUFFIXES = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg"}
+
+
+@dataclass(frozen=True)
+class FlyerJob:
+    """One file to make: ``subject`` drawn with the layout ``format`` of ``layouts``."""
+
+    subject: Subject
+    format: str
+    layouts: Path
+    options: PrintOptions = field(default_factory=PrintOptions)
+    output: str = ""  # pdf, png or jpeg; empty: the layout's own
+
+    def layout(self) -> Layout:
+        """The layout file of this job's format."""
+        return load_layout(self.layouts, self.format)
+
+    def kind(self, layout: Layout) -> str:
+        """The file type to write."""
+        return self.output or layout.output
+
+
+def cache_key(job: FlyerJob, layout: Layout) -> str:
+    """A hash of everything the file depends on."""
+    digest = hashlib.sha256()
+    described = {
+        "version": RENDER_VERSION,
+        "font": version("fontpkg-atkinson-hyperlegible"),
+        "subject": job.subject.key(),
+        "format": job.format,
+        "options": asdict(job.options) if layout.printed else {},
+        "output": job.kind(layout),
+    }
+    digest.update(json.dumps(described, sort_keys=True, ensure_ascii=False).encode())
+    files = [layout.path, *map(Path, job.subject.logos)]
+    if job.options.cmyk and layout.printed:
+        files.append(job.layouts / ICC_PROFILE)
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def cached_path(job: FlyerJob, cache: Path) -> Path:
+    """Where the file of ``job`` is (or will be) kept."""
+    layout = job.layout()
+    return (
+        cache
+        / f"{job.subject.id}-{job.format}-{cache_key(job, layout)}{SUFFIXES[job.kind(layout)]}"
+    )
+
+
+def make(job: FlyerJob, cache: Path) -> Path:
+    """The file of ``job``, drawn now or taken from ``cache``."""
+    target = cached_path(job, cache)
+    if target.exists():
+        return target
+    layout = job.layout()
+    data = encode(render(job.subject, layout, job.options.bleed_mm), layout, job)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_bytes(data)
+    partial.replace(target)  # atomic: a reader never sees half a file
+    return target
+
+
+def encode(image: Image.Image, layout: Layout, job: FlyerJob) -> bytes:
+    """The render as PDF, PNG or JPEG bytes (no metadata about anyone)."""
+    kind = job.kind(layout)
+    if kind == "pdf":
+        if not layout.printed:
+            raise ValueError(f"le format {layout.name} est fait pour les écrans, pas pour un PDF")
+        return pdf_bytes(
+            image,
+            (layout.width, layout.height),
+            job.options,
+            title=f"{job.subject.texts['titre']} — {layout.name}",
+            profile=job.layouts / ICC_PROFILE,
+        )
+    buffer = BytesIO()
+    if kind == "png":
+        image.save(buffer, "PNG", optimize=False, dpi=(layout.dpi, layout.dpi))
+        return buffer.getvalue()
+    for quality in (88, 82, 76, 70, 62, 55):
+        buffer = BytesIO()
+        image.save(buffer, "JPEG", quality=quality, optimize=True, progressive=True)
+        if buffer.tell() <= OG_MAX_BYTES:
+            break
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Made:
+    """The outcome of one job: its file, or why it could not be made (in French)."""
+
+    job: FlyerJob
+    path: Path | None
+    error: str = ""
+
+
+def make_all(
+    jobs: Sequence[FlyerJob],
+    cache: Path,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Made]:
+    """Every job's outcome, in order; what is not cached is drawn on ``workers`` processes.
+
+    A job that fails (a title too long…) does not stop the others: all problems come at once.
+    """
+    workers = workers or os.cpu_count() or 1
+    results: list[Made | None] = [None] * len(jobs)
+    missing = []
+    for index, job in enumerate(jobs):
+        path = cached_path(job, cache)
+        if path.exists():
+            results[index] = Made(job, path)
+            if progress:
+                progress(1)
+        else:
+            missing.append(index)
+    if workers == 1 or len(missing) <= 1:
+        for index in missing:
+            results[index] = _outcome(jobs[index], cache)
+            if progress:
+                progress(1)
+    else:
+        # "spawn": a clean interpreter per worker, safe whatever threads the caller runs.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(workers, len(missing)), mp_context=context) as pool:
+            futures = {pool.submit(_outcome, jobs[index], cache): index for index in missing}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(1)
+    return [made for made in results if made is not None]
+
+
+def _outcome(job: FlyerJob, cache: Path) -> Made:
+    try:
+        return Made(job, make(job, cache))
+    except (FlyerError, LayoutError) as error:
+        return Made(job, None, str(error))

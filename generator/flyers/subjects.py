@@ -1,0 +1,141 @@
+"""What a flyer says: the texts, the QR code's address and the logos, for an event or a campaign.
+
+A subject is plain data (picklable, hashable to JSON) so that renders can run in other processes
+and be cached by the hash of what they show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
+
+from ..content import Campaign, Event, Partner
+from ..content.campaigns import AGENDA, CALL_BACK
+from ..content.french_dates import event_span, long_date
+from ..settings import Settings
+from ..slugs import normalise
+
+# The form backend keeps a source of at most this many characters (forms_backend/app.py).
+SOURCE_MAX = 100
+
+
+class SubjectError(ValueError):
+    """The flyer cannot be made as asked (unknown partner, too long a source…), in French."""
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Everything drawn on one flyer, poster or social image."""
+
+    kind: str  # "evenement" or "campagne"
+    id: str
+    source_file: str
+    texts: dict[str, str]
+    page_url: str
+    source: str
+    logos: tuple[str, ...]  # image files, Mission Locale first
+
+    @property
+    def qr_url(self) -> str:
+        """The address in the QR code: the page, with the source the form backend records."""
+        return f"{self.page_url}?source={self.source}"
+
+    def key(self) -> dict[str, object]:
+        """What identifies this render's content (for the cache)."""
+        return asdict(self)
+
+
+def event_subject(
+    event: Event,
+    settings: Settings,
+    page_url: str,
+    channel: str,
+    partner: Partner | None = None,
+) -> Subject:
+    """The flyer of ``event`` for ``channel`` (e.g. ``flyer-a5``), or for a partner's copies."""
+    if event.registration is not None:
+        call = "Inscris-toi : scanne le code"
+    else:
+        call = "Entrée libre. Pour tout savoir, scanne le code"
+    where = event.place.name
+    if normalise(event.commune) not in normalise(where):
+        where = f"{where}, {event.commune}"
+    texts = {
+        "accroche": _kicker(settings, partner),
+        "titre": event.title,
+        "quand": event_span(event.start, event.end).capitalize(),
+        "ou": where,
+        "public": event.audience,
+        "appel": call,
+        "adresse": f"ou va sur {_short(page_url)}",
+        "financeurs": settings.funders,
+    }
+    source = f"partenaire-{partner.id}" if partner else channel
+    logos = _logos(settings, [*event.partners, *([partner] if partner else [])])
+    return Subject(
+        "evenement", event.id, str(event.source), texts, page_url, _checked(source), logos
+    )
+
+
+def campaign_subject(
+    campaign: Campaign,
+    settings: Settings,
+    page_url: str,
+    partner: Partner | None = None,
+) -> Subject:
+    """The flyer of ``campaign``: every QR code it prints says ``campagne-SLUG``."""
+    if campaign.call == CALL_BACK:
+        call = "Laisse ton numéro, on te rappelle : scanne le code"
+    elif campaign.call == AGENDA:
+        call = "Tous nos rendez-vous près de chez toi : scanne le code"
+    else:
+        assert campaign.event is not None
+        call = f"Rendez-vous le {long_date(campaign.event.start)} : scanne le code"
+    texts = {
+        "accroche": _kicker(settings, partner),
+        "titre": campaign.title,
+        "quand": campaign.message,
+        "ou": campaign.audience,
+        "appel": call,
+        "adresse": f"ou va sur {_short(page_url)}",
+        "financeurs": settings.funders,
+    }
+    source = campaign.qr_source + (f"_partenaire-{partner.id}" if partner else "")
+    partners = ([*campaign.event.partners] if campaign.event else []) + (
+        [partner] if partner else []
+    )
+    return Subject(
+        "campagne",
+        campaign.id,
+        str(campaign.source),
+        texts,
+        page_url,
+        _checked(source),
+        _logos(settings, partners),
+    )
+
+
+def _kicker(settings: Settings, partner: Partner | None) -> str:
+    return f"{settings.site_name} · avec {partner.name}" if partner else settings.site_name
+
+
+def _short(url: str) -> str:
+    """An address to type by hand: no scheme, no trailing slash."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/")
+
+
+def _logos(settings: Settings, partners: list[Partner]) -> tuple[str, ...]:
+    logos = [str(settings.logo)] if settings.logo else []
+    for partner in partners:
+        if partner.logo and str(partner.logo) not in logos:
+            logos.append(str(partner.logo))
+    return tuple(logos)
+
+
+def _checked(source: str) -> str:
+    if len(source) > SOURCE_MAX:
+        raise SubjectError(
+            f"la source « {source} » dépasse {SOURCE_MAX} caractères — raccourcis l'identifiant du partenaire ou de la campagne"
+        )
+    return source

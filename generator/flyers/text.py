@@ -1,0 +1,97 @@
+"""Fitting text in a box: wrap at word boundaries, then shrink down to a minimum size, else say so.
+
+The font comes from a pinned package (Atkinson Hyperlegible, OFL, designed for low-vision
+readers), never from the system, so a flyer renders the same on every machine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import fontpkg_atkinson_hyperlegible
+from PIL import ImageFont
+
+FONT_FILES = {
+    False: Path(fontpkg_atkinson_hyperlegible.ROOT) / "files/AtkinsonHyperlegible-Regular.ttf",
+    True: Path(fontpkg_atkinson_hyperlegible.ROOT) / "files/AtkinsonHyperlegible-Bold.ttf",
+}
+LINE_HEIGHT = 1.15
+SHRINK_STEP = 0.94
+
+
+class TextTooLong(ValueError):
+    """The text does not fit its box even at the smallest size allowed."""
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Lines ready to draw at ``size`` pixels."""
+
+    lines: tuple[str, ...]
+    size: int
+    bold: bool
+
+    @property
+    def font(self) -> ImageFont.FreeTypeFont:
+        """The font at the fitted size."""
+        return font(self.bold, self.size)
+
+    @property
+    def line_height(self) -> int:
+        """Distance between two baselines."""
+        return round(self.size * LINE_HEIGHT)
+
+
+@lru_cache(maxsize=256)
+def font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    """The package font at ``size`` pixels (cached: loading a font is slow)."""
+    return ImageFont.truetype(str(FONT_FILES[bold]), size)
+
+
+def fit(text: str, width: int, height: int, size: int, min_size: int, bold: bool) -> FittedText:
+    """The largest size from ``size`` down to ``min_size`` at which ``text`` fits the box."""
+    current = size
+    while True:
+        lines = wrap(text, font(bold, current), width)
+        if lines is not None and text_height(len(lines), current, bold) <= height:
+            return FittedText(tuple(lines), current, bold)
+        if current <= min_size:
+            raise TextTooLong(text)
+        current = max(min_size, int(current * SHRINK_STEP))
+
+
+def text_height(line_count: int, size: int, bold: bool = False) -> int:
+    """Height of ``line_count`` lines, from the first ascender to the last descender."""
+    ascent, descent = font(bold, size).getmetrics()
+    return round(size * LINE_HEIGHT) * (line_count - 1) + ascent + descent
+
+
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str] | None:
+    """Greedy wrapping at spaces (and after the ``/`` of a long web address); ``None`` when a
+    piece alone is wider than the box."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            pieces = [word] if face.getlength(word) <= width else _address_pieces(word)
+            for number, piece in enumerate(pieces):
+                glue = "" if number or not line else " "
+                candidate = f"{line}{glue}{piece}"
+                if face.getlength(candidate) <= width:
+                    line = candidate
+                    continue
+                if not line or face.getlength(piece) > width:
+                    return None
+                lines.append(line)
+                line = piece
+        lines.append(line)
+    return lines
+
+
+def _address_pieces(word: str) -> list[str]:
+    """``a.fr/b/c`` → ``a.fr/``, ``b/``, ``c``: where a long address may go to the next line."""
+    pieces = [piece + "/" for piece in word.split("/")]
+    pieces[-1] = pieces[-1][:-1]
+    return [piece for piece in pieces if piece]
