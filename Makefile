@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run test build check lint format clean bench
+.PHONY: run test build check lint format clean bench icc-profile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,15 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
 		(echo "wrk manque : installe-le avec « apt-get install wrk » (root)"; exit 1)
 	$(BIN)/python bench/backend_load.py
+	$(BIN)/python bench/flyers_bench.py
+
+## make icc-profile: recompute theme/flyers/FOGRA39L-300.icc (CMYK for --cmyk) from the FOGRA39
+## measurements of Debian's icc-profiles-free with ArgyllCMS; the result is kept in the repository.
+icc-profile:
+	@command -v colprof >/dev/null || (apt-get update -qq && apt-get install -y -qq argyll icc-profiles-free)
+	rm -rf .cache/icc && mkdir -p .cache/icc
+	cp /usr/share/color/icc/FOGRA39L.ti3 .cache/icc/
+	cd .cache/icc && ARGYLL_NOT_INTERACTIVE=1 colprof -qm -bl -kr -l 300 \
+		-D "FOGRA39L (ISO 12647-2 coated paper), ink limit 300%" \
+		-C "Made with ArgyllCMS colprof from FOGRA39L.ti3 of icc-profiles-free (Kai-Uwe Behrmann, Zlib)" FOGRA39L
+	cp .cache/icc/FOGRA39L.icc theme/flyers/FOGRA39L-300.icc

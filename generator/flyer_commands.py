@@ -177,13 +177,23 @@ def register_flyer_commands(
             if made.path is None:
                 errors.append(made.error)
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(made.path, target)
+            copy_if_changed(made.path, target)
         for message in dict.fromkeys(errors):  # one line per problem, even if many formats hit it
             click.echo(message, err=True)
         click.echo(f"{len(work) - len(errors)} fichiers écrits dans {out}/.")
         if errors:
             raise SystemExit(1)
+
+
+def copy_if_changed(cached: Path, target: Path) -> None:
+    """Copy a made file out of the cache, unless the same bytes are already there (a re-run
+    with nothing changed copies nothing)."""
+    if target.exists():
+        mine, theirs = cached.stat(), target.stat()
+        if mine.st_size == theirs.st_size and theirs.st_mtime_ns >= mine.st_mtime_ns:
+            return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(cached, target)
 
 
 def _find(project: Project, path: Path) -> Event | Campaign:

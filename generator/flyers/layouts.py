@@ -8,6 +8,7 @@ bleed. Sizes of text are points on paper (``dpi`` 300) and pixels on screens.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -110,8 +111,19 @@ def load_layout(folder: Path, format_name: str) -> Layout:
         )
     path = folder / f"{format_name}.yml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise LayoutError(f"{path} : impossible de lire la mise en page ({error})") from None
+    return _parsed_layout(text, format_name, path)
+
+
+@lru_cache(maxsize=64)
+def _parsed_layout(text: str, format_name: str, path: Path) -> Layout:
+    """Parsing is cached by the file's text: 300 flyers read each layout once, and an edited
+    layout is read anew."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
         raise LayoutError(f"{path} : impossible de lire la mise en page ({error})") from None
     return _layout(raw, format_name, path)
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
@@ -53,7 +54,7 @@ def cache_key(job: FlyerJob, layout: Layout) -> str:
     digest = hashlib.sha256()
     described = {
         "version": RENDER_VERSION,
-        "font": version("fontpkg-atkinson-hyperlegible"),
+        "font": _font_version(),
         "subject": job.subject.key(),
         "format": job.format,
         "options": asdict(job.options) if layout.printed else {},
@@ -64,8 +65,24 @@ def cache_key(job: FlyerJob, layout: Layout) -> str:
     if job.options.cmyk and layout.printed:
         files.append(job.layouts / ICC_PROFILE)
     for path in files:
-        digest.update(path.read_bytes())
+        digest.update(file_digest(path))
     return digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _font_version() -> str:
+    return version("fontpkg-atkinson-hyperlegible")
+
+
+def file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file, read once per change (same size and modification time: reused)."""
+    status = path.stat()
+    return _file_digest(path, status.st_size, status.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def cached_path(job: FlyerJob, cache: Path) -> Path:
@@ -77,9 +94,10 @@ def cached_path(job: FlyerJob, cache: Path) -> Path:
     )
 
 
-def make(job: FlyerJob, cache: Path) -> Path:
-    """The file of ``job``, drawn now or taken from ``cache``."""
-    target = cached_path(job, cache)
+def make(job: FlyerJob, cache: Path, target: Path | None = None) -> Path:
+    """The file of ``job``, drawn now or taken from ``cache`` (``target``: its cached path,
+    when the caller already knows it)."""
+    target = target or cached_path(job, cache)
     if target.exists():
         return target
     layout = job.layout()
@@ -137,25 +155,31 @@ def make_all(
     """
     workers = workers or os.cpu_count() or 1
     results: list[Made | None] = [None] * len(jobs)
-    missing = []
+    missing: list[tuple[int, Path]] = []
     for index, job in enumerate(jobs):
-        path = cached_path(job, cache)
+        try:
+            path = cached_path(job, cache)
+        except LayoutError as error:
+            results[index] = Made(job, None, str(error))
+            continue
         if path.exists():
             results[index] = Made(job, path)
             if progress:
                 progress(1)
         else:
-            missing.append(index)
+            missing.append((index, path))
     if workers == 1 or len(missing) <= 1:
-        for index in missing:
-            results[index] = _outcome(jobs[index], cache)
+        for index, path in missing:
+            results[index] = _outcome(jobs[index], cache, path)
             if progress:
                 progress(1)
     else:
         # "spawn": a clean interpreter per worker, safe whatever threads the caller runs.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(min(workers, len(missing)), mp_context=context) as pool:
-            futures = {pool.submit(_outcome, jobs[index], cache): index for index in missing}
+            futures = {
+                pool.submit(_outcome, jobs[index], cache, path): index for index, path in missing
+            }
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 if progress:
@@ -163,8 +187,8 @@ def make_all(
     return [made for made in results if made is not None]
 
 
-def _outcome(job: FlyerJob, cache: Path) -> Made:
+def _outcome(job: FlyerJob, cache: Path, target: Path) -> Made:
     try:
-        return Made(job, make(job, cache))
+        return Made(job, make(job, cache, target))
     except (FlyerError, LayoutError) as error:
         return Made(job, None, str(error))
