@@ -426,3 +426,36 @@ def test_unknown_partner_and_wrong_output_get_french_errors(
         str(tmp_path / "a.png"),
     )
     assert code == 1 and "ne se fait qu'en PDF" in output
+
+
+def test_logos_of_the_mission_locale_and_the_events_partners_are_printed(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "site")
+    logo = project.content / "logos" / "mjc.png"
+    logo.parent.mkdir()
+    Image.new("RGB", (300, 200), (200, 0, 0)).save(logo)  # a plain red logo, easy to find
+    partners = project.content / "partenaires.yml"
+    partners.write_text(
+        partners.read_text(encoding="utf-8").replace(
+            "- id: mjc-pompey\n", "- id: mjc-pompey\n  logo: logos/mjc.png\n"
+        ),
+        encoding="utf-8",
+    )
+    with_partner = add_event(project, when(20), "avec", title="Atelier avec la MJC")
+    alone = add_event(project, when(21), "seul", title="Atelier sans partenaire")
+    source = project.content / "evenements" / f"{alone}.md"
+    source.write_text(source.read_text().replace("partenaires: [mjc-pompey]\n", ""))
+    layout = load_layout(LAYOUTS, "a5")
+    assert layout.logos is not None
+    area = geometry(layout, 3).place(layout.logos)
+    found = {}
+    for event_id in (with_partner, alone):
+        out = tmp_path / f"{event_id}.pdf"
+        code, output = run(
+            project, "flyer", event_file(project, event_id), "--format", "a5", "--out", str(out)
+        )
+        assert code == 0, output
+        band = pdf_image(out).crop(area)
+        colours = {colour for _, colour in band.getcolors(1 << 20)}
+        found[event_id] = colours
+        assert (0x4A, 0x1F, 0x7A) in colours  # the Mission Locale's logo, always
+    assert (200, 0, 0) in found[with_partner] and (200, 0, 0) not in found[alone]
