@@ -14,7 +14,9 @@ from forms_backend.cli import forms
 from forms_backend.french_click import french_group
 
 from .content import Content, Problem, load_content
+from .content.writing import writing_hints
 from .flyer_commands import register_flyer_commands
+from .new_commands import register_new_command
 from .settings import Settings
 
 
@@ -86,10 +88,15 @@ def check(config_file: str) -> None:
         f"{len(content.campaigns)} campagnes, {len(content.partners)} partenaires, "
         f"{len(content.pages)} pages"
     )
+    hints = writing_hints(project.content.root, project.settings.writing, content.now.date())
+    if hints:
+        click.echo(f"\nConseils pour écrire simplement ({len(hints)}, facultatifs) :")
+        for hint in hints:
+            click.echo(str(hint))
     if problems:
         click.echo(f"\n{len(problems)} problème(s) à corriger. Publiables : {summary}.", err=True)
         sys.exit(1)
-    click.echo(f"Tout est bon : {summary}.")
+    click.echo(f"\nTout est bon : {summary}.")
 
 
 @main.command(help="Construit le site dans le dossier site/.")
@@ -116,3 +123,4 @@ def serve(host: str, port: int, config_file: str) -> None:
 
 main.add_command(forms)
 register_flyer_commands(main, load_project, CONFIG_OPTION)
+register_new_command(main, load_project, CONFIG_OPTION)

@@ -22,3 +22,7 @@ class PorteVoixConfig(base.Config):
     affiches = c.Type(dict, default={})
     """Flyers and posters: ``logo`` (under content/), ``financeurs`` (the funder line printed on
     each), ``fond_perdu`` (bleed in mm, 3 by default), ``evenements`` (make them at each build)."""
+    ecriture = c.Type(dict, default={})
+    """Hints of ``porte-voix check``: ``mots_par_phrase`` (20), ``lisibilite_minimum`` (60,
+    French Kandel–Moles), ``jargon`` (word: what to write instead; empty to silence a default),
+    ``majuscules_permises`` (words in capitals that are fine)."""

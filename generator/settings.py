@@ -24,6 +24,33 @@ class SettingsError(ValueError):
     """A setting in ``mkdocs.yml`` is wrong; the message says which and how to fix it, in French."""
 
 
+# Words young readers stumble on, with what to write instead. Settings add to (or replace) them.
+DEFAULT_JARGON = {
+    "NEET": "« jeunes sans emploi ni formation »",
+    "NEETs": "« jeunes sans emploi ni formation »",
+    "QPV": "« quartier »",
+    "dispositif": "« aide » ou « accompagnement »",
+    "PIC": "le nom en entier, ou rien",
+    "CEJ": "« Contrat d'engagement jeune » en entier",
+    "bénéficiaire": "« jeune » ou « personne »",
+    "bénéficiaires": "« jeunes » ou « personnes »",
+    "éligible": "« qui peut avoir droit à »",
+    "éligibles": "« qui peuvent avoir droit à »",
+    "public cible": "« les jeunes »",
+    "insertion socioprofessionnelle": "« trouver un travail ou une formation »",
+}
+
+
+@dataclass(frozen=True)
+class WritingRules:
+    """What the hints look for; every value can be changed under ``ecriture`` in mkdocs.yml."""
+
+    max_words: int = 20
+    min_score: float = 60.0
+    jargon: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_JARGON))
+    allowed_capitals: frozenset[str] = frozenset()
+
+
 @dataclass(frozen=True)
 class Territory:
     """A communauté de communes: its own agenda page lists the events of its communes."""
@@ -47,6 +74,7 @@ class Settings:
     funders: str = ""
     logo: Path | None = None
     bleed_mm: float = 3.0
+    writing: WritingRules = field(default_factory=WritingRules)
     _communes: dict[str, tuple[str, Territory]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -107,6 +135,7 @@ class Settings:
                 "affiches.fond_perdu doit être un nombre de millimètres entre 0 et 10 (les imprimeurs demandent souvent 3)"
             )
         return cls(
+            writing=_writing_rules(options.get("ecriture") or {}),
             site_name=site_name,
             site_url=site_url.rstrip("/") + "/",
             territories=tuple(territories),
@@ -131,3 +160,22 @@ class Settings:
     def commune_names(self) -> list[str]:
         """Every commune of the territory, as configured."""
         return [name for name, _ in self._communes.values()]
+
+
+def _writing_rules(options: Mapping[str, Any]) -> WritingRules:
+    """``ecriture`` in mkdocs.yml: thresholds, jargon added to (or silenced in) the defaults."""
+    try:
+        max_words = int(options.get("mots_par_phrase", WritingRules.max_words))
+        min_score = float(options.get("lisibilite_minimum", WritingRules.min_score))
+    except (TypeError, ValueError):
+        raise SettingsError(
+            "ecriture : « mots_par_phrase » et « lisibilite_minimum » doivent être des nombres"
+        ) from None
+    jargon = dict(DEFAULT_JARGON)
+    for word, instead in (options.get("jargon") or {}).items():
+        if instead in (None, "", False):
+            jargon.pop(str(word), None)  # « dispositif: » with nothing: no longer flagged
+        else:
+            jargon[str(word)] = f"« {instead} »"
+    allowed = frozenset(str(w) for w in options.get("majuscules_permises") or [])
+    return WritingRules(max_words, min_score, jargon, allowed)

@@ -459,3 +459,38 @@ def test_logos_of_the_mission_locale_and_the_events_partners_are_printed(tmp_pat
         found[event_id] = colours
         assert (0x4A, 0x1F, 0x7A) in colours  # the Mission Locale's logo, always
     assert (200, 0, 0) in found[with_partner] and (200, 0, 0) not in found[alone]
+
+
+def test_the_longest_texts_the_checker_allows_fit_every_format(tmp_path: Path) -> None:
+    """Worst case: every field at its maximum length, a long file name, the longest partner id."""
+    project = new_project(tmp_path / "site")
+    title = ("Grand forum des métiers " * 6)[:120].strip()
+    place = ("Maison des associations et de la jeunesse " * 4)[:120].strip()
+    address = ("12 avenue du Général de Gaulle, bâtiment C, " * 6)[:200].strip(" ,")
+    audience = ("Jeunes de 16 à 29 ans, avec ou sans diplôme, " * 6)[:200].strip(" ,")
+    start = when(30)
+    slug = "grand-forum-des-metiers-de-la-jeunesse-et-de-l-emploi-du-val"
+    event_id = add_event(project, start, slug, title=title)
+    path = project.content / "evenements" / f"{event_id}.md"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("nom: MJC de Pompey", f"nom: {place}")
+    text = text.replace("adresse: 2 rue des Pâquis, 54340 Pompey", f"adresse: {address}")
+    text = text.replace("public: Jeunes de 16 à 29 ans", f"public: {audience}")
+    path.write_text(text, encoding="utf-8")
+    assert project.check().returncode == 0
+    for format_name in FORMATS:
+        out = tmp_path / f"long-{format_name}.png"
+        code, output = run(
+            project,
+            "flyer",
+            str(path),
+            "--format",
+            format_name,
+            "--partner",
+            "solidarites-nationales-internationales",
+            "--out",
+            str(out),
+        )
+        assert code == 0, output
+        (read,) = read_qr(opened(out))
+        assert read.text.endswith("?source=partenaire-solidarites-nationales-internationales")

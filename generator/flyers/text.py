@@ -6,6 +6,7 @@ readers), never from the system, so a flyer renders the same on every machine.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -91,7 +92,6 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str] | Non
 
 
 def _address_pieces(word: str) -> list[str]:
-    """``a.fr/b/c`` → ``a.fr/``, ``b/``, ``c``: where a long address may go to the next line."""
-    pieces = [piece + "/" for piece in word.split("/")]
-    pieces[-1] = pieces[-1][:-1]
-    return [piece for piece in pieces if piece]
+    """``a.fr/b-c/d`` → ``a.fr/``, ``b-``, ``c/``, ``d``: where a long address may go to the
+    next line (after a slash, else after a hyphen), each piece keeping its separator."""
+    return [piece for piece in re.split(r"(?<=[/-])", word) if piece]
