@@ -12,7 +12,7 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
@@ -24,8 +24,12 @@ from starlette.routing import Route
 
 from .committer import GroupCommitter
 from .config import BackendConfig
+from .contribution_forms import CONTRIBUTION_FORMS
+from .contribution_store import ContributionStore
+from .contributions_app import contribution_routes
 from .events import EventCatalogue, PublicEvent
 from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
+from .letters import LetterPost
 from .outbox import Forwarder
 from .render import form_html, page_with_form
 from .spam import RateLimiter, TimeTokens, origin_allowed
@@ -68,6 +72,8 @@ class Backend:
         self.store.migrate()
         # One embedded server per database: whatever was leased before a crash is due again now.
         self.store.release_leases()
+        self.contributions = ContributionStore(self.store)
+        self.letters = LetterPost(self.contributions, config)
         self.committer = GroupCommitter(self.store)
         self.store.committer = self.committer  # the worker's and spam's writes join the batches
         self.events = EventCatalogue(config.site_dir)
@@ -75,6 +81,7 @@ class Backend:
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
+        self.last_purge: datetime | None = None
 
 
 def wants_json(request: Request) -> bool:
@@ -133,7 +140,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
 
     async def token(request: Request) -> Response:
         form = request.query_params.get("formulaire", "")
-        if form not in FORMS:
+        if form not in FORMS and form not in CONTRIBUTION_FORMS:
             raise HTTPException(404)
         return JSONResponse(
             {"jeton": backend.tokens.make(form), "id": str(uuid.uuid4())}, headers=NO_STORE
@@ -246,6 +253,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
 
     base = config.forms_path.rstrip("/")
     routes = [
+        *contribution_routes(backend),
         Route(f"{base}/jeton", token, methods=["GET"]),
         Route(f"{base}/evenements/{{event_id}}/places", places, methods=["GET"]),
         Route(f"{base}/{{form}}", show_form, methods=["GET"]),
@@ -265,11 +273,24 @@ async def _worker(backend: Backend) -> None:
     while True:
         try:
             await run_in_threadpool(backend.forwarder.deliver_due)
+            await run_in_threadpool(backend.letters.deliver_due)
+            await run_in_threadpool(_purge_contributions, backend)
         except Exception as error:  # the worker must survive anything; rows stay in the outbox
             log.error("le transfert a échoué (%s) ; nouvel essai bientôt", type(error).__name__)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(backend.wake.wait(), backend.config.worker_interval_seconds)
         backend.wake.clear()
+
+
+def _purge_contributions(backend: Backend) -> None:
+    """Contributions nobody touched for 90 days go, with their photos (checked once an hour)."""
+    now = datetime.now(UTC)
+    if backend.last_purge and now - backend.last_purge < timedelta(hours=1):
+        return
+    backend.last_purge = now
+    for gone in backend.contributions.purge():
+        if gone.photo:
+            (backend.config.uploads / gone.photo).unlink(missing_ok=True)
 
 
 def _source(raw: str) -> str:

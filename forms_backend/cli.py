@@ -10,9 +10,11 @@ from pathlib import Path
 import click
 
 from .config import BackendConfig, ConfigError
+from .contribution_store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
 from .events import EventCatalogue
 from .export import export_csv
 from .french_click import french_group
+from .letters import LetterPost
 from .outbox import Forwarder
 from .store import Store
 
@@ -61,8 +63,10 @@ def forward() -> None:
     config = _config()
     store = _store(config)
     report = Forwarder(store, config, EventCatalogue(config.site_dir)).deliver_due()
+    letters = LetterPost(ContributionStore(store), config).deliver_due()
     click.echo(
-        f"Envoyés : {report.sent}. Reportés : {report.retried}. En échec définitif : {report.dead}."
+        f"Envoyés : {report.sent + letters.sent}. Reportés : {report.retried + letters.retried}. "
+        f"En échec définitif : {report.dead + letters.dead}."
     )
 
 
@@ -76,6 +80,17 @@ def status() -> None:
     click.echo(f"Envois réussis : {summary.get('sent', 0)}")
     click.echo(f"Envois en échec définitif : {summary.get('dead', 0)}")
     click.echo(f"Spams écartés : {store.spam_count()}")
+    contributions = ContributionStore(store)
+    waiting = contributions.counts()
+    letters = contributions.letter_counts()
+    click.echo(
+        f"Contributions à relire : {waiting.get(TO_REVIEW, 0)} "
+        f"(et {waiting.get(AWAITING_GUARDIAN, 0)} en attente de l'accord d'un parent)"
+    )
+    click.echo(
+        f"Lettres aux parents et aux contributeurs : {letters.get('pending', 0)} en attente, "
+        f"{letters.get('dead', 0)} en échec définitif"
+    )
     dead = store.dead_letters()
     if dead:
         click.echo("\nEn échec définitif (relancer avec « porte-voix forms retry ») :")
@@ -91,6 +106,9 @@ def retry() -> None:
     config = _config()
     store = _store(config)
     count = store.retry_dead()
+    contributions = ContributionStore(store)
+    count += contributions.retry_dead_letters()
+    LetterPost(contributions, config).deliver_due()
     report = Forwarder(store, config, EventCatalogue(config.site_dir)).deliver_due()
     click.echo(
         f"Relancés : {count}. Envoyés : {report.sent}. Reportés : {report.retried}. En échec : {report.dead}."
@@ -128,9 +146,16 @@ def parse_age(text: str) -> timedelta:
 def purge(older_than: str) -> None:
     """Retention: delete old submissions and spam."""
     before = datetime.now(UTC) - parse_age(older_than)
-    submissions, spam = _store(_config()).purge(before)
+    config = _config()
+    store = _store(config)
+    submissions, spam = store.purge(before)
+    gone = ContributionStore(store).purge()  # contributions: 90 days untouched, whatever the option
+    for contribution in gone:
+        if contribution.photo:
+            (config.uploads / contribution.photo).unlink(missing_ok=True)
     click.echo(
-        f"Effacés : {submissions} demande(s) et {spam} spam(s) d'avant le {before:%d/%m/%Y}."
+        f"Effacés : {submissions} demande(s) et {spam} spam(s) d'avant le {before:%d/%m/%Y}, "
+        f"et {len(gone)} contribution(s) sans suite depuis 90 jours."
     )
 
 

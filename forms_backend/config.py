@@ -37,6 +37,9 @@ class BackendConfig:
     max_body_bytes: int = 16_384
     worker_interval_seconds: float = 5.0
     forms_path: str = "/formulaires"
+    public_url: str = "http://127.0.0.1:8000"  # the site's address, for links in e-mails
+    uploads: Path = Path(".cache/porte-voix/contributions")  # outside the web root
+    max_upload_bytes: int = 11 * 1024 * 1024  # a 10 MB photo and the rest of the form
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> BackendConfig:
@@ -82,6 +85,8 @@ class BackendConfig:
             webhook_secret=webhook_secret,
             allowed_origins=origins,
             secret=text("PORTE_VOIX_SECRET"),
+            public_url=(text("PORTE_VOIX_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            uploads=Path(text("PORTE_VOIX_UPLOADS") or database.parent / "contributions"),
             rate_limit=int(number("PORTE_VOIX_RATE_LIMIT", cls.rate_limit)),
             rate_window_seconds=int(number("PORTE_VOIX_RATE_WINDOW", cls.rate_window_seconds)),
             min_fill_seconds=float(

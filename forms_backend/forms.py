@@ -33,6 +33,12 @@ class FormSpec:
     button: str
     page_path: str
     intro: str = ""
+    privacy: str = ""  # the information text by the button; empty: the call-back one
+
+    @property
+    def has_file(self) -> bool:
+        """True when the form sends a file (then it is posted as multipart)."""
+        return any(f.kind == "file" for f in self.fields)
 
     def field(self, name: str) -> FormField:
         """The field called ``name``."""

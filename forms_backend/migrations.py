@@ -58,4 +58,41 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        "0002_contributions_letters",
+        (
+            """CREATE TABLE contributions (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                status TEXT NOT NULL,
+                fields TEXT NOT NULL,
+                photo TEXT,
+                photo_consent INTEGER NOT NULL DEFAULT 0,
+                consent_at TEXT NOT NULL,
+                contributor_email TEXT,
+                guardian_email TEXT,
+                guardian_token_hash TEXT,
+                guardian_expires_at TEXT,
+                guardian_confirmed_at TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX contributions_status ON contributions (status, updated_at)",
+            "CREATE UNIQUE INDEX contributions_token ON contributions (guardian_token_hash)",
+            """CREATE TABLE letters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                leased_until TEXT,
+                last_error TEXT,
+                created_at TEXT NOT NULL,
+                sent_at TEXT
+            )""",
+            "CREATE INDEX letters_due ON letters (state, next_attempt_at)",
+        ),
+    ),
 )

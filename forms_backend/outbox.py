@@ -27,6 +27,11 @@ log = logging.getLogger("porte_voix.outbox")
 RETRY_DELAYS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800, 28800)
 
 
+def next_try(attempts: int) -> int | None:
+    """Seconds before trying again after ``attempts`` tries, or ``None``: give up (dead letter)."""
+    return None if attempts > len(RETRY_DELAYS) else RETRY_DELAYS[attempts - 1]
+
+
 @dataclass
 class Report:
     """What one pass of the worker did."""
@@ -67,14 +72,14 @@ class Forwarder:
             report.dead += 1
             log.warning("envoi %s n°%s en échec définitif : %s", row.target, row.id, failure)
         except TemporaryFailure as failure:
-            if row.attempts > len(RETRY_DELAYS):
+            delay = next_try(row.attempts)
+            if delay is None:
                 self.store.mark_dead(row.id, f"abandon après {row.attempts} essais : {failure}")
                 report.dead += 1
                 log.warning(
                     "envoi %s n°%s abandonné après %s essais", row.target, row.id, row.attempts
                 )
             else:
-                delay = RETRY_DELAYS[row.attempts - 1]
                 self.store.mark_retry(
                     row.id, str(failure), datetime.now(UTC) + timedelta(seconds=delay)
                 )
@@ -114,4 +119,4 @@ class Forwarder:
             raise PermanentFailure(f"destination inconnue : {row.target}")
 
 
-__all__ = ["RETRY_DELAYS", "DeliveryFailure", "Forwarder", "Report"]
+__all__ = ["RETRY_DELAYS", "DeliveryFailure", "Forwarder", "Report", "next_try"]

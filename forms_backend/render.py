@@ -38,7 +38,9 @@ def form_html(
     values, errors = values or {}, errors or {}
     parts = [
         START,
-        f'<form class="pv-form" method="post" action="{escape(action)}" data-pv-form="{spec.name}" novalidate>',
+        f'<form class="pv-form" method="post" action="{escape(action)}" data-pv-form="{spec.name}"'
+        + (' enctype="multipart/form-data"' if spec.has_file else "")
+        + " novalidate>",
     ]
     if notice:
         parts.append(f'<p class="pv-form-notice" role="status">{escape(notice)}</p>')
@@ -61,7 +63,7 @@ def form_html(
         "</div>"
     )
     parts.append(
-        f'<p class="pv-privacy">{escape(PRIVACY_NOTICE)} <a href="{PRIVACY_PAGE}">En savoir plus sur tes données</a></p>'
+        f'<p class="pv-privacy">{escape(spec.privacy or PRIVACY_NOTICE)} <a href="{PRIVACY_PAGE}">En savoir plus sur tes données</a></p>'
     )
     parts.append(
         f'<button type="submit" class="md-button md-button--primary">{escape(spec.button)}</button>'
@@ -106,6 +108,18 @@ def _field(spec_name: str, form_field: FormField, value: str, error: str | None)
             f'<input type="checkbox" id="{ident}" name="{name}" value="oui"{checked}{required}{aria}{invalid}>'
             f'<label for="{ident}">{escape(form_field.label)}</label></div>'
         )
+    elif form_field.kind == "textarea":
+        html = (
+            f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
+            f'<textarea id="{ident}" name="{name}" rows="8" maxlength="{form_field.max_length}"{required}{aria}{invalid}>'
+            f"{escape(value)}</textarea></div>"
+        )
+    elif form_field.kind == "file":
+        # A file cannot be kept when the form comes back with errors: the hint says so then.
+        html = (
+            f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
+            f'<input type="file" id="{ident}" name="{name}" accept="image/jpeg,image/png,image/webp"{required}{aria}{invalid}></div>'
+        )
     else:
         attributes = f' maxlength="{form_field.max_length}"'
         if form_field.autocomplete:
@@ -135,14 +149,24 @@ def _error_summary(spec: FormSpec, errors: Mapping[str, str]) -> str:
     )
 
 
-def page_with_form(site_dir: Path, page_path: str, form: str, *, title_prefix: str = "") -> str:
-    """The built page that holds the form, with ``form`` in place of the one it had."""
+def page_with_form(
+    site_dir: Path, page_path: str, form: str, *, title_prefix: str = "", form_name: str = ""
+) -> str:
+    """The built page that holds the form, with ``form`` in place of the one it had (the one
+    called ``form_name`` when the page holds several)."""
     shell = site_dir / page_path / "index.html"
     if shell.is_file():
         page = shell.read_text(encoding="utf-8")
-        if START in page and END in page:
-            before, rest = page.split(START, 1)
-            page = before + form + rest.split(END, 1)[1]
+        spans = [
+            m.span() for m in re.finditer(re.escape(START) + ".*?" + re.escape(END), page, re.S)
+        ]
+        if form_name:
+            spans = [
+                s for s in spans if f'data-pv-form="{form_name}"' in page[s[0] : s[1]]
+            ] or spans
+        if spans:
+            start, end = spans[0]
+            page = page[:start] + form + page[end:]
         else:
             page = page.replace("</article>", form + "</article>", 1)
     else:

@@ -15,6 +15,7 @@ from forms_backend.french_click import french_group
 
 from .content import Content, Problem, load_content
 from .content.writing import writing_hints
+from .contribution_commands import register_contribution_commands
 from .flyer_commands import register_flyer_commands
 from .new_commands import register_new_command
 from .settings import Settings
@@ -124,3 +125,4 @@ def serve(host: str, port: int, config_file: str) -> None:
 main.add_command(forms)
 register_flyer_commands(main, load_project, CONFIG_OPTION)
 register_new_command(main, load_project, CONFIG_OPTION)
+register_contribution_commands(main, load_project, CONFIG_OPTION)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import socket
 from dataclasses import replace
 from datetime import datetime, timedelta
+from email.message import Message
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
 
 from forms_backend.app import create_app
@@ -92,3 +97,30 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps messages, answering with the codes it is given first."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.answers: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        if self.answers:
+            return self.answers.pop(0)
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp():  # type: ignore[no-untyped-def]
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.url = f"smtp://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    yield inbox
+    controller.stop()

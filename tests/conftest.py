@@ -16,6 +16,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from .backend import smtp  # noqa: F401 — the real SMTP server fixture, for every test file
+
 REPO = Path(__file__).resolve().parent.parent
 PARIS = ZoneInfo("Europe/Paris")
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

@@ -13,9 +13,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
+from .backend import Inbox
 from .browser import WCAG_TAGS, LiveSite, chromium, serve_site
 from .conftest import add_event, campaign_text, new_project, when
-from .test_forwarding import Inbox
 
 SCREENSHOTS = Path(tempfile.gettempdir()) / "porte-voix-captures"
 PHONE = {"width": 360, "height": 800}
@@ -39,6 +39,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     )
     add_event(project, when(-3), "passe", title="Atelier passé")
     project.write("campagnes/en-cours.md", campaign_text(when(-5), when(30), "rappel"))
+    project.write("temoignages/contribue.md", contributed_testimonial())
     result = project.build()
     assert result.returncode == 0, result.stderr
     with serve_site(project.site, project.root / "backend", Inbox()) as site:
@@ -76,6 +77,30 @@ def fill_young_person(
     page.check(f"#pv-{form}-consentement")
 
 
+XSS_BODY = "\n\n".join(
+    [
+        "Mon histoire.",
+        "<script>alert('script')</script>",
+        "<img src=x onerror=alert('img')>",
+        "<svg/onload=alert('svg')>",
+        "[clique](javascript:alert('lien'))",
+        "<iframe src=\"javascript:alert('iframe')\"></iframe>",
+        "<details open ontoggle=alert('details')>",
+    ]
+)
+
+
+def contributed_testimonial() -> str:
+    """A testimonial accepted from the site's form, its story full of attempts to run code."""
+    signed = when(-1)
+    return (
+        "---\nprenom: Sam\nage: 20\ncommune: Pompey\ncitation: On m'a aidé.\n"
+        "contribution: 1234abcd\nconsentement:\n"
+        f"  signe_le: {signed:%Y-%m-%d}\n  par: la personne\n  photo: non\n"
+        f"  jusqu_au: {when(300):%Y-%m-%d}\n---\n{XSS_BODY}\n"
+    )
+
+
 def page_types(live: LiveSite) -> dict[str, str]:
     return {
         "accueil": f"{live.url}/",
@@ -96,6 +121,9 @@ def page_types(live: LiveSite) -> dict[str, str]:
         "accessibilité": f"{live.url}/accessibilite/",
         "plan du site": f"{live.url}/plan-du-site/",
         "campagne": f"{live.url}/campagnes/en-cours/",
+        "participer (formulaires de contribution)": f"{live.url}/participer/",
+        "accord d'un parent": f"{live.url}/accord-parent/",
+        "témoignage contribué": f"{live.url}/temoignages/contribue/",
         "page introuvable": f"{live.url}/cette-page-n-existe-pas/",
     }
 
@@ -306,6 +334,20 @@ def test_campaign_page_passes_its_qr_source_on_to_the_form(
     page.wait_for_url(re.compile(r"/rappel/\?source=campagne-en-cours$"))
     page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
     assert page.locator("input[name=source]").input_value() == "campagne-en-cours"
+    page.close()
+
+
+def test_contributed_text_runs_nothing_in_the_browser(live: LiveSite, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live.url}/temoignages/contribue/")
+    page.wait_for_load_state("networkidle")
+    for link in page.locator(".pv-contribution a").all():
+        link.click()  # a link that kept a javascript: address would fire here
+    page.wait_for_timeout(300)
+    assert "Mon histoire." in page.locator(".pv-contribution").inner_text()
+    assert dialogs == []
     page.close()
 
 

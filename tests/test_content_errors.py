@@ -252,7 +252,8 @@ def test_unknown_block_in_a_page(tmp_path: Path) -> None:
     assert problems == [
         "content/index.md:6: le bloc « agenda » n'existe pas"
         " — les blocs possibles sont : prochains-evenements, temoignages, accessibilite,"
-        " formulaire-rappel, formulaire-orientation, campagne"
+        " formulaire-rappel, formulaire-orientation, campagne, formulaire-temoignage,"
+        " formulaire-evenement, accord-parent"
     ]
 
 

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
-from .backend import VALID, free_port, manifest_event, write_manifest
+from .backend import VALID, Inbox, free_port, manifest_event, write_manifest
 from .conftest import ENVIRONMENT
-from .test_forwarding import Inbox
 
 
 def start_server(tmp_path: Path, port: int, smtp_port: int) -> subprocess.Popen[bytes]:

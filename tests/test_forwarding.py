@@ -10,10 +10,8 @@ import json
 import sqlite3
 import time
 from dataclasses import replace
-from email.message import Message
 from pathlib import Path
 
-import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
@@ -23,34 +21,7 @@ from werkzeug import Request, Response
 from forms_backend.cli import forms
 from forms_backend.outbox import RETRY_DELAYS
 
-from .backend import VALID, client_for, free_port, fresh, make_config
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps messages, answering with the codes it is given first."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.answers: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        if self.answers:
-            return self.answers.pop(0)
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp():  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    inbox.url = f"smtp://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    yield inbox
-    controller.stop()
+from .backend import VALID, Inbox, client_for, free_port, fresh, make_config
 
 
 def submit(config, fields=None, form: str = "rappel") -> str:  # type: ignore[no-untyped-def]

@@ -127,6 +127,8 @@ class EventSchema(Schema):
     partenaires = TextList(required=False, default=[], example="mjc-pompey")
     image = LocalFile(required=False)
     contact = Text(required=False, max_length=200)
+    contribution = Text(required=False, max_length=40)
+    """Set by ``porte-voix contributions accept``: proposed through the site's form."""
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ class Event:
     contact: str | None
     body: str
     territory_id: str | None
+    contributed: bool = False
 
     def is_past(self, now: datetime) -> bool:
         """True once the event has ended."""
@@ -252,6 +255,7 @@ def build_event(
         contact=values["contact"],
         body=document.body,
         territory_id=territory_id,
+        contributed=bool(values["contribution"]),
     )
 
 

@@ -19,6 +19,9 @@ BLOCK_NAMES = (
     "formulaire-rappel",
     "formulaire-orientation",
     "campagne",
+    "formulaire-temoignage",
+    "formulaire-evenement",
+    "accord-parent",
 )
 
 

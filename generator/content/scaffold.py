@@ -73,7 +73,7 @@ def new_event(content: Path, answers: EventAnswers) -> Path:
         "ce qu'il faut apporter.\n"
     )
     name = f"{answers.start:%Y-%m-%d}-{slugify(answers.title)[:50].strip('-')}"
-    return _write(content / EVENTS_DIR, name, meta, body)
+    return write_content_file(content / EVENTS_DIR, name, meta, body)
 
 
 def new_testimonial(content: Path, answers: TestimonialAnswers) -> Path:
@@ -88,11 +88,11 @@ def new_testimonial(content: Path, answers: TestimonialAnswers) -> Path:
             "signe_le": f"{signed:%Y-%m-%d}",
             "par": PERSON if answers.age >= ADULT_AGE else GUARDIANS,
             "photo": "non",
-            "jusqu_au": f"{_years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
+            "jusqu_au": f"{years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
         },
     }
     body = "Raconte ici ton parcours, en quelques phrases courtes.\n"
-    return _write(content / TESTIMONIALS_DIR, slugify(answers.first_name), meta, body)
+    return write_content_file(content / TESTIMONIALS_DIR, slugify(answers.first_name), meta, body)
 
 
 def new_page(content: Path, title: str) -> Path:
@@ -103,7 +103,8 @@ def new_page(content: Path, title: str) -> Path:
     return path
 
 
-def _write(folder: Path, name: str, meta: dict[str, Any], body: str) -> Path:
+def write_content_file(folder: Path, name: str, meta: dict[str, Any], body: str) -> Path:
+    """Write ``folder/name.md`` (or ``name-2.md``…) with ``meta`` as front matter."""
     folder.mkdir(parents=True, exist_ok=True)
     path = _free_path(folder, name)
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
@@ -119,7 +120,8 @@ def _free_path(folder: Path, name: str) -> Path:
     return path
 
 
-def _years_later(day: date, years: int) -> date:
+def years_later(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for a 29 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

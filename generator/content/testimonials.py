@@ -27,6 +27,8 @@ class ConsentSchema(Schema):
     )
     photo = YesNo(example="non")
     jusqu_au = Date(example="2029-10-02")
+    preuve = Text(required=False, max_length=400)
+    """How the consent was given when it came through the site (time, parent's address)."""
 
 
 class TestimonialSchema(Schema):
@@ -37,6 +39,8 @@ class TestimonialSchema(Schema):
     commune = Text(max_length=80, example="Frouard")
     citation = Text(max_length=280, example="Ici, on m'a écoutée.")
     photo = LocalFile(required=False)
+    contribution = Text(required=False, max_length=40)
+    """Set by ``porte-voix contributions accept``: the text came from the site's form."""
     consentement = Nested(
         ConsentSchema,
         example="signe_le: 2026-10-02",
@@ -71,6 +75,7 @@ class Testimonial:
     photo: Path | None
     consent: Consent
     body: str
+    contributed: bool = False
 
 
 def build_testimonial(document: Document, context: ReadContext, today: date) -> Testimonial | None:
@@ -130,4 +135,5 @@ def build_testimonial(document: Document, context: ReadContext, today: date) -> 
         photo=values["photo"],
         consent=Consent(signed, consent["par"], consent["photo"], until),
         body=document.body,
+        contributed=bool(values["contribution"]),
     )

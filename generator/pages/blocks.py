@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 
+from forms_backend.contribution_forms import EVENT_PROPOSAL, TESTIMONY
 from forms_backend.forms import CALLBACK, REFERRAL, FormSpec
-from forms_backend.render import form_html
+from forms_backend.render import END, START, form_html
 
 from ..content.pages import MARKER
 from .agenda import next_events_block
@@ -39,6 +40,24 @@ def referral_form_block(build: BuildContext, from_src: str) -> str:
     return form_block(REFERRAL, build)
 
 
+def testimony_form_block(build: BuildContext, from_src: str) -> str:
+    """« Raconte ton parcours »: a testimonial, read by staff before it is published."""
+    return form_block(TESTIMONY, build)
+
+
+def event_proposal_form_block(build: BuildContext, from_src: str) -> str:
+    """« Propose un événement »."""
+    return form_block(EVENT_PROPOSAL, build)
+
+
+def guardian_block(build: BuildContext, from_src: str) -> str:
+    """Where the backend shows a parent the testimonial to agree to (from the e-mailed link)."""
+    return (
+        f"\n{START}\n<p>Ouvrez le lien reçu par e-mail pour lire le témoignage et donner "
+        f"votre accord.</p>\n{END}\n"
+    )
+
+
 def form_block(spec: FormSpec, build: BuildContext, event_id: str = "") -> str:
     """An empty form as the site shows it; the script adds its id and token, the backend checks it."""
     action = build.settings.forms_url.rstrip("/") + "/" + spec.name
@@ -52,6 +71,9 @@ BLOCKS = {
     "accessibilite": accessibility_block,
     "formulaire-rappel": callback_form_block,
     "formulaire-orientation": referral_form_block,
+    "formulaire-temoignage": testimony_form_block,
+    "formulaire-evenement": event_proposal_form_block,
+    "accord-parent": guardian_block,
 }
 
 

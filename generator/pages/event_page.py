@@ -5,6 +5,7 @@ from __future__ import annotations
 from forms_backend.forms import SIGNUP
 
 from ..content import Event
+from ..content.contributed import body_block
 from ..content.french_dates import deadline_phrase, event_span
 from ..slugs import normalise
 from ..structured_data import event_json_ld
@@ -42,7 +43,7 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
         parts.append(picture_html(image, src, "", directory_urls=build.directory_urls) + "\n")
     parts.append('<div class="pv-facts" markdown>\n\n' + "\n".join(facts) + "\n\n</div>\n")
     if event.body.strip():
-        parts.append(event.body.strip() + "\n")
+        parts.append(body_block(event.body, event.contributed) + "\n")
     parts.append(_signup_section(event, build, src))
     calendar = link(src, event_calendar_path(event))
     parts.append(f"[Ajouter à mon agenda (fichier .ics)]({calendar}){{ .md-button }}\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..content import Partner, Testimonial
+from ..content.contributed import body_block
 from .cards import event_card, testimonial_card, testimonial_name, testimonial_photo
 from .context import PARTNERS, TESTIMONIALS, BuildContext, testimonial_src
 from .links import link, md_text
@@ -30,7 +31,7 @@ def testimonial_page(testimonial: Testimonial, build: BuildContext) -> Generated
         testimonial_photo(testimonial, src, build, "(min-width: 45em) 20em, 80vw"),
     ]
     parts.append(f"> « {md_text(testimonial.quote)} »\n")
-    parts.append(testimonial.body.strip() + "\n")
+    parts.append(body_block(testimonial.body, testimonial.contributed) + "\n")
     parts.append(f"[Tous les témoignages]({link(src, TESTIMONIALS)})\n")
     return GeneratedPage(src, name, "\n".join(parts), {"description": testimonial.quote})
 

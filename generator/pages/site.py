@@ -42,6 +42,8 @@ MANDATORY_PAGES = (
     "orientation.md",
     "merci.md",
     "merci/liste-d-attente.md",
+    "merci/contribution.md",
+    "accord-parent.md",
 )
 
 

@@ -106,7 +106,8 @@
     clearMessages(form);
     fetch(form.action, {
       method: "POST",
-      body: new URLSearchParams(new FormData(form)),
+      // A form with a photo goes as multipart; the others as a plain URL-encoded body.
+      body: form.enctype === "multipart/form-data" ? new FormData(form) : new URLSearchParams(new FormData(form)),
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })

@@ -1,0 +1,112 @@
+"""Checking a contribution: one French message per wrong field, everything typed kept."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from .contribution_forms import ADULT_AGE
+from .forms import FormSpec
+from .validation import Checked
+
+PARIS = ZoneInfo("Europe/Paris")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
+_TIME = re.compile(r"([01]?\d|2[0-3])[:h]([0-5]\d)")
+REQUIRED = {
+    "prenom": "Écris ton prénom ou un pseudo.",
+    "age": "Écris ton âge.",
+    "commune": "Écris ta commune.",
+    "citation": "Écris une phrase qui résume ton parcours.",
+    "recit": "Raconte ton histoire en quelques phrases.",
+    "titre": "Écris le nom de l'événement.",
+    "date": "Écris la date de l'événement.",
+    "debut": "Écris l'heure de début.",
+    "fin": "Écris l'heure de fin.",
+    "lieu": "Écris le lieu.",
+    "description": "Écris ce qu'on fait à cet événement.",
+    "accord_publication": "Coche cette case : sans ton accord, on ne peut rien publier.",
+}
+
+
+def check_contribution(
+    spec: FormSpec, typed: Mapping[str, str], *, has_photo: bool = False, today: date | None = None
+) -> Checked:
+    """Apply the rules of ``spec`` to ``typed``; a photo's own checks come later (uploads.py)."""
+    result = Checked()
+    values, errors = result.values, result.errors
+    for form_field in spec.fields:
+        if form_field.kind == "file":
+            continue
+        raw = (typed.get(form_field.name) or "").strip()
+        if len(raw) > form_field.max_length:
+            errors[form_field.name] = (
+                f"C'est trop long : {form_field.max_length} caractères au plus."
+            )
+        elif form_field.kind == "checkbox":
+            checked = raw in ("oui", "on", "1", "true")
+            if form_field.required and not checked:
+                errors[form_field.name] = REQUIRED.get(form_field.name, "Coche cette case.")
+            values[form_field.name] = "oui" if checked else ""
+        elif form_field.required and not raw:
+            errors[form_field.name] = REQUIRED.get(form_field.name, "Ce champ est obligatoire.")
+        else:
+            values[form_field.name] = raw
+        if (
+            form_field.kind == "email"
+            and values.get(form_field.name)
+            and not _EMAIL.fullmatch(values[form_field.name])
+        ):
+            errors[form_field.name] = (
+                "Cette adresse e-mail n'est pas complète. Elle ressemble à : prenom@exemple.fr."
+            )
+    if spec.name == "temoignage":
+        _check_testimony(values, errors, has_photo)
+    else:
+        _check_event(values, errors, today or datetime.now(PARIS).date())
+    result.errors = {f.name: errors[f.name] for f in spec.fields if f.name in errors}
+    return result
+
+
+def _check_testimony(values: dict[str, str], errors: dict[str, str], has_photo: bool) -> None:
+    age = values.get("age", "")
+    if age and "age" not in errors:
+        if not age.isdigit() or not 14 <= int(age) <= 99:
+            errors["age"] = "Écris ton âge en chiffres, par exemple : 19."
+        elif (
+            int(age) < ADULT_AGE and not values.get("email_parent") and "email_parent" not in errors
+        ):
+            errors["email_parent"] = (
+                "Tu as moins de 18 ans : écris l'e-mail d'un de tes parents. On lui demandera son accord."
+            )
+    if has_photo and not values.get("accord_photo"):
+        errors["accord_photo"] = "Coche cette case pour qu'on publie ta photo, ou enlève la photo."
+    citation = values.get("citation", "")
+    if citation and "citation" not in errors and "\n" in citation:
+        errors["citation"] = "Une seule phrase, sur une ligne."
+
+
+def _check_event(values: dict[str, str], errors: dict[str, str], today: date) -> None:
+    day_text = values.get("date", "")
+    day = None
+    if day_text and "date" not in errors:
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            errors["date"] = "Écris la date comme ceci : 2027-05-12."
+        else:
+            if day < today:
+                errors["date"] = "Cette date est passée. Propose un événement à venir."
+    times = {}
+    for name in ("debut", "fin"):
+        text = values.get(name, "")
+        if text and name not in errors:
+            match = _TIME.fullmatch(text)
+            if match is None:
+                errors[name] = "Écris l'heure comme ceci : 14:00."
+            else:
+                times[name] = (int(match[1]), int(match[2]))
+                values[name] = f"{times[name][0]:02d}:{times[name][1]:02d}"
+    if len(times) == 2 and times["fin"] <= times["debut"]:
+        errors["fin"] = "L'heure de fin doit être après l'heure de début."

@@ -1,0 +1,250 @@
+"""Contributions waiting for moderation, and the letters (e-mails to people, not to the
+counsellor) that go with them — the SQL of both, beside ``store.py`` which keeps submissions.
+
+Nothing here lasts longer than needed: an accepted or rejected contribution is deleted (its
+content file holds the consent record), a sent letter is deleted, and what nobody touched for
+90 days is purged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .store import Store, now_text
+
+AWAITING_GUARDIAN, TO_REVIEW = "attente_parent", "a_relire"
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One contribution as staff see it."""
+
+    id: str
+    kind: str
+    status: str
+    fields: dict[str, str]
+    photo: str | None
+    photo_consent: bool
+    consent_at: str
+    contributor_email: str | None
+    guardian_email: str | None
+    guardian_confirmed_at: str | None
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> Contribution:
+        """Build from a ``contributions`` row."""
+        return cls(
+            id=row["id"],
+            kind=row["kind"],
+            status=row["status"],
+            fields=json.loads(row["fields"]),
+            photo=row["photo"],
+            photo_consent=bool(row["photo_consent"]),
+            consent_at=row["consent_at"],
+            contributor_email=row["contributor_email"],
+            guardian_email=row["guardian_email"],
+            guardian_confirmed_at=row["guardian_confirmed_at"],
+            created_at=row["created_at"],
+        )
+
+
+@dataclass(frozen=True)
+class Letter:
+    """An e-mail to send to a person (a parent's consent request, a contributor's notice)."""
+
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    attempts: int
+
+
+class ContributionStore:
+    """Contributions and letters in the backend's database."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(
+        self,
+        contribution_id: str,
+        kind: str,
+        fields: dict[str, str],
+        *,
+        photo: str | None,
+        photo_consent: bool,
+        contributor_email: str | None,
+        guardian: tuple[str, str, datetime] | None,
+        letter: tuple[str, str, str] | None,
+    ) -> None:
+        """Keep a contribution (and the parent's letter, in the same transaction).
+
+        ``guardian`` is (e-mail, hash of the one-time token, expiry); ``letter`` is
+        (recipient, subject, body).
+        """
+        stamp = now_text()
+
+        def job(db: sqlite3.Connection) -> None:
+            db.execute(
+                """INSERT INTO contributions (id, kind, status, fields, photo, photo_consent,
+                consent_at, contributor_email, guardian_email, guardian_token_hash,
+                guardian_expires_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    contribution_id,
+                    kind,
+                    AWAITING_GUARDIAN if guardian else TO_REVIEW,
+                    json.dumps(fields, ensure_ascii=False),
+                    photo,
+                    int(photo_consent),
+                    stamp,
+                    contributor_email,
+                    guardian[0] if guardian else None,
+                    guardian[1] if guardian else None,
+                    now_text(guardian[2]) if guardian else None,
+                    stamp,
+                    stamp,
+                ),
+            )
+            if letter:
+                _queue(db, *letter)
+
+        self.store.write(job)
+
+    def by_token(self, token_hash: str) -> tuple[Contribution, str] | None:
+        """The contribution a parent's link points to, and when the link expires."""
+        row = (
+            self.store.connection()
+            .execute("SELECT * FROM contributions WHERE guardian_token_hash = ?", (token_hash,))
+            .fetchone()
+        )
+        return (Contribution.from_row(row), row["guardian_expires_at"]) if row else None
+
+    def confirm_guardian(self, contribution_id: str) -> None:
+        """The parent agreed: keep when, forget the link, and put it up for review."""
+        stamp = now_text()
+        self.store.write(
+            lambda db: db.execute(
+                """UPDATE contributions SET status = ?, guardian_confirmed_at = ?,
+                guardian_token_hash = NULL, updated_at = ? WHERE id = ?""",
+                (TO_REVIEW, stamp, stamp, contribution_id),
+            )
+        )
+
+    def all(self) -> list[Contribution]:
+        """Every contribution, oldest first."""
+        rows = self.store.connection().execute("SELECT * FROM contributions ORDER BY created_at")
+        return [Contribution.from_row(row) for row in rows]
+
+    def find(self, prefix: str) -> list[Contribution]:
+        """Contributions whose id starts with ``prefix`` (staff type the first characters)."""
+        rows = self.store.connection().execute(
+            "SELECT * FROM contributions WHERE id LIKE ? ORDER BY created_at",
+            (prefix.replace("%", "").replace("_", "") + "%",),
+        )
+        return [Contribution.from_row(row) for row in rows]
+
+    def remove(self, contribution_id: str, letter: tuple[str, str, str] | None = None) -> None:
+        """Delete a contribution (accepted or rejected), queueing a notice in the same step."""
+
+        def job(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM contributions WHERE id = ?", (contribution_id,))
+            if letter:
+                _queue(db, *letter)
+
+        self.store.write(job)
+
+    def counts(self) -> dict[str, int]:
+        """How many contributions wait, per status."""
+        rows = self.store.connection().execute(
+            "SELECT status, COUNT(*) AS n FROM contributions GROUP BY status"
+        )
+        return {row["status"]: row["n"] for row in rows}
+
+    def purge(self, untouched_for: timedelta = timedelta(days=90)) -> list[Contribution]:
+        """Delete what nobody touched for ``untouched_for``; returns them (to delete photos)."""
+        limit = now_text(datetime.now(UTC) - untouched_for)
+
+        def job(db: sqlite3.Connection) -> list[Contribution]:
+            rows = db.execute(
+                "DELETE FROM contributions WHERE updated_at < ? RETURNING *", (limit,)
+            ).fetchall()
+            return [Contribution.from_row(row) for row in rows]
+
+        return self.store.write(job)
+
+    # Letters: the same retry rules as the counsellor's outbox (outbox.RETRY_DELAYS).
+
+    def claim_letters(self, lease: timedelta = timedelta(minutes=5)) -> list[Letter]:
+        """Lease the letters due now."""
+        now = datetime.now(UTC)
+
+        def job(db: sqlite3.Connection) -> list[Any]:
+            return db.execute(
+                """UPDATE letters SET leased_until = ?, attempts = attempts + 1
+                WHERE id IN (SELECT id FROM letters WHERE state = 'pending' AND next_attempt_at <= ?
+                AND (leased_until IS NULL OR leased_until <= ?) ORDER BY id LIMIT 20)
+                RETURNING id, recipient, subject, body, attempts""",
+                (now_text(now + lease), now_text(now), now_text(now)),
+            ).fetchall()
+
+        return sorted(
+            (
+                Letter(r["id"], r["recipient"], r["subject"], r["body"], r["attempts"])
+                for r in self.store.write(job)
+            ),
+            key=lambda letter: letter.id,
+        )
+
+    def letter_sent(self, letter_id: int) -> None:
+        """Sent: nothing about it is kept."""
+        self.store.write(lambda db: db.execute("DELETE FROM letters WHERE id = ?", (letter_id,)))
+
+    def letter_later(self, letter_id: int, error: str, at: datetime) -> None:
+        """A temporary failure: try again at ``at``."""
+        self.store.write(
+            lambda db: db.execute(
+                "UPDATE letters SET next_attempt_at = ?, leased_until = NULL, last_error = ? WHERE id = ?",
+                (now_text(at), error, letter_id),
+            )
+        )
+
+    def letter_dead(self, letter_id: int, error: str) -> None:
+        """A permanent failure: kept for ``forms status`` and ``forms retry``."""
+        self.store.write(
+            lambda db: db.execute(
+                "UPDATE letters SET state = 'dead', leased_until = NULL, last_error = ? WHERE id = ?",
+                (error, letter_id),
+            )
+        )
+
+    def letter_counts(self) -> dict[str, int]:
+        """Letters pending or dead."""
+        rows = self.store.connection().execute(
+            "SELECT state, COUNT(*) AS n FROM letters GROUP BY state"
+        )
+        return {row["state"]: row["n"] for row in rows}
+
+    def retry_dead_letters(self) -> int:
+        """Put every dead letter back in the queue."""
+        return self.store.write(
+            lambda db: (
+                db.execute(
+                    "UPDATE letters SET state = 'pending', attempts = 0, next_attempt_at = ?, leased_until = NULL WHERE state = 'dead'",
+                    (now_text(),),
+                ).rowcount
+            )
+        )
+
+
+def _queue(db: sqlite3.Connection, recipient: str, subject: str, body: str) -> None:
+    stamp = now_text()
+    db.execute(
+        "INSERT INTO letters (recipient, subject, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
+        (recipient, subject, body, stamp, stamp),
+    )

@@ -1,0 +1,263 @@
+"""Routes of the « Participe » page: a testimonial or an event proposal (with an optional photo),
+and the page where a parent gives consent for a minor through a one-time link.
+
+Contributions are moderated before anything is published, so the signed fill-time token is
+optional here (a page without JavaScript has none); honeypot, rate limit and Origin still apply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from html import escape
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .contribution_checks import check_contribution
+from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, FormSpec
+from .forms import HONEYPOT, TOKEN
+from .render import END, START, form_html, page_with_form
+from .spam import origin_allowed
+from .uploads import UploadRefused, clean_photo
+
+if TYPE_CHECKING:
+    from .app import Backend
+
+THANKS = "/merci/contribution/"
+GUARDIAN_PAGE = "accord-parent/"
+LINK_LIFETIME = timedelta(days=7)
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def token_hash(token: str) -> str:
+    """Only a hash of a parent's link is stored: a copy of the database cannot confirm anything."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def contribution_routes(backend: Backend) -> list[Route]:
+    """The routes, to place before the generic ``/{form}`` ones."""
+    config = backend.config
+    base = config.forms_path.rstrip("/")
+
+    async def submit(request: Request) -> Response:
+        spec = CONTRIBUTION_FORMS[request.url.path.rsplit("/", 1)[1]]
+        if not origin_allowed(
+            request.headers.get("origin"),
+            config.allowed_origins,
+            f"{request.url.scheme}://{request.url.netloc}",
+        ):
+            raise HTTPException(403)
+        typed, photo = await _read(request, config.max_upload_bytes)
+        client = request.client.host if request.client else "inconnu"
+        if not backend.limiter.allow(client):
+            raise HTTPException(429)
+        if typed.get(HONEYPOT):
+            await run_in_threadpool(backend.store.record_spam, spec.name, "champ piège rempli", {})
+            return _accepted(request)
+        check = backend.tokens.check(spec.name, typed.get(TOKEN, ""))
+        if check.valid and check.age < config.min_fill_seconds:
+            await run_in_threadpool(
+                backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", {}
+            )
+            return _accepted(request)
+        result = check_contribution(spec, typed, has_photo=photo is not None)
+        cleaned = None
+        if photo is not None and "photo" not in result.errors:
+            try:
+                cleaned = await run_in_threadpool(clean_photo, photo)
+            except UploadRefused as refused:
+                result.errors["photo"] = str(refused)
+        if result.errors:
+            if photo is not None and "photo" not in result.errors:
+                result.errors["photo"] = "Choisis ta photo à nouveau : elle n'a pas été gardée."
+            order = [f.name for f in spec.fields]
+            result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
+            return _invalid(request, backend, spec, typed, result.errors)
+        await run_in_threadpool(_keep, backend, spec, result.values, cleaned)
+        backend.wake.set()
+        return _accepted(request)
+
+    async def guardian_page(request: Request) -> Response:
+        token = request.query_params.get("jeton", "")
+        found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
+        problem = _link_problem(found)
+        if problem:
+            return _guardian_answer(backend, problem, status=410 if found else 404)
+        assert found is not None
+        contribution = found[0]
+        fields = contribution.fields
+        summary = (
+            f"<p>{escape(fields.get('prenom', ''))}, {escape(fields.get('age', ''))} ans, "
+            "a écrit ce témoignage pour le site de la Mission Locale :</p>"
+            f"<blockquote><p>{escape(fields.get('citation', ''))}</p>"
+            f"<p>{escape(fields.get('recit', ''))}</p></blockquote>"
+        )
+        if contribution.photo:
+            summary += "<p>Une photo est jointe. Elle serait publiée avec le témoignage.</p>"
+        form = (
+            f'<form class="pv-form" method="post" action="{base}/accord-parent">'
+            f'<input type="hidden" name="jeton" value="{escape(token)}">'
+            "<p>Rien n'est publié sans votre accord. L'équipe de la Mission Locale relit le texte avant.</p>"
+            '<button type="submit" class="md-button md-button--primary">Je donne mon accord</button>'
+            "</form>"
+        )
+        return _guardian_answer(backend, summary + form)
+
+    async def guardian_confirm(request: Request) -> Response:
+        typed, _ = await _read(request, 4096)
+        found = await run_in_threadpool(
+            backend.contributions.by_token, token_hash(typed.get("jeton", ""))
+        )
+        problem = _link_problem(found)
+        if problem:
+            return _guardian_answer(backend, problem, status=410 if found else 404)
+        assert found is not None
+        await run_in_threadpool(backend.contributions.confirm_guardian, found[0].id)
+        return _guardian_answer(
+            backend,
+            "<p><strong>Merci, votre accord est enregistré.</strong> L'équipe de la Mission Locale "
+            "va relire le témoignage avant de le publier.</p>",
+        )
+
+    return [Route(f"{base}/{name}", submit, methods=["POST"]) for name in CONTRIBUTION_FORMS] + [
+        Route(f"{base}/accord-parent", guardian_page, methods=["GET"]),
+        Route(f"{base}/accord-parent", guardian_confirm, methods=["POST"]),
+    ]
+
+
+async def _read(request: Request, limit: int) -> tuple[dict[str, str], bytes | None]:
+    """The fields and the photo's bytes, refusing bodies over ``limit`` (413)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPException(413)
+    request._body = bytes(body)  # Starlette parses the form from the cached body
+    fields: dict[str, str] = {}
+    photo = None
+    async with request.form(max_files=1, max_fields=30, max_part_size=64 * 1024) as form:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                data = await value.read()
+                if key == "photo" and data:
+                    photo = data
+            else:
+                fields[key] = value
+    return fields, photo
+
+
+def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes | None) -> None:
+    """Store the photo (outside the web root), then the contribution and the parent's letter."""
+    contribution_id = str(uuid.uuid4())
+    photo_name = None
+    if photo is not None:
+        backend.config.uploads.mkdir(parents=True, exist_ok=True)
+        photo_name = f"{contribution_id}.jpg"
+        partial = backend.config.uploads / f".{photo_name}"
+        partial.write_bytes(photo)
+        partial.replace(backend.config.uploads / photo_name)
+    contributor = values.pop("email", "") or None
+    guardian_email = values.pop("email_parent", "") or None
+    photo_consent = values.pop("accord_photo", "") == "oui" and photo is not None
+    values.pop("accord_publication", None)
+    guardian = letter = None
+    minor = spec.name == "temoignage" and int(values["age"]) < ADULT_AGE
+    if minor and guardian_email:
+        token = secrets.token_urlsafe(32)
+        expires = datetime.now(UTC) + LINK_LIFETIME
+        guardian = (guardian_email, token_hash(token), expires)
+        link = f"{backend.config.public_url}{backend.config.forms_path.rstrip('/')}/accord-parent?jeton={token}"
+        letter = (guardian_email, "Votre accord pour un témoignage", _guardian_letter(values, link))
+    try:
+        backend.contributions.add(
+            contribution_id,
+            spec.name,
+            values,
+            photo=photo_name,
+            photo_consent=photo_consent,
+            contributor_email=contributor,
+            guardian=guardian,
+            letter=letter,
+        )
+    except BaseException:
+        if photo_name:
+            (backend.config.uploads / photo_name).unlink(missing_ok=True)
+        raise
+
+
+def _guardian_letter(values: dict[str, str], link: str) -> str:
+    return "\n".join(
+        [
+            "Bonjour,",
+            "",
+            f"{values['prenom']} ({values['age']} ans) a écrit un témoignage pour le site de la "
+            "Mission Locale du Val de Lorraine. Comme il ou elle a moins de 18 ans, nous avons "
+            "besoin de l'accord d'un parent avant de le publier.",
+            "",
+            "Pour lire le témoignage et donner votre accord, ouvrez ce lien (il marche 7 jours) :",
+            link,
+            "",
+            "Si vous ne donnez pas votre accord, rien ne sera publié et le témoignage sera effacé.",
+            "",
+            "L'équipe « Aller vers » de la Mission Locale du Val de Lorraine",
+        ]
+    )
+
+
+def _link_problem(found: tuple[object, str] | None) -> str:
+    if found is None:
+        return (
+            "<p>Ce lien n'est pas valable, ou l'accord a déjà été donné. "
+            "Si vous avez un doute, écrivez à la Mission Locale.</p>"
+        )
+    if datetime.fromisoformat(found[1]) < datetime.now(UTC):
+        return (
+            "<p>Ce lien a expiré : il marchait 7 jours. Le témoignage n'a pas été publié. "
+            "Votre enfant peut l'envoyer à nouveau depuis la page « Participer ».</p>"
+        )
+    return ""
+
+
+def _guardian_answer(backend: Backend, html: str, *, status: int = 200) -> Response:
+    page = page_with_form(backend.config.site_dir, GUARDIAN_PAGE, f"{START}{html}{END}")
+    return HTMLResponse(page, status_code=status, headers=NO_STORE)
+
+
+def _accepted(request: Request) -> Response:
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"ok": True, "redirection": THANKS}, headers=NO_STORE)
+    return RedirectResponse(THANKS, status_code=303, headers=NO_STORE)
+
+
+def _invalid(
+    request: Request,
+    backend: Backend,
+    spec: FormSpec,
+    typed: dict[str, str],
+    errors: dict[str, str],
+) -> Response:
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"ok": False, "erreurs": errors}, status_code=422, headers=NO_STORE)
+    form = form_html(
+        spec,
+        action=f"{backend.config.forms_path.rstrip('/')}/{spec.name}",
+        values=typed,
+        errors=errors,
+        token=backend.tokens.make(spec.name),
+        submission_id=str(uuid.uuid4()),
+    )
+    page = page_with_form(
+        backend.config.site_dir, spec.page_path, form, title_prefix="Erreur", form_name=spec.name
+    )
+    return HTMLResponse(page, status_code=422, headers=NO_STORE)

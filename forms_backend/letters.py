@@ -1,0 +1,58 @@
+"""Letters to people (a parent's consent request, a contributor's notice), delivered like the
+counsellor's e-mails: SMTP (or the local Maildir), retried with the same growing delays."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+
+from .config import BackendConfig
+from .contribution_store import ContributionStore, Letter
+from .delivery import PermanentFailure, TemporaryFailure, send_smtp, store_in_maildir
+from .outbox import Report, next_try
+
+log = logging.getLogger("porte_voix.letters")
+
+
+class LetterPost:
+    """Sends the queued letters."""
+
+    def __init__(self, contributions: ContributionStore, config: BackendConfig) -> None:
+        self.contributions, self.config = contributions, config
+
+    def deliver_due(self) -> Report:
+        """Send every letter due now (counts only are logged: no address)."""
+        report = Report()
+        while letters := self.contributions.claim_letters():
+            for letter in letters:
+                self._deliver(letter, report)
+        return report
+
+    def _deliver(self, letter: Letter, report: Report) -> None:
+        message = EmailMessage()
+        message["Subject"] = letter.subject
+        message["From"] = self.config.mail_from
+        message["To"] = letter.recipient
+        message.set_content(letter.body)
+        try:
+            if self.config.smtp_url:
+                send_smtp(message, self.config.smtp_url)
+            else:
+                store_in_maildir(message, self.config.maildir)
+        except PermanentFailure as failure:
+            self.contributions.letter_dead(letter.id, str(failure))
+            report.dead += 1
+        except (TemporaryFailure, OSError) as failure:
+            delay = next_try(letter.attempts)
+            if delay is None:
+                self.contributions.letter_dead(letter.id, f"abandon : {failure}")
+                report.dead += 1
+            else:
+                at = datetime.now(UTC) + timedelta(seconds=delay)
+                self.contributions.letter_later(letter.id, str(failure), at)
+                report.retried += 1
+            log.info("lettre n°%s reportée", letter.id)
+        else:
+            self.contributions.letter_sent(letter.id)
+            report.sent += 1

@@ -1,0 +1,242 @@
+"""``porte-voix contributions list | show ID | accept ID | reject ID``: staff read what young
+people sent through the « Participe » page, then publish it as a content file, or not."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.contribution_store import (
+    AWAITING_GUARDIAN,
+    TO_REVIEW,
+    Contribution,
+    ContributionStore,
+)
+from forms_backend.store import Store
+
+from .content.contributed import plain_text
+from .content.fields import PARIS
+from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
+from .content.testimonials import ADULT_AGE, GUARDIANS, PERSON, TESTIMONIALS_DIR
+from .slugs import slugify
+
+if TYPE_CHECKING:
+    from .cli import Project
+
+KINDS = {"temoignage": "témoignage", "evenement": "événement"}
+STATUSES = {TO_REVIEW: "à relire", AWAITING_GUARDIAN: "attend l'accord d'un parent"}
+
+
+def register_contribution_commands(
+    group: click.Group, load_project: Callable[[str], Project], config_option: Any
+) -> None:
+    """Add the ``contributions`` group to the ``porte-voix`` command."""
+
+    @group.group(help="Relire les contributions envoyées par le site, puis les publier ou non.")
+    def contributions() -> None:
+        """The ``contributions`` command group."""
+
+    @contributions.command(name="list", help="Liste les contributions qui attendent.")
+    def list_command() -> None:
+        """One line per contribution."""
+        found = _contributions().all()
+        if not found:
+            click.echo("Aucune contribution en attente.")
+        for item in found:
+            title = item.fields.get("titre") or item.fields.get("prenom", "")
+            click.echo(
+                f"{item.id[:8]}  {item.created_at[:10]}  {KINDS[item.kind]:<11}  "
+                f"{STATUSES.get(item.status, item.status):<28}  {title}"
+            )
+
+    @contributions.command(help="Montre une contribution en entier.")
+    @click.argument("ident")
+    def show(ident: str) -> None:
+        """Everything staff need to decide."""
+        item = _one(_contributions(), ident)
+        click.echo(
+            f"{KINDS[item.kind].capitalize()} n° {item.id} — {STATUSES.get(item.status, item.status)}"
+        )
+        click.echo(f"Reçu le {item.created_at[:16].replace('T', ' à ')} (UTC)")
+        for key, value in item.fields.items():
+            click.echo(
+                f"\n{key} :\n{value}" if "\n" in value or len(value) > 60 else f"{key} : {value}"
+            )
+        if item.photo:
+            consent = "publication acceptée" if item.photo_consent else "publication refusée"
+            click.echo(f"photo : oui ({consent})")
+        if item.guardian_email:
+            confirmed = item.guardian_confirmed_at or "pas encore"
+            click.echo(f"accord du parent ({item.guardian_email}) : {confirmed}")
+
+    @contributions.command(help="Publie une contribution : écrit le fichier dans content/.")
+    @click.argument("ident")
+    @config_option
+    def accept(ident: str, config_file: str) -> None:
+        """Write the content file (and photo), delete the contribution, tell the contributor."""
+        backend = _backend()
+        store = ContributionStore(_open(backend))
+        item = _one(store, ident)
+        if item.status != TO_REVIEW:
+            raise click.ClickException(
+                "un parent n'a pas encore donné son accord : cette contribution ne peut pas être publiée"
+            )
+        project = load_project(config_file)
+        content = project.content.root
+        if item.kind == "temoignage":
+            written = _write_testimonial(content, item, backend.uploads)
+        else:
+            written = [_write_event(content, item)]
+        notice = None
+        if item.contributor_email:
+            notice = (
+                item.contributor_email,
+                "Ta contribution va être publiée",
+                "Bonjour,\n\nMerci ! Ta contribution a été relue. Elle sera en ligne sur le site de "
+                "la Mission Locale à la prochaine mise à jour.\n\nL'équipe « Aller vers »",
+            )
+        store.remove(item.id, notice)
+        if item.photo:
+            (backend.uploads / item.photo).unlink(missing_ok=True)
+        relative = [str(path.relative_to(content.parent)) for path in written]
+        click.echo(f"C'est écrit : {', '.join(relative)}")
+        reloaded = load_project(config_file)
+        problems = [str(p) for p in reloaded.problems if Path(p.path).name == written[0].name]
+        if problems:
+            click.echo("À corriger avant de publier :\n" + "\n".join(problems))
+        click.echo("Pour publier :")
+        click.echo(f"  git add {' '.join(relative)}")
+        click.echo(f'  git commit -m "Publie une contribution : {written[0].stem}"')
+        click.echo("  git push")
+
+    @contributions.command(help="Refuse une contribution : elle est effacée, avec sa photo.")
+    @click.argument("ident")
+    @click.option(
+        "--why",
+        "why",
+        default="",
+        help="La raison, dite à la personne si elle a laissé son e-mail.",
+    )
+    def reject(ident: str, why: str) -> None:
+        """Delete it and tell the contributor."""
+        backend = _backend()
+        store = ContributionStore(_open(backend))
+        item = _one(store, ident)
+        notice = None
+        if item.contributor_email:
+            reason = f"\n\nLa raison : {why}" if why else ""
+            notice = (
+                item.contributor_email,
+                "Ta contribution n'a pas été publiée",
+                "Bonjour,\n\nMerci pour ta contribution. L'équipe l'a lue, mais elle ne sera pas "
+                f"publiée.{reason}\n\nTu peux en envoyer une autre quand tu veux.\n\nL'équipe « Aller vers »",
+            )
+        store.remove(item.id, notice)
+        if item.photo:
+            (backend.uploads / item.photo).unlink(missing_ok=True)
+        click.echo(
+            "Contribution refusée et effacée."
+            + (" La personne sera prévenue par e-mail." if notice else "")
+        )
+
+
+def _backend() -> BackendConfig:
+    try:
+        return BackendConfig.from_environment()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _open(config: BackendConfig) -> Store:
+    store = Store(config.database)
+    store.migrate()
+    return store
+
+
+def _contributions() -> ContributionStore:
+    return ContributionStore(_open(_backend()))
+
+
+def _one(store: ContributionStore, ident: str) -> Contribution:
+    found = store.find(ident.strip()) if len(ident.strip()) >= 4 else []
+    if not found:
+        raise click.ClickException(
+            f"aucune contribution ne commence par « {ident} » — « porte-voix contributions list » les montre"
+        )
+    if len(found) > 1:
+        raise click.ClickException(
+            f"plusieurs contributions commencent par « {ident} » : tape plus de caractères"
+        )
+    return found[0]
+
+
+def _write_testimonial(content: Path, item: Contribution, uploads: Path) -> list[Path]:
+    fields = item.fields
+    age = int(fields["age"])
+    signed = datetime.fromisoformat(item.consent_at).astimezone(PARIS).date()
+    proof = f"donné en ligne le {_moment(item.consent_at)}"
+    if item.guardian_confirmed_at:
+        proof += f" ; accord de {item.guardian_email} le {_moment(item.guardian_confirmed_at)}"
+    meta: dict[str, Any] = {
+        "prenom": plain_text(fields["prenom"]),
+        "age": age,
+        "commune": plain_text(fields["commune"]),
+        "citation": plain_text(fields["citation"]),
+    }
+    name = slugify(meta["prenom"]) or "temoignage"
+    written = []
+    if item.photo and item.photo_consent:
+        photo = _free(content / TESTIMONIALS_DIR, name, ".jpg")
+        photo.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(uploads / item.photo, photo)
+        meta["photo"] = photo.name
+        written.append(photo)
+    meta["contribution"] = item.id[:8]
+    meta["consentement"] = {
+        "signe_le": f"{signed:%Y-%m-%d}",
+        "par": PERSON if age >= ADULT_AGE else GUARDIANS,
+        "photo": "oui" if item.photo_consent else "non",
+        "jusqu_au": f"{years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
+        "preuve": proof,
+    }
+    body = plain_text(fields["recit"]) + "\n"
+    written.insert(0, write_content_file(content / TESTIMONIALS_DIR, name, meta, body))
+    return written
+
+
+def _write_event(content: Path, item: Contribution) -> Path:
+    fields = item.fields
+    day = date.fromisoformat(fields["date"])
+    start = datetime.combine(day, time.fromisoformat(fields["debut"]))
+    place = plain_text(fields["lieu"])
+    meta = {
+        "titre": plain_text(fields["titre"]),
+        "debut": f"{start:%Y-%m-%d %H:%M}",
+        "fin": fields["fin"],
+        "lieu": {"nom": place, "adresse": place},
+        "commune": plain_text(fields["commune"]),
+        "public": "Jeunes de 16 à 29 ans",
+        "inscription": "non",
+        "contribution": item.id[:8],
+    }
+    name = f"{day:%Y-%m-%d}-{slugify(meta['titre'])[:50].strip('-')}"
+    return write_content_file(
+        content / "evenements", name, meta, plain_text(fields["description"]) + "\n"
+    )
+
+
+def _moment(stamp: str) -> str:
+    return datetime.fromisoformat(stamp).astimezone(PARIS).strftime("%Y-%m-%d à %H:%M")
+
+
+def _free(folder: Path, name: str, suffix: str) -> Path:
+    path, number = folder / f"{name}{suffix}", 2
+    while path.exists() or path.with_suffix(".md").exists():
+        path, number = folder / f"{name}-{number}{suffix}", number + 1
+    return path
