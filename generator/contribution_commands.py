@@ -24,6 +24,7 @@ from .content.contributed import plain_text
 from .content.fields import PARIS
 from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
 from .content.testimonials import ADULT_AGE, GUARDIANS, PERSON, TESTIMONIALS_DIR
+from .content.writing import paragraphs, passage_hints
 from .slugs import slugify
 
 if TYPE_CHECKING:
@@ -55,9 +56,10 @@ def register_contribution_commands(
                 f"{STATUSES.get(item.status, item.status):<28}  {title}"
             )
 
-    @contributions.command(help="Montre une contribution en entier.")
+    @contributions.command(help="Montre une contribution en entier, avec des conseils d'écriture.")
     @click.argument("ident")
-    def show(ident: str) -> None:
+    @config_option
+    def show(ident: str, config_file: str) -> None:
         """Everything staff need to decide."""
         item = _one(_contributions(), ident)
         click.echo(
@@ -74,6 +76,18 @@ def register_contribution_commands(
         if item.guardian_email:
             confirmed = item.guardian_confirmed_at or "pas encore"
             click.echo(f"accord du parent ({item.guardian_email}) : {confirmed}")
+        rules = load_project(config_file).settings.writing
+        hints = [
+            f"{key} : {message} — {fix}"
+            for key in ("titre", "citation", "recit", "description")
+            if item.fields.get(key)
+            for passage in paragraphs(item.fields[key], 1)
+            for _, message, fix in passage_hints(passage, rules)
+        ]
+        if hints:
+            click.echo("\nConseils d'écriture (à proposer à la personne, ou à corriger) :")
+            for hint in hints:
+                click.echo(f"  {hint}")
 
     @contributions.command(help="Publie une contribution : écrit le fichier dans content/.")
     @click.argument("ident")

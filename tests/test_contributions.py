@@ -381,3 +381,23 @@ def test_the_participate_page_has_both_forms_with_their_information(sample_site:
             if field.get("name") == "site_web":
                 continue
             assert form.select_one(f'label[for="{field["id"]}"]') is not None, field
+
+
+def test_show_gives_the_whole_contribution_and_writing_hints(config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    long_story = (
+        "Grâce au dispositif, " + "je suis allée chaque semaine voir la conseillère " * 3 + "."
+    )
+    with client_for(config) as client:
+        send(client, "temoignage", {**ADULT, "recit": long_story})
+    (row,) = contributions(config)
+    project = new_project(tmp_path / "site")
+    result = CliRunner().invoke(
+        main,
+        ["contributions", "show", row["id"][:8], "--config", str(project.root / "mkdocs.yml")],
+        env=backend_env(config),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Témoignage n° " in result.output and "à relire" in result.output
+    assert "citation : Ici, on m'a écoutée." in result.output
+    assert "recit : conseil : « dispositif » est du jargon" in result.output
+    assert "recit : conseil : une phrase de" in result.output
