@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .bodies import read_body
 from .committer import GroupCommitter
 from .config import BackendConfig
 from .contribution_forms import CONTRIBUTION_FORMS
@@ -105,17 +106,9 @@ def error_response(request: Request, status: int, message: str | None = None) ->
 
 async def read_form(request: Request, limit: int) -> dict[str, str]:
     """The posted fields, refusing bodies over ``limit`` bytes (413) without reading them whole."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413)
+    body = await read_body(request, limit)
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        request._body = bytes(body)  # Starlette parses multipart from the cached body
         form = await request.form(max_files=0, max_fields=50)
         return {key: str(value) for key, value in form.items()}
     try:

@@ -17,6 +17,14 @@ PUBLICATION_NOTICE = (
     "Mission Locale, et te plaindre à la CNIL (cnil.fr)."
 )
 
+CONTRIBUTOR_EMAIL = FormField(
+    "email",
+    "Ton e-mail (si tu veux savoir quand c'est publié)",
+    kind="email",
+    max_length=254,
+    autocomplete="email",
+)
+
 TESTIMONY = FormSpec(
     name="temoignage",
     title="Raconte ton parcours",
@@ -61,13 +69,7 @@ TESTIMONY = FormSpec(
             max_length=254,
             hint="On lui demande son accord par e-mail. Rien n'est publié sans lui.",
         ),
-        FormField(
-            "email",
-            "Ton e-mail (si tu veux savoir quand c'est publié)",
-            kind="email",
-            max_length=254,
-            autocomplete="email",
-        ),
+        CONTRIBUTOR_EMAIL,
         FormField(
             "accord_publication",
             "J'accepte que mon témoignage soit publié sur le site de la Mission Locale, après relecture.",
@@ -103,13 +105,7 @@ EVENT_PROPOSAL = FormSpec(
             required=True,
             max_length=3000,
         ),
-        FormField(
-            "email",
-            "Ton e-mail (si tu veux savoir quand c'est publié)",
-            kind="email",
-            max_length=254,
-            autocomplete="email",
-        ),
+        CONTRIBUTOR_EMAIL,
         FormField(
             "accord_publication",
             "J'accepte que cette proposition soit publiée sur le site, après relecture.",

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .bodies import read_body
 from .contribution_checks import check_contribution
 from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, FormSpec
 from .forms import HONEYPOT, TOKEN
@@ -135,15 +136,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
 
 async def _read(request: Request, limit: int) -> tuple[dict[str, str], bytes | None]:
     """The fields and the photo's bytes, refusing bodies over ``limit`` (413)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise HTTPException(413)
-    request._body = bytes(body)  # Starlette parses the form from the cached body
+    await read_body(request, limit)
     fields: dict[str, str] = {}
     photo = None
     async with request.form(max_files=1, max_fields=30, max_part_size=64 * 1024) as form:
