@@ -56,6 +56,7 @@ bench: $(STAMP)
 		(echo "wrk manque : installe-le avec « apt-get install wrk » (root)"; exit 1)
 	$(BIN)/python bench/backend_load.py
 	$(BIN)/python bench/flyers_bench.py
+	$(BIN)/python bench/build_scale.py
 
 ## make icc-profile: recompute theme/flyers/FOGRA39L-300.icc (CMYK for --cmyk) from the FOGRA39
 ## measurements of Debian's icc-profiles-free with ArgyllCMS; the result is kept in the repository.
