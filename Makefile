@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/backend_load.py
 	$(BIN)/python bench/flyers_bench.py
 	$(BIN)/python bench/build_scale.py
+	$(BIN)/python bench/page_weight.py
 
 ## make icc-profile: recompute theme/flyers/FOGRA39L-300.icc (CMYK for --cmyk) from the FOGRA39
 ## measurements of Debian's icc-profiles-free with ArgyllCMS; the result is kept in the repository.

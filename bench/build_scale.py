@@ -46,8 +46,9 @@ def phone_photo(path: Path, number: int) -> None:
     image.save(path, "JPEG", quality=85, exif=exif)
 
 
-def make_content(folder: Path, events: int, photos: Path) -> Path:
-    """A project: the repository's settings and theme, ``events`` events, 300 testimonials."""
+def make_content(folder: Path, events: int, photos: Path, testimonials: int = TESTIMONIALS) -> Path:
+    """A project: the repository's settings and theme, ``events`` events, ``testimonials``
+    testimonials each with a photo from ``photos``."""
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("nav")
     config["theme"]["custom_dir"] = str(ROOT / "theme")
@@ -86,7 +87,7 @@ ou sans : on t'aide à le faire sur place. Des conseillères répondent à tes q
             encoding="utf-8",
         )
     signed = now.date() - timedelta(days=30)
-    for number in range(TESTIMONIALS):
+    for number in range(testimonials):
         shutil.copy(photos / f"{number}.jpg", content / "temoignages" / f"jeune-{number}.jpg")
         (content / "temoignages" / f"jeune-{number}.md").write_text(
             f"""---

@@ -26,3 +26,6 @@ class PorteVoixConfig(base.Config):
     """Hints of ``porte-voix check``: ``mots_par_phrase`` (20), ``lisibilite_minimum`` (60,
     French Kandel–Moles), ``jargon`` (word: what to write instead; empty to silence a default),
     ``majuscules_permises`` (words in capitals that are fine)."""
+    recherche_jours = c.Type(int, default=60)
+    """Events starting within this many days are in the search index (which every first visit
+    downloads); the agenda pages list them all anyway."""

@@ -74,6 +74,7 @@ class Settings:
     funders: str = ""
     logo: Path | None = None
     bleed_mm: float = 3.0
+    search_days: int = 60
     writing: WritingRules = field(default_factory=WritingRules)
     _communes: dict[str, tuple[str, Territory]] = field(
         default_factory=dict, compare=False, repr=False
@@ -146,6 +147,7 @@ class Settings:
             funders=str(prints.get("financeurs", "")),
             logo=logo,
             bleed_mm=bleed,
+            search_days=_search_days(options.get("recherche_jours", 60)),
         )
 
     @property
@@ -179,3 +181,16 @@ def _writing_rules(options: Mapping[str, Any]) -> WritingRules:
             jargon[str(word)] = f"« {instead} »"
     allowed = frozenset(str(w) for w in options.get("majuscules_permises") or [])
     return WritingRules(max_words, min_score, jargon, allowed)
+
+
+def _search_days(value: Any) -> int:
+    """``recherche_jours``: how far ahead events are in the search index."""
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = -1
+    if days < 0:
+        raise SettingsError(
+            "recherche_jours doit être un nombre de jours (0 ou plus), par exemple 60"
+        )
+    return days

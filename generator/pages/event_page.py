@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from forms_backend.forms import SIGNUP
 
 from ..content import Event
@@ -60,7 +62,9 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     if image_url:
         meta["og_image"] = image_url
     meta.update(share_image_meta(build, event))  # the made share image, when there is one
-    if event.is_past(now):
+    if event.is_past(now) or event.start > now + timedelta(days=build.settings.search_days):
+        # The search index is fetched by every first visit: it holds the weeks ahead only, so it
+        # stays small at any size of agenda (the agenda pages list everything).
         meta["search"] = {"exclude": True}
     return GeneratedPage(src, event.title, "\n".join(parts), meta)
 

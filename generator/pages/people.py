@@ -33,7 +33,10 @@ def testimonial_page(testimonial: Testimonial, build: BuildContext) -> Generated
     parts.append(f"> « {md_text(testimonial.quote)} »\n")
     parts.append(body_block(testimonial.body, testimonial.contributed) + "\n")
     parts.append(f"[Tous les témoignages]({link(src, TESTIMONIALS)})\n")
-    return GeneratedPage(src, name, "\n".join(parts), {"description": testimonial.quote})
+    # Stories stay out of the search index (the listing, indexed, has every name and quote):
+    # the index is fetched by every first visit and must not grow with each testimonial.
+    meta = {"description": testimonial.quote, "search": {"exclude": True}}
+    return GeneratedPage(src, name, "\n".join(parts), meta)
 
 
 def partners_page(build: BuildContext, intro: str) -> GeneratedPage:
