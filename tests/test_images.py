@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 from PIL import Image, ImageCms
@@ -74,3 +75,18 @@ def test_clean_copy_keeps_the_format_and_drops_metadata(tmp_path: Path) -> None:
         assert image.format == "JPEG"
         assert image.height > image.width
         assert len(image.getexif()) == 0
+
+
+def test_an_unchanged_source_is_not_read_again_and_a_changed_one_is(tmp_path: Path) -> None:
+    source = phone_photo(tmp_path / "photo.jpg", size=(800, 600))
+    processor = ImageProcessor(tmp_path / "cache")
+    first = processor.process_all([source])[source]
+    # Replaced by a file that is not an image: reading it would fail, so a hit proves no read.
+    stat = source.stat()
+    source.write_bytes(b"x" * stat.st_size)
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    again = ImageProcessor(tmp_path / "cache").process_all([source])[source]
+    assert again == first
+    phone_photo(source, size=(640, 480), orientation=1)  # a real change: new size and time
+    changed = ImageProcessor(tmp_path / "cache").process_all([source])[source]
+    assert changed.key != first.key and changed.largest.width == 640

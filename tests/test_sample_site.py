@@ -281,8 +281,10 @@ def test_site_map_links_every_kind_of_page(sample_site: Project) -> None:
 def test_search_index_leaves_out_listings_and_past_events(sample_site: Project) -> None:
     index = json.loads((sample_site.site / "search/search_index.json").read_text(encoding="utf-8"))
     locations = {doc["location"].split("#")[0] for doc in index["docs"]}
-    assert "evenements/2027-11-20-job-dating-pompey/" in locations
+    # More than 60 days ahead (recherche_jours) or past: listed by the agenda, not in the index.
+    assert "evenements/2027-11-20-job-dating-pompey/" not in locations
     assert "evenements/2025-10-18-forum-jobs-pont-a-mousson/" not in locations
+    assert "participer/" in locations and "campagnes/hiver-2026/" in locations
     assert "agenda/" not in locations and "plan-du-site/" not in locations
 
 

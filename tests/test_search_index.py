@@ -14,7 +14,7 @@ def indexed_pages(project: Project) -> set[str]:
     return {doc["location"].split("#", 1)[0] for doc in index["docs"]}
 
 
-def testimonial(project: Project) -> None:
+def write_testimonial(project: Project) -> None:
     project.write(
         "temoignages/ines.md",
         f"""
@@ -39,7 +39,7 @@ def test_only_the_weeks_ahead_and_written_pages_are_indexed(tmp_path: Path) -> N
     soon = add_event(project, when(10), "bientot", title="Atelier bientôt")
     later = add_event(project, when(100), "plus-tard", title="Forum plus tard")
     past = add_event(project, when(-10), "passe", title="Atelier passé")
-    testimonial(project)
+    write_testimonial(project)
     project.write("aide.md", "# Une aide\n\nUn texte.\n")
     result = project.build()
     assert result.returncode == 0, result.stderr
