@@ -192,7 +192,12 @@ def main() -> None:
         "Cibles : ≥ 50 % de la limite la plus basse à 10 clients ; p99 ≤ 200 ms à 50 clients ; ≤ 100 Mo.",
         "",
     ]
-    write_section(ROOT / "BENCHMARKS.md", "## Serveur des formulaires", "\n".join(lines))
+    publish(lines)
+
+
+def publish(lines: list[str]) -> None:
+    """Write a section (its first line is the heading) into BENCHMARKS.md and show it."""
+    write_section(ROOT / "BENCHMARKS.md", lines[0], "\n".join(lines))
     print("\n".join(lines))
 
 

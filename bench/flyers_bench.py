@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
-from backend_load import write_section
+from backend_load import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = 50
@@ -121,8 +121,7 @@ def main() -> None:
         "Cibles : relance en cache ≤ 5 % de la première ; deux cœurs ≥ 1,7× un cœur.",
         "",
     ]
-    write_section(ROOT / "BENCHMARKS.md", "## Affiches et images", "\n".join(lines))
-    print("\n".join(lines))
+    publish(lines)
 
 
 if __name__ == "__main__":
