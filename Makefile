@@ -56,6 +56,7 @@ bench: $(STAMP)
 		(echo "wrk manque : installe-le avec « apt-get install wrk » (root)"; exit 1)
 	$(BIN)/python bench/backend_load.py
 	$(BIN)/python bench/flyers_bench.py
+	$(BIN)/python bench/images_bench.py
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/page_weight.py
 
