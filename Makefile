@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/images_bench.py
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/reload_bench.py
 
 ## make icc-profile: recompute theme/flyers/FOGRA39L-300.icc (CMYK for --cmyk) from the FOGRA39
 ## measurements of Debian's icc-profiles-free with ArgyllCMS; the result is kept in the repository.
