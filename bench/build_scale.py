@@ -186,10 +186,12 @@ def main() -> None:
             plain = make_plain(root / f"plain-{events}", events + TESTIMONIALS)
             first = build(kit)
             again = build(kit)
+            drawn = set((root / "cache" / "flyers").iterdir())
             touch_one_event(kit)
             edited = build(kit)
+            redrawn = len(set((root / "cache" / "flyers").iterdir()) - drawn)
             reference = build(plain)
-            rows.append((events, first, again, edited, reference))
+            rows.append((events, first, again, edited, reference, redrawn))
             shutil.rmtree(root / f"kit-{events}")
     lines = [
         "## Construction à grande échelle",
@@ -205,11 +207,17 @@ def main() -> None:
         "| événements | kit, 1re construction | kit, relance sans changement | kit, après un événement modifié | référence | kit (cache) / référence | mémoire max kit / référence |",
         "|---|---|---|---|---|---|---|",
     ]
-    for events, first, again, edited, reference in rows:
+    for events, first, again, edited, reference, _ in rows:
         lines.append(
             f"| {events} | {first[0]:.1f} s | {again[0]:.1f} s | {edited[0]:.1f} s | {reference[0]:.1f} s "
             f"| {again[0] / reference[0]:.2f} | {max(first[1], again[1]):.0f} Mo / {reference[1]:.0f} Mo |"
         )
+    redrawn = ", ".join(str(row[5]) for row in rows)
+    lines += [
+        "",
+        f"Fichiers de flyers redessinés après la modification d'un événement : {redrawn} "
+        "(attendu : 3, son flyer A5, son affiche A4 et son image de partage).",
+    ]
     if len(rows) == 2:
         growth = rows[1][2][0] / rows[0][2][0]
         lines += [
