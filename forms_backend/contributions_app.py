@@ -23,8 +23,8 @@ from starlette.routing import Route
 
 from .bodies import read_body
 from .contribution_checks import check_contribution
-from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, FormSpec
-from .forms import HONEYPOT, TOKEN
+from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
+from .forms import HONEYPOT, TOKEN, FormSpec
 from .render import END, START, form_html, page_with_form
 from .spam import origin_allowed
 from .uploads import UploadRefused, clean_photo

@@ -81,6 +81,14 @@ def store_in_maildir(message: EmailMessage, folder: Path) -> None:
         ) from None
 
 
+def send_email(message: EmailMessage, smtp_url: str | None, maildir: Path) -> None:
+    """By SMTP when a server is configured, else into the local Maildir."""
+    if smtp_url:
+        send_smtp(message, smtp_url)
+    else:
+        store_in_maildir(message, maildir)
+
+
 def signature(secret: str, timestamp: str, body: bytes) -> str:
     """HMAC-SHA256 over ``timestamp.body``, hex encoded."""
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()

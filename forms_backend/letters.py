@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from .config import BackendConfig
 from .contribution_store import ContributionStore, Letter
-from .delivery import PermanentFailure, TemporaryFailure, send_smtp, store_in_maildir
+from .delivery import PermanentFailure, TemporaryFailure, send_email
 from .outbox import Report, next_try
 
 log = logging.getLogger("porte_voix.letters")
@@ -36,10 +36,7 @@ class LetterPost:
         message["To"] = letter.recipient
         message.set_content(letter.body)
         try:
-            if self.config.smtp_url:
-                send_smtp(message, self.config.smtp_url)
-            else:
-                store_in_maildir(message, self.config.maildir)
+            send_email(message, self.config.smtp_url, self.config.maildir)
         except PermanentFailure as failure:
             self.contributions.letter_dead(letter.id, str(failure))
             report.dead += 1

@@ -13,8 +13,7 @@ from .delivery import (
     PermanentFailure,
     TemporaryFailure,
     post_webhook,
-    send_smtp,
-    store_in_maildir,
+    send_email,
 )
 from .events import EventCatalogue
 from .messages import counsellor_email, webhook_body
@@ -102,10 +101,7 @@ class Forwarder:
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
             )
-            if self.config.smtp_url:
-                send_smtp(message, self.config.smtp_url)
-            else:
-                store_in_maildir(message, self.config.maildir)
+            send_email(message, self.config.smtp_url, self.config.maildir)
         elif row.target == "webhook":
             if not self.config.webhook_url or not self.config.webhook_secret:
                 raise PermanentFailure("aucun webhook n'est configuré")
