@@ -60,6 +60,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/reload_bench.py
+	test -x bench/lighthouse/node_modules/.bin/lighthouse || npm ci --prefix bench/lighthouse --no-audit --no-fund
+	$(BIN)/python bench/lighthouse_bench.py
 
 ## make icc-profile: recompute theme/flyers/FOGRA39L-300.icc (CMYK for --cmyk) from the FOGRA39
 ## measurements of Debian's icc-profiles-free with ArgyllCMS; the result is kept in the repository.

@@ -395,11 +395,15 @@ def _refuse(
 
 def create_site_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
     """The backend plus the built site's static files on one origin (what ``make run`` serves)."""
+    from starlette.middleware.gzip import GZipMiddleware
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
     app = create_app(config, run_worker=run_worker)
+    # Compressed as a production web server would (README: nginx's gzip): on a phone on mobile
+    # data the stylesheet and script weigh a fifth of their size this way.
+    static = StaticFiles(directory=config.site_dir, html=True, check_dir=False)
     app.router.routes.append(
-        Mount("/", app=StaticFiles(directory=config.site_dir, html=True, check_dir=False))
+        Mount("/", app=GZipMiddleware(static, minimum_size=1000, compresslevel=6))
     )
     return app

@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from .backend import Inbox
-from .browser import WCAG_TAGS, LiveSite, chromium, serve_site
+from .browser import AXE_TAGS, LiveSite, chromium, serve_site
 from .conftest import add_event, campaign_text, new_project, when
 
 SCREENSHOTS = Path(tempfile.gettempdir()) / "porte-voix-captures"
@@ -129,7 +129,7 @@ def page_types(live: LiveSite) -> dict[str, str]:
 
 
 def axe_violations(page: Page, where: str) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     return [
         f"{where} — {v['id']} ({v['help']}) : {node['target']} {node.get('failureSummary', '')}"
         for v in results.response["violations"]
@@ -174,6 +174,27 @@ def test_form_errors_without_javascript_have_no_axe_violation(
     problems = axe_violations(page, "formulaire avec erreurs, sans JavaScript")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_text_files_reach_the_phone_compressed(live: LiveSite, browser: Browser) -> None:
+    # On mobile data the stylesheet and script are most of a first visit: `porte-voix serve`
+    # compresses them as nginx's `gzip on` does in production (README).
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(f"{live.url}/", wait_until="networkidle")
+    sent = {
+        response.url.removeprefix(live.url): response.headers.get("content-encoding", "")
+        for response in responses
+        if response.request.resource_type in {"document", "stylesheet", "script"}
+        and response.url.startswith(live.url)
+    }
+    context.close()
+    assert any(path.endswith(".css") for path in sent) and any(
+        path.endswith(".js") for path in sent
+    )
+    assert {path: encoding for path, encoding in sent.items() if encoding != "gzip"} == {}
 
 
 def tab_to(page: Page, selector: str, limit: int = 80) -> None:
