@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
+from mkdocs.structure.toc import AnchorLink, get_toc
 
 from .content import Content, load_content
 from .content.loader import COLLECTION_DIRS
 from .images import CLEAN_FORMATS, ImageProcessor, clean_copy
+from .output_cache import OutputCache
 from .pages import LISTINGS, BuildContext, expand_blocks, generate_site
 from .pages.prints import site_prints
 from .plugin_config import PorteVoixConfig
@@ -35,6 +38,10 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         self.settings: Settings | None = None
         self.build: BuildContext | None = None
         self.problem_count = 0
+        self.generated_meta: dict[str, dict[str, Any]] = {}
+        self.rendered: OutputCache | None = None  # pages rendered by earlier builds
+        self.calendars: OutputCache | None = None
+        self.rendering: dict[str, str] = {}  # src_uri → cache key of the pages rendered this build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Read this Mission Locale's settings and expose what templates need."""
@@ -57,13 +64,15 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         for problem in problems:
             log.error(str(problem))
         self.problem_count = len(problems)
-        processor = ImageProcessor(Path(config.config_file_path).parent / self.config.cache)
+        cache = Path(config.config_file_path).parent / self.config.cache
+        processor = ImageProcessor(cache)
         images = processor.process_all(_published_images(content))
-        build = BuildContext(content, self.settings, images, config.use_directory_urls)
-        layouts = _layouts_folder(config)
-        prints, print_errors = site_prints(
-            build, layouts, Path(config.config_file_path).parent / self.config.cache
+        self.calendars = OutputCache(cache / "calendars.json", self.settings.site_url)
+        build = BuildContext(
+            content, self.settings, images, config.use_directory_urls, kept=self.calendars
         )
+        layouts = _layouts_folder(config)
+        prints, print_errors = site_prints(build, layouts, cache)
         for error in print_errors:
             log.error(error)
         self.problem_count += len(print_errors)
@@ -90,10 +99,11 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                         config, file.src_uri, content=clean_copy(Path(file.abs_src_path))
                     )
                 )
+        self.generated_meta = {page.src_uri: page.page_meta() for page in site.pages}
         for page in site.pages:
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
-                File.generated(config, page.src_uri, content=page.source(), inclusion=inclusion)
+                File.generated(config, page.src_uri, content=page.body(), inclusion=inclusion)
             )
         for src_uri, text in site.default_pages.items():
             files.append(
@@ -110,14 +120,83 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                 files.append(
                     File.generated(config, variant.site_path, abs_src_path=str(variant.cache_path))
                 )
+        # What a page renders to also depends on which files exist (links are resolved, or
+        # warned about, against them): adding or removing a file renders every page again.
+        self.rendered = OutputCache(
+            cache / "pages.json",
+            [
+                config.markdown_extensions,
+                config.mdx_configs,
+                config.use_directory_urls,
+                sorted(file.src_uri for file in files),
+            ],
+        )
+        self.rendering = {}
         return files
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
-        """Expand ``<!-- porte-voix: … -->`` blocks."""
+        """Give generated pages their meta, and expand ``<!-- porte-voix: … -->`` blocks."""
         assert self.build is not None
-        return expand_blocks(markdown, page.file.src_uri, self.build)
+        if page.file.src_uri in self.generated_meta:
+            page.meta = dict(self.generated_meta[page.file.src_uri])
+        markdown = expand_blocks(markdown, page.file.src_uri, self.build)
+        if self.rendered is not None:
+            key = self.rendered.key(page.file.src_uri, markdown)
+            kept = self.rendered.get(key)
+            if kept is None:
+                self.rendering[page.file.src_uri] = key
+            else:
+                _skip_render(page, kept)
+        return markdown
+
+    @event_priority(100)  # first, so what is kept is exactly what Markdown made
+    def on_page_content(
+        self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Keep each page just rendered for the next build."""
+        key = self.rendering.pop(page.file.src_uri, None)
+        if key is not None and self.rendered is not None:
+            self.rendered.put(
+                key,
+                {
+                    "html": html,
+                    "toc": [_toc_token(anchor) for anchor in page.toc],
+                    "title": page._title_from_render,
+                    "anchors": sorted(page.present_anchor_ids or ()),
+                },
+            )
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Keep what this build rendered or reused (and only that) for the next one."""
+        for kept in (self.rendered, self.calendars):
+            if kept is not None:
+                kept.save()
+
+
+def _skip_render(page: MkDocsPage, kept: dict[str, Any]) -> None:
+    """Make ``page.render`` put back what ``Page.render`` made last time from the same Markdown
+    (HTML, table of contents, title found in the text, anchors) instead of converting it again:
+    that was the largest share of a rebuild with thousands of events."""
+
+    def render(config: MkDocsConfig, files: Files) -> None:
+        page.content = kept["html"]
+        page.toc = get_toc(kept["toc"])
+        page._title_from_render = kept["title"]
+        page.present_anchor_ids = set(kept["anchors"])
+
+    page.render = render  # type: ignore[method-assign]
+
+
+def _toc_token(anchor: AnchorLink) -> dict[str, Any]:
+    return {
+        "level": anchor.level,
+        "id": anchor.id,
+        "name": anchor.title,
+        "children": [_toc_token(child) for child in anchor.children],
+    }
 
 
 def _layouts_folder(config: MkDocsConfig) -> Path:

@@ -20,7 +20,6 @@ from PIL import Image
 
 from .layouts import Layout, LayoutError, load_layout
 from .pdf import PrintOptions, pdf_bytes
-from .render import FlyerError, render
 from .subjects import Subject
 
 # Change it when the drawing code changes what it draws: every cached render is then redone.
@@ -100,6 +99,8 @@ def make(job: FlyerJob, cache: Path, target: Path | None = None) -> Path:
     target = target or cached_path(job, cache)
     if target.exists():
         return target
+    from .render import render  # the drawing code loads only when something is drawn
+
     layout = job.layout()
     data = encode(render(job.subject, layout, job.options.bleed_mm), layout, job)
     cache.mkdir(parents=True, exist_ok=True)
@@ -188,6 +189,8 @@ def make_all(
 
 
 def _outcome(job: FlyerJob, cache: Path, target: Path) -> Made:
+    from .render import FlyerError
+
     try:
         return Made(job, make(job, cache, target))
     except (FlyerError, LayoutError) as error:

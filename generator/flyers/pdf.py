@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pikepdf
 from PIL import Image, ImageCms
+
+if TYPE_CHECKING:
+    import pikepdf
 
 POINTS_PER_MM = 72 / 25.4
 MARK_OFFSET_MM = 3.0  # crop marks start this far from the trim (never inside the bleed)
@@ -66,6 +69,8 @@ def pdf_bytes(
     trim_w, trim_h = trim_mm
     art_w, art_h = trim_w + 2 * bleed, trim_h + 2 * bleed
     page_w, page_h = art_w + 2 * slug, art_h + 2 * slug
+    import pikepdf  # a tenth of a second to load: only when a PDF is made, not at every build
+
     pdf = pikepdf.new()
     if options.cmyk:
         if profile is None:
@@ -143,4 +148,6 @@ def _pt(mm: float) -> str:
 
 
 def _box(*mm: float) -> pikepdf.Array:
+    import pikepdf
+
     return pikepdf.Array([round(value * POINTS_PER_MM, 3) for value in mm])

@@ -82,7 +82,7 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
     files = [
         GeneratedFile(
             event_calendar_path(event),
-            calendar_bytes([event], settings.site_url, event.title, page_urls),
+            calendar_bytes([event], settings.site_url, event.title, page_urls, build.kept),
         )
         for event in content.events
     ]
@@ -94,6 +94,7 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
                 settings.site_url,
                 f"Agenda — {settings.site_name}",
                 page_urls,
+                build.kept,
             ),
         )
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..content import Campaign, Content, Event, Testimonial
 from ..images import ResponsiveImage
+from ..output_cache import OutputCache
 from ..settings import Settings
 from .links import page_url
 
@@ -31,6 +32,7 @@ class BuildContext:
     images: dict[Path, ResponsiveImage] = field(default_factory=dict)
     directory_urls: bool = True
     prints: dict[str, list[PublishedFile]] = field(default_factory=dict)
+    kept: OutputCache | None = None  # calendar pieces made by earlier builds
 
     def absolute_url(self, src_uri_or_path: str) -> str:
         """The public URL of a page (``.md`` source) or of a site file."""
