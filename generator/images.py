@@ -160,7 +160,10 @@ class ImageProcessor:
             for extension, pil_format, options in FORMATS:
                 name = f"{key}-{width}.{extension}"
                 picture = resized if pil_format == "WEBP" else _flatten(resized)
-                picture.save(folder / name, pil_format, **options)
+                # Written aside then renamed: the site links to these files (never rewritten).
+                partial = folder / f".{name}.{os.getpid()}"
+                picture.save(partial, pil_format, **options)
+                partial.replace(folder / name)
                 records.append({"name": name, "width": width, "height": height, "kind": extension})
         temporary = manifest.with_suffix(".tmp")
         temporary.write_text(json.dumps(records))
