@@ -11,8 +11,11 @@ import click
 
 from .config import BackendConfig, ConfigError
 from .contribution_store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
+from .delivery import DeliveryFailure, send_email
+from .digest import digest_email
 from .events import EventCatalogue
 from .export import export_csv
+from .follow_up import UnknownRequest, mark_called_back, waiting_before, waiting_since
 from .french_click import french_group
 from .letters import LetterPost
 from .outbox import Forwarder
@@ -68,6 +71,56 @@ def forward() -> None:
         f"Envoyés : {report.sent + letters.sent}. Reportés : {report.retried + letters.retried}. "
         f"En échec définitif : {report.dead + letters.dead}."
     )
+
+
+@forms.command(
+    help="Envoie à la conseillère la liste des demandes de la semaine pas encore rappelées "
+    "(à lancer chaque lundi par cron)."
+)
+@click.option(
+    "--days", default=7, show_default=True, type=click.IntRange(1, 3650), help="Jours couverts."
+)
+def digest(days: int) -> None:
+    """Mail the digest to the counsellor (SMTP, else the local Maildir)."""
+    config = _config()
+    if not config.counsellor_email:
+        raise click.ClickException(
+            "PORTE_VOIX_COUNSELLOR_EMAIL n'est pas réglée : à qui envoyer la liste ?"
+        )
+    store = _store(config)
+    since = datetime.now(UTC) - timedelta(days=days)
+    waiting = waiting_since(store, since)
+    message = digest_email(
+        waiting,
+        waiting_before(store, since),
+        since,
+        sender=config.mail_from,
+        recipient=config.counsellor_email,
+    )
+    try:
+        send_email(message, config.smtp_url, config.maildir)
+    except (DeliveryFailure, OSError) as error:
+        raise click.ClickException(
+            f"l'envoi a échoué ({error}) : vérifie PORTE_VOIX_SMTP_URL, puis relance"
+        ) from None
+    click.echo(f"Liste envoyée : {len(waiting)} demande(s) à rappeler.")
+
+
+@forms.command(help="Note que le ou la jeune de ces demandes a été rappelé·e (RÉF : 8 caractères).")
+@click.argument("references", nargs=-1, required=True)
+def done(references: tuple[str, ...]) -> None:
+    """Mark requests as called back."""
+    store = _store(_config())
+    failed = False
+    for reference in references:
+        try:
+            mark_called_back(store, reference)
+            click.echo(f"{reference} : noté comme rappelé.")
+        except UnknownRequest as error:
+            click.echo(f"{reference} : {error}.", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
 
 
 @forms.command(help="Montre l'état des envois : en attente, envoyés, en échec, spams écartés.")

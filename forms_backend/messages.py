@@ -12,6 +12,7 @@ from email.utils import make_msgid
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .follow_up import SHORT_ID
 from .forms import CHANNELS
 from .phones import display_french_phone
 
@@ -57,6 +58,9 @@ def counsellor_email(
             "Le ou la jeune a donné son accord pour être contacté·e.",
         ]
     lines += ["", f"Référence : {submission['id']}"]
+    if submission["form"] != "inscription":
+        # The weekly digest lists the requests nobody noted as called back.
+        lines.append(f"Après l'appel : porte-voix forms done {submission['id'][:SHORT_ID]}")
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender

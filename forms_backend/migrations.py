@@ -95,4 +95,12 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE INDEX letters_due ON letters (state, next_attempt_at)",
         ),
     ),
+    (
+        "0003_called_back",
+        (
+            # When the counsellor noted the young person as called back (``forms done``).
+            "ALTER TABLE submissions ADD COLUMN called_back_at TEXT",
+            "CREATE INDEX submissions_waiting ON submissions (called_back_at, created_at)",
+        ),
+    ),
 )

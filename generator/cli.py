@@ -18,6 +18,7 @@ from .content.writing import writing_hints
 from .contribution_commands import register_contribution_commands
 from .flyer_commands import register_flyer_commands
 from .new_commands import register_new_command
+from .report_commands import register_report_command
 from .settings import Settings
 
 
@@ -126,3 +127,4 @@ main.add_command(forms)
 register_flyer_commands(main, load_project, CONFIG_OPTION)
 register_new_command(main, load_project, CONFIG_OPTION)
 register_contribution_commands(main, load_project, CONFIG_OPTION)
+register_report_command(forms, load_project, CONFIG_OPTION)

@@ -29,3 +29,7 @@ class PorteVoixConfig(base.Config):
     recherche_jours = c.Type(int, default=60)
     """Events starting within this many days are in the search index (which every first visit
     downloads); the agenda pages list them all anyway."""
+    programme = c.Type(dict, default={})
+    """The programme's promise, for ``porte-voix forms report``: ``objectif`` (young people to
+    reach, 100), ``debut`` (first day), ``mois`` (24), ``communes_prioritaires`` (with a
+    quartier prioritaire), ``communes_rurales`` (besides territories marked ``rural: oui``)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,27 @@ class Territory:
     id: str
     name: str
     communes: tuple[str, ...]
+    rural: bool = False
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What the « Aller vers » programme promised, for the report (``programme`` in mkdocs.yml).
+
+    ``priority_communes``: communes with a quartier prioritaire de la politique de la ville;
+    ``rural_communes``: rural communes beyond those of territories marked ``rural``."""
+
+    target: int = 100
+    start: date | None = None
+    months: int = 24
+    priority_communes: frozenset[str] = frozenset()
+    rural_communes: frozenset[str] = frozenset()
+
+    def end(self, start: date) -> date:
+        """The programme's last day, ``months`` after ``start``."""
+        month = start.month - 1 + self.months
+        year, month = start.year + month // 12, month % 12 + 1
+        return date(year, month, min(start.day, 28)) - timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -76,6 +98,7 @@ class Settings:
     bleed_mm: float = 3.0
     search_days: int = 60
     writing: WritingRules = field(default_factory=WritingRules)
+    programme: Programme = field(default_factory=Programme)
     _communes: dict[str, tuple[str, Territory]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -115,7 +138,10 @@ class Settings:
             name = str(raw["nom"])
             territories.append(
                 Territory(
-                    str(raw.get("id") or slugify(name)), name, tuple(map(str, raw["communes"]))
+                    str(raw.get("id") or slugify(name)),
+                    name,
+                    tuple(map(str, raw["communes"])),
+                    rural=raw.get("rural") in (True, "oui"),
                 )
             )
         contact = options.get("contact") or {}
@@ -148,6 +174,7 @@ class Settings:
             logo=logo,
             bleed_mm=bleed,
             search_days=_search_days(options.get("recherche_jours", 60)),
+            programme=_programme(options.get("programme") or {}),
         )
 
     @property
@@ -158,6 +185,15 @@ class Settings:
     def commune(self, name: str) -> tuple[str, Territory] | None:
         """The commune's usual spelling and its territory, whatever the accents or case."""
         return self._communes.get(normalise(name))
+
+    def is_priority(self, commune: str) -> bool:
+        """True for a commune with a quartier prioritaire (``programme.communes_prioritaires``)."""
+        return normalise(commune) in self.programme.priority_communes
+
+    def is_rural(self, commune: str) -> bool:
+        """True for a rural commune: listed, or in a territory marked ``rural: oui``."""
+        found = self.commune(commune)
+        return normalise(commune) in self.programme.rural_communes or bool(found and found[1].rural)
 
     def commune_names(self) -> list[str]:
         """Every commune of the territory, as configured."""
@@ -181,6 +217,38 @@ def _writing_rules(options: Mapping[str, Any]) -> WritingRules:
             jargon[str(word)] = f"« {instead} »"
     allowed = frozenset(str(w) for w in options.get("majuscules_permises") or [])
     return WritingRules(max_words, min_score, jargon, allowed)
+
+
+def _programme(options: Mapping[str, Any]) -> Programme:
+    """``programme`` in mkdocs.yml: ``objectif``, ``debut``, ``mois``, ``communes_prioritaires``,
+    ``communes_rurales``."""
+    try:
+        target = int(options.get("objectif", Programme.target))
+        months = int(options.get("mois", Programme.months))
+    except (TypeError, ValueError):
+        target = months = 0
+    if target < 1 or months < 1:
+        raise SettingsError(
+            "programme : « objectif » (nombre de jeunes) et « mois » (durée) doivent être des "
+            "nombres entiers, par exemple objectif: 100 et mois: 24"
+        )
+    start = options.get("debut")
+    if start is not None and not isinstance(start, date):
+        try:
+            start = date.fromisoformat(str(start))
+        except ValueError:
+            raise SettingsError(
+                f"programme : « debut » vaut « {start} » — écris la date de début ainsi : 2026-09-01"
+            ) from None
+    return Programme(
+        target=target,
+        start=start,
+        months=months,
+        priority_communes=frozenset(
+            normalise(str(c)) for c in options.get("communes_prioritaires") or []
+        ),
+        rural_communes=frozenset(normalise(str(c)) for c in options.get("communes_rurales") or []),
+    )
 
 
 def _search_days(value: Any) -> int:

@@ -1,0 +1,20 @@
+"""The programme's report: figures counted from the form backend, shown as charts and tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .document import report_html
+from .figures import Figures, count_figures
+from .tables import report_tables
+
+__all__ = ["Figures", "count_figures", "write_report"]
+
+
+def write_report(figures: Figures, folder: Path, organisation: str) -> list[Path]:
+    """``rapport.html`` and one CSV per table in ``folder``; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = report_tables(figures)
+    page = folder / "rapport.html"
+    page.write_text(report_html(figures, tables, organisation), encoding="utf-8")
+    return [page, *(table.write_csv(folder) for table in tables)]

@@ -1,0 +1,335 @@
+"""The programme's figures, counted from the backend's submissions: counts only.
+
+A young person is counted once, on the day of their first request (call back, sign-up or
+referral), with what that first request says: commune, age, preferred channel, and the channel
+that brought them (the QR code's ``source``, or the partner who referred them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from forms_backend.follow_up import Contact
+
+from ..content import Event
+from ..content.partners import Partner
+from ..settings import Settings
+from ..slugs import normalise
+
+PARIS = ZoneInfo("Europe/Paris")
+OTHER_COMMUNE = "Autre commune ou commune non reconnue"
+OUTSIDE = "Hors territoire ou non reconnue"
+OTHER_STRUCTURE = "Autre structure (non reconnue)"
+
+# Which way a young person came, from the QR code's source (see the flyers) or the form used.
+CHANNEL_GROUPS = {
+    "partenaire": "Flyers et affiches remis par un partenaire",
+    "affiches": "Flyers et affiches de la Mission Locale",
+    "reseaux": "Réseaux sociaux et partages",
+    "orientation": "Orientation par un professionnel partenaire",
+    "site": "Site internet, sans code",
+    "autre": "Autre code",
+}
+PRINT_SOURCES = {"flyer-a5", "affiche-a4", "affiche-a3"}
+SOCIAL_SOURCES = {"instagram-post", "instagram-story", "partage"}
+PARTNER_SOURCE = re.compile(r"(?:^|_)partenaire-([a-z0-9-]+)$")
+AGE_BANDS = ((16, 17), (18, 21), (22, 25), (26, 29))
+CONTACT_CHANNELS = {"sms": "SMS", "appel": "Appel", "whatsapp": "WhatsApp", "email": "E-mail"}
+
+
+@dataclass(frozen=True)
+class Week:
+    """Young people reached in one week (Monday first) and since the programme began."""
+
+    monday: date
+    new: int
+    cumulative: int
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    """A way young people came, with how many then signed up for an event."""
+
+    label: str
+    people: int
+    to_event: int
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """What one partner brought: through its flyers and posters, and through its referrals."""
+
+    label: str
+    flyers: int
+    referrals: int
+    to_event: int
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    """Young people of one commune, with the programme's focus marks."""
+
+    commune: str
+    territory: str
+    priority: bool
+    rural: bool
+    people: int
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One event: places, sign-ups, waiting list, and (once past) young people it reached first."""
+
+    day: date
+    title: str
+    registration: bool
+    places: int | None  # None: no limit, or no sign-up at all
+    signed_up: int
+    waiting: int
+    reached: int
+    past: bool
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the report shows, for the young people first reached between two days."""
+
+    first_day: date
+    last_day: date
+    programme_start: date
+    programme_end: date
+    target: int
+    reached: int
+    reached_since_start: int
+    projection: int | None
+    weeks: list[Week]
+    channels: list[ChannelRow]
+    partners: list[PartnerRow]
+    communes: list[CommuneRow]
+    territories: list[tuple[str, int]]
+    priority_people: int
+    rural_people: int
+    events: list[EventRow]
+    ages: list[tuple[str, int]]
+    contact_channels: list[tuple[str, int]]
+
+
+def count_figures(
+    contacts: list[Contact],
+    settings: Settings,
+    partners: dict[str, Partner],
+    events: list[Event],
+    *,
+    first_day: date | None = None,
+    last_day: date | None = None,
+    today: date | None = None,
+) -> Figures:
+    """Count the figures of the young people first reached from ``first_day`` to ``last_day``
+    (by default: since the programme began, until today)."""
+    today = today or datetime.now(PARIS).date()
+    firsts = _first_contacts(contacts)
+    programme = settings.programme
+    start = programme.start or min((_day(c) for c in firsts.values()), default=today)
+    end = programme.end(start)
+    first_day = first_day or start
+    last_day = last_day or today
+    chosen = [c for c in firsts.values() if first_day <= _day(c) <= last_day]
+    signed_up = {c.person for c in contacts if c.form == "inscription" and _day(c) <= last_day}
+    since_start = sum(1 for c in firsts.values() if start <= _day(c) <= last_day)
+    return Figures(
+        first_day=first_day,
+        last_day=last_day,
+        programme_start=start,
+        programme_end=end,
+        target=programme.target,
+        reached=len(chosen),
+        reached_since_start=since_start,
+        projection=_projection(since_start, start, end, last_day),
+        weeks=_weeks(firsts.values(), start, max(last_day, start)),
+        channels=_channels(chosen, signed_up),
+        partners=_partners(chosen, signed_up, partners),
+        communes=_communes(chosen, settings),
+        territories=_territories(chosen, settings),
+        priority_people=sum(1 for c in chosen if settings.is_priority(_commune_name(c, settings))),
+        rural_people=sum(1 for c in chosen if settings.is_rural(_commune_name(c, settings))),
+        events=_events(contacts, firsts, events, first_day, last_day, today),
+        ages=_ages(chosen),
+        contact_channels=[
+            (label, sum(1 for c in chosen if c.channel == key))
+            for key, label in CONTACT_CHANNELS.items()
+        ],
+    )
+
+
+def channel_of(contact: Contact) -> tuple[str, str | None]:
+    """The way a young person came (a key of ``CHANNEL_GROUPS``) and the partner's id, if
+    known from the QR code (referrals are matched to partners by ``_referring_partner``)."""
+    if contact.form == "orientation":
+        return "orientation", None
+    source = contact.source
+    found = PARTNER_SOURCE.search(source)
+    if found:
+        return "partenaire", found[1]
+    if source in PRINT_SOURCES or source.startswith("campagne-"):
+        return "affiches", None
+    if source in SOCIAL_SOURCES:
+        return "reseaux", None
+    return ("site", None) if not source else ("autre", None)
+
+
+def _day(contact: Contact) -> date:
+    return contact.created_at.astimezone(PARIS).date()
+
+
+def _first_contacts(contacts: list[Contact]) -> dict[str, Contact]:
+    firsts: dict[str, Contact] = {}
+    for contact in sorted(contacts, key=lambda c: c.created_at):
+        firsts.setdefault(contact.person, contact)
+    return firsts
+
+
+def _projection(reached: int, start: date, end: date, last_day: date) -> int | None:
+    """At the pace since the start, how many by the end (after four weeks, not before: a pace
+    measured on a few days says nothing)."""
+    elapsed = (min(last_day, end) - start).days + 1
+    if elapsed < 28:
+        return None
+    return round(reached * ((end - start).days + 1) / elapsed)
+
+
+def _weeks(firsts: Iterable[Contact], start: date, last_day: date) -> list[Week]:
+    per_week = Counter(
+        _day(c) - timedelta(days=_day(c).weekday()) for c in firsts if start <= _day(c) <= last_day
+    )
+    monday = start - timedelta(days=start.weekday())
+    weeks, total = [], 0
+    while monday <= last_day:
+        total += per_week[monday]
+        weeks.append(Week(monday, per_week[monday], total))
+        monday += timedelta(days=7)
+    return weeks
+
+
+def _channels(chosen: list[Contact], signed_up: set[str]) -> list[ChannelRow]:
+    groups = Counter(channel_of(c)[0] for c in chosen)
+    to_event = Counter(channel_of(c)[0] for c in chosen if c.person in signed_up)
+    return [ChannelRow(label, groups[key], to_event[key]) for key, label in CHANNEL_GROUPS.items()]
+
+
+def _referring_partner(structure: str, partners: dict[str, Partner]) -> str | None:
+    """The partner a professional named in « Votre structure », whatever the spelling."""
+    typed = normalise(structure)
+    if not typed:
+        return None
+    for partner in partners.values():
+        name = normalise(partner.name)
+        if typed in (name, normalise(partner.id)) or name in typed:
+            return partner.id
+    return None
+
+
+def _partners(
+    chosen: list[Contact], signed_up: set[str], partners: dict[str, Partner]
+) -> list[PartnerRow]:
+    flyers: Counter[str | None] = Counter()
+    referrals: Counter[str | None] = Counter()
+    to_event: Counter[str | None] = Counter()
+    for contact in chosen:
+        group, partner = channel_of(contact)
+        if group == "orientation":
+            partner = _referring_partner(contact.structure, partners)
+            referrals[partner] += 1
+        elif group == "partenaire":
+            partner = partner if partner in partners else None
+            flyers[partner] += 1
+        else:
+            continue
+        if contact.person in signed_up:
+            to_event[partner] += 1
+    rows = [
+        PartnerRow(p.name, flyers[p.id], referrals[p.id], to_event[p.id]) for p in partners.values()
+    ]
+    rows.sort(key=lambda row: (-(row.flyers + row.referrals), normalise(row.label)))
+    rows.append(PartnerRow(OTHER_STRUCTURE, flyers[None], referrals[None], to_event[None]))
+    return rows
+
+
+def _commune_name(contact: Contact, settings: Settings) -> str:
+    found = settings.commune(contact.commune)
+    return found[0] if found else contact.commune
+
+
+def _communes(chosen: list[Contact], settings: Settings) -> list[CommuneRow]:
+    """Every commune of the territories (none left out: leaving out the empty ones would tell
+    which villages someone came from), then the others together."""
+    people = Counter()
+    for contact in chosen:
+        found = settings.commune(contact.commune)
+        people[found[0] if found else OTHER_COMMUNE] += 1
+    rows = [
+        CommuneRow(
+            commune,
+            territory.name,
+            settings.is_priority(commune),
+            settings.is_rural(commune),
+            people[commune],
+        )
+        for territory in settings.territories
+        for commune in territory.communes
+    ]
+    rows.sort(key=lambda row: (-row.people, normalise(row.commune)))
+    rows.append(CommuneRow(OTHER_COMMUNE, "", False, False, people[OTHER_COMMUNE]))
+    return rows
+
+
+def _territories(chosen: list[Contact], settings: Settings) -> list[tuple[str, int]]:
+    people = Counter()
+    for contact in chosen:
+        found = settings.commune(contact.commune)
+        people[found[1].name if found else OUTSIDE] += 1
+    return [(t.name, people[t.name]) for t in settings.territories] + [(OUTSIDE, people[OUTSIDE])]
+
+
+def _events(
+    contacts: list[Contact],
+    firsts: dict[str, Contact],
+    events: list[Event],
+    first_day: date,
+    last_day: date,
+    today: date,
+) -> list[EventRow]:
+    status = Counter((c.event_id, c.status) for c in contacts if c.form == "inscription")
+    reached = Counter(c.event_id for c in firsts.values() if c.form == "inscription")
+    rows = []
+    for event in sorted(events, key=lambda e: e.start):
+        day = event.start.astimezone(PARIS).date()
+        signed_up, waiting = status[(event.id, "inscrit")], status[(event.id, "liste_attente")]
+        # Events of the period, and those still to come that people already signed up for.
+        if day < first_day or (day > last_day and not signed_up + waiting):
+            continue
+        past = event.end.astimezone(PARIS).date() < today
+        rows.append(
+            EventRow(
+                day=day,
+                title=event.title,
+                registration=event.registration is not None,
+                places=event.registration.places if event.registration else None,
+                signed_up=signed_up,
+                waiting=waiting,
+                reached=reached[event.id],
+                past=past,
+            )
+        )
+    return rows
+
+
+def _ages(chosen: list[Contact]) -> list[tuple[str, int]]:
+    return [
+        (f"{low} à {high} ans", sum(1 for c in chosen if low <= c.age <= high))
+        for low, high in AGE_BANDS
+    ]

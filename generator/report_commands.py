@@ -1,0 +1,91 @@
+"""``porte-voix forms report``: the programme's report from the backend's database and the
+project's settings (territories, partners, events, the programme's target)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.follow_up import contacts
+from forms_backend.store import Store
+
+from .report import count_figures, write_report
+
+if TYPE_CHECKING:
+    from .cli import Project
+
+
+class FrenchDate(click.ParamType):
+    """A day written 2027-03-31 or 31/03/2027."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        """The day, or a French message saying how to write it."""
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        self.fail(f"« {text} » n'est pas une date : écris par exemple 31/03/2027", param, ctx)
+
+
+def register_report_command(
+    group: click.Group, load_project: Callable[[str], Project], config_option: Any
+) -> None:
+    """Add ``report`` to the ``forms`` group."""
+
+    @group.command(
+        help="Écrit le rapport du programme (page HTML avec graphiques, et fichiers CSV) : "
+        "que des nombres, aucune donnée personnelle."
+    )
+    @click.option(
+        "--out",
+        "folder",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Le dossier où écrire rapport.html et les fichiers CSV.",
+    )
+    @click.option(
+        "--from", "first_day", type=FrenchDate(), help="Premier jour (par défaut : le début)."
+    )
+    @click.option(
+        "--to", "last_day", type=FrenchDate(), help="Dernier jour (par défaut : aujourd'hui)."
+    )
+    @config_option
+    def report(
+        folder: Path, first_day: date | None, last_day: date | None, config_file: str
+    ) -> None:
+        """Count, draw, write."""
+        if first_day and last_day and first_day > last_day:
+            raise click.UsageError("--from doit être avant --to")
+        try:
+            config = BackendConfig.from_environment()
+        except ConfigError as error:
+            raise click.ClickException(str(error)) from None
+        if not config.database.exists():
+            raise click.ClickException(
+                f"la base des formulaires {config.database} n'existe pas : vérifie PORTE_VOIX_DB"
+            )
+        project = load_project(config_file)
+        store = Store(config.database)
+        store.migrate()
+        figures = count_figures(
+            contacts(store),
+            project.settings,
+            project.content.partners,
+            project.content.events,
+            first_day=first_day,
+            last_day=last_day,
+        )
+        written = write_report(figures, folder, project.settings.site_name)
+        click.echo(f"Rapport écrit : {written[0]}")
+        click.echo(f"Les mêmes chiffres pour un tableur : {len(written) - 1} fichiers CSV à côté.")
