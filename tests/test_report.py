@@ -26,6 +26,7 @@ from forms_backend.config import BackendConfig
 from generator.cli import main
 from generator.report.masking import HIDDEN, SMALL, shown_partition
 from generator.settings import Settings, SettingsError
+from generator.slugs import normalise
 
 from .backend import client_for, fresh, make_config, manifest_event, write_manifest
 from .browser import AXE_TAGS, chromium
@@ -400,3 +401,18 @@ def test_a_wrong_programme_setting_is_explained_in_french(
     with pytest.raises(SettingsError) as raised:
         Settings.from_mapping("Site", "https://www.exemple.fr/", {"programme": programme})
     assert message in str(raised.value)
+
+
+def test_rows_are_ordered_by_what_they_show_not_by_hidden_counts(report: Path) -> None:
+    # Pompey (3 young people) among the « < 5 » must not stand before Agincourt (none): the
+    # order would tell what « < 5 » hides.
+    communes = list(table(report, "communes"))
+    assert communes[:3] == ["Pont-à-Mousson", "Frouard", "Nomeny"]
+    hidden = communes[3:-1]
+    assert hidden == sorted(hidden, key=normalise) and hidden.index("Agincourt") < hidden.index(
+        "Pompey"
+    )
+    assert communes[-1] == "Autre commune ou commune non reconnue"
+    partners = list(table(report, "partenaires"))
+    assert partners[0] == "MJC de Pompey"
+    assert partners[1:-1] == sorted(partners[1:-1], key=normalise)

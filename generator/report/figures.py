@@ -228,7 +228,8 @@ def _referring_partner(structure: str, partners: dict[str, Partner]) -> str | No
         return None
     for partner in partners.values():
         name = normalise(partner.name)
-        if typed in (name, normalise(partner.id)) or name in typed:
+        # Whole words only: a short name must not match inside another word.
+        if typed in (name, normalise(partner.id)) or f" {name} " in f" {typed} ":
             return partner.id
     return None
 
@@ -254,7 +255,6 @@ def _partners(
     rows = [
         PartnerRow(p.name, flyers[p.id], referrals[p.id], to_event[p.id]) for p in partners.values()
     ]
-    rows.sort(key=lambda row: (-(row.flyers + row.referrals), normalise(row.label)))
     rows.append(PartnerRow(OTHER_STRUCTURE, flyers[None], referrals[None], to_event[None]))
     return rows
 
@@ -282,7 +282,6 @@ def _communes(chosen: list[Contact], settings: Settings) -> list[CommuneRow]:
         for territory in settings.territories
         for commune in territory.communes
     ]
-    rows.sort(key=lambda row: (-row.people, normalise(row.commune)))
     rows.append(CommuneRow(OTHER_COMMUNE, "", False, False, people[OTHER_COMMUNE]))
     return rows
 

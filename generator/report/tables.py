@@ -9,6 +9,7 @@ from pathlib import Path
 
 from forms_backend.export import neutralise
 
+from ..slugs import normalise
 from .charts import Bar
 from .figures import Figures
 from .masking import shown, shown_partition
@@ -47,6 +48,16 @@ class Table:
 
 def _yes(flag: bool) -> str:
     return "oui" if flag else ""
+
+
+def _largest_first(rows: list[tuple[str, ...]], columns: tuple[int, ...]) -> list[tuple[str, ...]]:
+    """Rows by the numbers they show, largest first, then by name. Hidden cells weigh nothing:
+    ordering by the real counts would tell which « < 5 » is bigger than another."""
+
+    def weight(row: tuple[str, ...]) -> int:
+        return sum(int(row[column]) for column in columns if row[column].isdigit())
+
+    return sorted(rows, key=lambda row: (-weight(row), normalise(row[0])))
 
 
 def report_tables(figures: Figures) -> list[Table]:
@@ -89,9 +100,16 @@ def report_tables(figures: Figures) -> list[Table]:
                 "Par ses orientations",
                 "Dont inscrits à un événement",
             ),
-            [
+            _largest_first(
+                [
+                    (row.label, shown(row.flyers), shown(row.referrals), shown(row.to_event))
+                    for row in figures.partners[:-1]
+                ],
+                (1, 2),
+            )
+            + [
                 (row.label, shown(row.flyers), shown(row.referrals), shown(row.to_event))
-                for row in figures.partners
+                for row in figures.partners[-1:]  # the structures not recognised, last
             ],
         ),
         Table(
@@ -121,9 +139,16 @@ def report_tables(figures: Figures) -> list[Table]:
                 "Rurale",
                 "Jeunes atteints",
             ),
-            [
+            _largest_first(
+                [
+                    (row.commune, row.territory, _yes(row.priority), _yes(row.rural), cell)
+                    for row, cell in zip(communes[:-1], commune_cells[:-1], strict=True)
+                ],
+                (4,),
+            )
+            + [
                 (row.commune, row.territory, _yes(row.priority), _yes(row.rural), cell)
-                for row, cell in zip(communes, commune_cells, strict=True)
+                for row, cell in zip(communes[-1:], commune_cells[-1:], strict=True)
             ],
         ),
         Table(
