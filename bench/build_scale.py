@@ -185,12 +185,13 @@ def main() -> None:
             kit = make_content(root / f"kit-{events}", events, photos, cache=root / "cache")
             plain = make_plain(root / f"plain-{events}", events + TESTIMONIALS)
             first = build(kit)
-            again = build(kit)
+            # Best of two for the figures compared: this machine's speed wanders by a third.
+            again = min(build(kit), build(kit))
             drawn = set((root / "cache" / "flyers").iterdir())
             touch_one_event(kit)
             edited = build(kit)
             redrawn = len(set((root / "cache" / "flyers").iterdir()) - drawn)
-            reference = build(plain)
+            reference = min(build(plain), build(plain))
             rows.append((events, first, again, edited, reference, redrawn))
             shutil.rmtree(root / f"kit-{events}")
     lines = [
@@ -198,7 +199,7 @@ def main() -> None:
         "",
         f"Mesuré le {time.strftime('%Y-%m-%d %H:%M')} sur {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}.",
         "Commande : `make bench` (`python bench/build_scale.py`). Chaque construction : `mkdocs build` "
-        f"dans son propre processus, sous `/usr/bin/time -v`. Contenu : N événements (un cinquième à "
+        f"dans son propre processus, sous `/usr/bin/time -v` ; relance et référence : la meilleure de deux. Contenu : N événements (un cinquième à "
         f"venir, avec flyer, affiche et image de partage), {TESTIMONIALS} témoignages avec chacun une "
         "photo de 12 Mpx (EXIF, GPS). Référence : MkDocs + Material seuls, le même nombre de pages "
         "simples, hors navigation. Les deux tailles partagent le cache des photos : la 1re "
