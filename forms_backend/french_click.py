@@ -6,12 +6,24 @@ classes are enough to say them in French without patching Click.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
 
 HEADINGS = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
 HELP_TEXT = "Affiche cette aide et s'arrête."
+# What Click writes beside an option: the kind of value it takes, and the bracket at the end.
+METAVARS = {
+    "TEXT": "TEXTE",
+    "INTEGER": "NOMBRE",
+    "FLOAT": "NOMBRE",
+    "DIRECTORY": "DOSSIER",
+    "FILE": "FICHIER",
+    "PATH": "CHEMIN",
+    "RANGE": "",
+}
+EXTRAS = (("default: ", "par défaut : "), ("required", "obligatoire"), ("env var: ", "variable : "))
 
 
 class FrenchFormatter(click.HelpFormatter):
@@ -30,6 +42,20 @@ class FrenchFormatter(click.HelpFormatter):
         super().write_heading(HEADINGS.get(heading, heading))
 
 
+def _french_record(name: str, text: str) -> tuple[str, str]:
+    """One line of the options list, with Click's English words in French."""
+    name = re.sub(
+        r"\b(TEXT|INTEGER|FLOAT|DIRECTORY|FILE|PATH|RANGE)\b", lambda m: METAVARS[m[1]], name
+    )
+    bracket = re.search(r"\[([^\[\]]*)\]$", text)
+    if bracket:
+        inside = bracket[1]
+        for english, french in EXTRAS:
+            inside = inside.replace(english, french)
+        text = text[: bracket.start()] + f"[{inside}]"
+    return " ".join(name.split()), text
+
+
 class FrenchContext(click.Context):
     """A context whose help pages are written in French."""
 
@@ -45,6 +71,19 @@ class FrenchHelp:
         if option is not None:
             option.help = HELP_TEXT
         return option
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The options list (and a group's commands), in French."""
+        records = [
+            _french_record(*record)
+            for param in self.get_params(ctx)  # type: ignore[attr-defined]
+            if (record := param.get_help_record(ctx)) is not None
+        ]
+        if records:
+            with formatter.section("Options"):
+                formatter.write_dl(records)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
 
 
 class FrenchCommand(FrenchHelp, click.Command):

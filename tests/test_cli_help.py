@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -30,3 +32,5 @@ def test_help_is_in_french(path: tuple[str, ...]) -> None:
         and "Show this message" not in result.output
         and "Commands:" not in result.output
     )
+    # Nor Click's words beside the options.
+    assert not re.search(r"\[required\]|default: |\b(TEXT|INTEGER|DIRECTORY|FILE)\b", result.output)
