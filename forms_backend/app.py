@@ -31,6 +31,7 @@ from .contributions_app import contribution_routes
 from .events import EventCatalogue, PublicEvent
 from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
 from .letters import LetterPost
+from .negotiation import wants_json
 from .outbox import Forwarder
 from .render import form_html, page_with_form
 from .spam import RateLimiter, TimeTokens, origin_allowed
@@ -83,11 +84,6 @@ class Backend:
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
         self.last_purge: datetime | None = None
-
-
-def wants_json(request: Request) -> bool:
-    """Scripts ask for JSON; browsers without JavaScript ask for HTML."""
-    return "application/json" in request.headers.get("accept", "")
 
 
 def error_response(request: Request, status: int, message: str | None = None) -> Response:

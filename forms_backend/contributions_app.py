@@ -25,6 +25,7 @@ from .bodies import read_body
 from .contribution_checks import check_contribution
 from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
 from .forms import HONEYPOT, TOKEN, FormSpec
+from .negotiation import wants_json
 from .render import END, START, form_html, page_with_form
 from .spam import origin_allowed
 from .uploads import UploadRefused, clean_photo
@@ -228,7 +229,7 @@ def _guardian_answer(backend: Backend, html: str, *, status: int = 200) -> Respo
 
 
 def _accepted(request: Request) -> Response:
-    if "application/json" in request.headers.get("accept", ""):
+    if wants_json(request):
         return JSONResponse({"ok": True, "redirection": THANKS}, headers=NO_STORE)
     return RedirectResponse(THANKS, status_code=303, headers=NO_STORE)
 
@@ -240,7 +241,7 @@ def _invalid(
     typed: dict[str, str],
     errors: dict[str, str],
 ) -> Response:
-    if "application/json" in request.headers.get("accept", ""):
+    if wants_json(request):
         return JSONResponse({"ok": False, "erreurs": errors}, status_code=422, headers=NO_STORE)
     form = form_html(
         spec,
