@@ -20,7 +20,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 LIBRARIES = ("mkdocs", "markdown", "icalendar", "porte-voix")
 
 

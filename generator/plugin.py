@@ -7,6 +7,7 @@ blocks authors place in their pages.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -42,7 +43,9 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         self.generated_meta: dict[str, dict[str, Any]] = {}
         self.rendered: OutputCache | None = None  # pages rendered by earlier builds
         self.calendars: OutputCache | None = None
-        self.rendering: dict[str, str] = {}  # src_uri → cache key of the pages rendered this build
+        # src_uri → cache key of the pages rendered this build, and the warnings count before
+        self.rendering: dict[str, tuple[str, int]] = {}
+        self.warnings = _WarningCount()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Read this Mission Locale's settings and expose what templates need."""
@@ -137,6 +140,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
             ],
         )
         self.rendering = {}
+        logging.getLogger("mkdocs").addHandler(self.warnings)
         return files
 
     def on_page_markdown(
@@ -151,7 +155,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
             key = self.rendered.key(page.file.src_uri, markdown)
             kept = self.rendered.get(key)
             if kept is None:
-                self.rendering[page.file.src_uri] = key
+                self.rendering[page.file.src_uri] = (key, self.warnings.count)
             else:
                 _skip_render(page, kept)
         return markdown
@@ -160,9 +164,10 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
     def on_page_content(
         self, html: str, /, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str:
-        """Keep each page just rendered for the next build."""
-        key = self.rendering.pop(page.file.src_uri, None)
-        if key is not None and self.rendered is not None:
+        """Keep each page just rendered for the next build — unless rendering it warned (a
+        broken link, say): a kept page would not warn again, and ``--strict`` must fail again."""
+        key, warnings_before = self.rendering.pop(page.file.src_uri, ("", 0))
+        if key and self.rendered is not None and self.warnings.count == warnings_before:
             self.rendered.put(
                 key,
                 {
@@ -170,15 +175,37 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                     "toc": [_toc_token(anchor) for anchor in page.toc],
                     "title": page._title_from_render,
                     "anchors": sorted(page.present_anchor_ids or ()),
+                    # Checked by MkDocs once every page is read: kept by path, found back then.
+                    "links_to_anchors": {
+                        target.src_uri: links
+                        for target, links in (page.links_to_anchors or {}).items()
+                    },
                 },
             )
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Keep what this build rendered or reused (and only that) for the next one."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
         for kept in (self.rendered, self.calendars):
             if kept is not None:
                 kept.save()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop counting warnings; keep nothing from a failed build."""
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+
+
+class _WarningCount(logging.Handler):
+    """Counts MkDocs' warnings, to tell which pages warned while being rendered."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """One more warning."""
+        self.count += 1
 
 
 class CachedFile(File):
@@ -209,6 +236,11 @@ def _skip_render(page: MkDocsPage, kept: dict[str, Any]) -> None:
         page.toc = get_toc(kept["toc"])
         page._title_from_render = kept["title"]
         page.present_anchor_ids = set(kept["anchors"])
+        page.links_to_anchors = {
+            target: links
+            for uri, links in kept["links_to_anchors"].items()
+            if (target := files.get_file_from_path(uri)) is not None
+        }
 
     page.render = render  # type: ignore[method-assign]
 

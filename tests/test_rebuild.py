@@ -89,3 +89,21 @@ def test_a_link_to_a_page_added_later_works_after_the_rebuild(project: Project) 
     assert result.returncode == 0, result.stderr
     link = project.page("infos/").select_one("article a[href*='horaires']")
     assert link is not None and link["href"] == "../horaires/"
+
+
+def test_a_broken_link_fails_every_strict_build_not_only_the_first(project: Project) -> None:
+    project.write("infos.md", "# Infos\n\nVoir [les horaires](horaires.md).\n")
+    for _ in range(2):  # the second build must not take a quiet page from the cache
+        result = project.build()
+        assert result.returncode != 0
+        assert "horaires.md" in result.stderr
+
+
+def test_a_link_to_a_missing_anchor_is_still_reported_when_the_page_is_kept(
+    project: Project,
+) -> None:
+    project.write("autre.md", "# Autre\n\nVoir [les horaires](infos.md#nulle-part).\n")
+    for _ in range(2):
+        result = project.build()
+        assert result.returncode == 0, result.stderr
+        assert "does not contain an anchor '#nulle-part'" in result.stderr
