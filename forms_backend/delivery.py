@@ -14,7 +14,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,7 +33,7 @@ class PermanentFailure(DeliveryFailure):
     """Will not work by retrying (SMTP 5xx, HTTP 4xx): a person must look."""
 
 
-def send_smtp(message: EmailMessage, url: str, *, timeout: float = 20) -> None:
+def send_smtp(message: Message, url: str, *, timeout: float = 20) -> None:
     """Send through ``smtp://user:pass@host:587`` (STARTTLS when offered) or ``smtps://``."""
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
@@ -69,7 +69,7 @@ def send_smtp(message: EmailMessage, url: str, *, timeout: float = 20) -> None:
         raise TemporaryFailure(f"serveur SMTP injoignable ({type(error).__name__})") from None
 
 
-def store_in_maildir(message: EmailMessage, folder: Path) -> None:
+def store_in_maildir(message: Message, folder: Path) -> None:
     """The embedded default: e-mails land in a local Maildir, readable with any mail client."""
     for part in ("tmp", "new", "cur"):
         (folder / part).mkdir(parents=True, exist_ok=True)
@@ -81,7 +81,7 @@ def store_in_maildir(message: EmailMessage, folder: Path) -> None:
         ) from None
 
 
-def send_email(message: EmailMessage, smtp_url: str | None, maildir: Path) -> None:
+def send_email(message: Message, smtp_url: str | None, maildir: Path) -> None:
     """By SMTP when a server is configured, else into the local Maildir."""
     if smtp_url:
         send_smtp(message, smtp_url)

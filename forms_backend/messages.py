@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import make_msgid
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.text import MIMEText
+from email.utils import formatdate, make_msgid
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,7 +35,7 @@ def _received(submission: dict[str, Any]) -> str:
 
 def counsellor_email(
     submission: dict[str, Any], event_title: str | None, *, sender: str, recipient: str
-) -> EmailMessage:
+) -> Message:
     """The e-mail a counsellor acts on: who, how to reach them, where they come from."""
     kind = SUBJECTS[submission["form"]]
     subject = f"[Aller vers] {kind} — {submission['commune']}"
@@ -61,14 +64,24 @@ def counsellor_email(
     if submission["form"] != "inscription":
         # The weekly digest lists the requests nobody noted as called back.
         lines.append(f"Après l'appel : porte-voix forms done {submission['id'][:SHORT_ID]}")
-    message = EmailMessage()
-    message["Subject"] = subject
+    message_id = make_msgid(idstring=submission["id"].replace("-", ""), domain="porte-voix")
+    return plain_message(subject, "\n".join(lines), sender, recipient, message_id)
+
+
+def plain_message(subject: str, text: str, sender: str, recipient: str, message_id: str) -> Message:
+    """A plain-text French e-mail (UTF-8, quoted-printable: readable even as a raw file).
+
+    Built with the ``compat32`` classes rather than ``EmailMessage``: the new API parses every
+    header it is given, which made each e-mail cost some 3 ms of CPU — in the server, beside the
+    requests it answers, that was a third of its capacity under load. This way: about 0.5 ms."""
+    charset = Charset("utf-8")
+    charset.header_encoding = charset.body_encoding = QP
+    message = MIMEText(text, "plain", charset)  # type: ignore[arg-type]
+    message["Subject"] = Header(subject, "utf-8")
     message["From"] = sender
     message["To"] = recipient
-    message["Message-ID"] = make_msgid(
-        idstring=submission["id"].replace("-", ""), domain="porte-voix"
-    )
-    message.set_content("\n".join(lines))
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id
     return message
 
 

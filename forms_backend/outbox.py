@@ -17,13 +17,14 @@ from .delivery import (
 )
 from .events import EventCatalogue
 from .messages import counsellor_email, webhook_body
-from .store import OutboxRow, Store
+from .store import OutboxRow, Outcome, Store
 
 log = logging.getLogger("porte_voix.outbox")
 
 # Seconds before each new try: 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, then 8 h —
 # about 32 hours in all, so a mail server down for a whole day loses nothing.
 RETRY_DELAYS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800, 28800)
+BATCH = 20  # rows claimed, sent, then marked together
 
 
 def next_try(attempts: int) -> int | None:
@@ -53,12 +54,14 @@ class Forwarder:
     def deliver_due(self) -> Report:
         """Deliver every row that is due now; returns counts (no personal data is logged)."""
         report = Report()
-        while rows := self.store.claim_due():
-            for row in rows:
-                self._deliver(row, report)
+        while rows := self.store.claim_due(limit=BATCH):
+            # Outcomes written together after the batch: at least once, as before (a crash
+            # between a send and its mark sends again after the lease; webhooks carry an
+            # idempotency key), but one commit per batch instead of one per row.
+            self.store.mark_outcomes([self._deliver(row, report) for row in rows])
         return report
 
-    def _deliver(self, row: OutboxRow, report: Report) -> None:
+    def _deliver(self, row: OutboxRow, report: Report) -> Outcome:
         try:
             try:
                 self._send(row)
@@ -67,26 +70,24 @@ class Forwarder:
             except Exception as error:  # anything unforeseen is retried, never lost
                 raise TemporaryFailure(f"erreur imprévue ({type(error).__name__})") from error
         except PermanentFailure as failure:
-            self.store.mark_dead(row.id, str(failure))
             report.dead += 1
             log.warning("envoi %s n°%s en échec définitif : %s", row.target, row.id, failure)
+            return Outcome(row.id, "dead", str(failure))
         except TemporaryFailure as failure:
             delay = next_try(row.attempts)
             if delay is None:
-                self.store.mark_dead(row.id, f"abandon après {row.attempts} essais : {failure}")
                 report.dead += 1
                 log.warning(
                     "envoi %s n°%s abandonné après %s essais", row.target, row.id, row.attempts
                 )
-            else:
-                self.store.mark_retry(
-                    row.id, str(failure), datetime.now(UTC) + timedelta(seconds=delay)
-                )
-                report.retried += 1
-                log.info("envoi %s n°%s reporté de %s s : %s", row.target, row.id, delay, failure)
-        else:
-            self.store.mark_sent(row.id)
-            report.sent += 1
+                return Outcome(row.id, "dead", f"abandon après {row.attempts} essais : {failure}")
+            report.retried += 1
+            log.info("envoi %s n°%s reporté de %s s : %s", row.target, row.id, delay, failure)
+            return Outcome(
+                row.id, "retry", str(failure), datetime.now(UTC) + timedelta(seconds=delay)
+            )
+        report.sent += 1
+        return Outcome(row.id, "sent")
 
     def _send(self, row: OutboxRow) -> None:
         submission = self.store.submission(row.submission_id)
