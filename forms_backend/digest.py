@@ -4,13 +4,13 @@ list the counsellor acts on. What is needed to call, nothing more (as in each re
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import Message
 from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
 from .follow_up import Waiting
 from .forms import CHANNELS
-from .messages import SUBJECTS
+from .messages import SUBJECTS, plain_message
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -26,7 +26,7 @@ def digest_email(
     *,
     sender: str,
     recipient: str,
-) -> EmailMessage:
+) -> Message:
     """The digest e-mail; ``older``: requests received before ``since`` that still wait."""
     count = len(waiting)
     if count:
@@ -62,10 +62,6 @@ def digest_email(
             "porte-voix forms done RÉF (par exemple : porte-voix forms done "
             f"{waiting[0].short_id})",
         ]
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = recipient
-    message["Message-ID"] = make_msgid(domain="porte-voix")
-    message.set_content("\n".join(lines))
-    return message
+    return plain_message(
+        subject, "\n".join(lines), sender, recipient, make_msgid(domain="porte-voix")
+    )
