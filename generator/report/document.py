@@ -7,7 +7,7 @@ from datetime import datetime
 from html import escape
 
 from .charts import bar_chart, progress_chart, weekly_chart
-from .figures import Figures
+from .figures import PARIS, Figures
 from .masking import HIDDEN, SMALL, THRESHOLD, shown
 from .tables import Table
 
@@ -59,7 +59,7 @@ def report_html(figures: Figures, tables: list[Table], organisation: str) -> str
     """The whole report page."""
     by_name = {table.name: table for table in tables}
     period = f"du {figures.first_day:%d/%m/%Y} au {figures.last_day:%d/%m/%Y}"
-    made = datetime.now().strftime("%d/%m/%Y à %H:%M")
+    made = datetime.now(PARIS).strftime("%d/%m/%Y à %H:%M")
     key = [
         f"<li><strong>{shown(figures.reached)}</strong> jeunes atteints {period}</li>",
         f"<li><strong>{shown(figures.reached_since_start)}</strong> depuis le début du programme "
