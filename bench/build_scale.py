@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 from backend_load import publish
+from bench_project import start_project, write_event
 from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = tuple(int(n) for n in os.environ.get("PV_BENCH_EVENTS", "500,2000").split(","))
 TESTIMONIALS = int(os.environ.get("PV_BENCH_TESTIMONIALS", "300"))
 UPCOMING_SHARE = 0.2  # a campaign's agenda: mostly past events, a fifth still to come
-COMMUNES = ("Pont-à-Mousson", "Pompey", "Frouard", "Champigneulles", "Dieulouard", "Liverdun")
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -55,20 +55,8 @@ def make_content(
 ) -> Path:
     """A project: the repository's settings and theme, ``events`` events, ``testimonials``
     testimonials (each with a photo from ``photos``, if given); ``cache``: a shared cache."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("nav")
-    if cache is not None:
-        plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "porte-voix" in p)
-        plugin["porte-voix"]["cache"] = str(cache)
-    config["theme"]["custom_dir"] = str(ROOT / "theme")
-    folder.mkdir(parents=True)
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    content = folder / "content"
-    for sub in ("evenements", "temoignages", "images"):
-        (content / sub).mkdir(parents=True)
-    shutil.copy(ROOT / "content" / "partenaires.yml", content)
-    shutil.copy(ROOT / "content" / "images" / "logo-mission-locale.png", content / "images")
-    (content / "index.md").write_text("# Accueil\n\n<!-- porte-voix: prochains-evenements -->\n")
+    content = start_project(folder, cache)
+    (content / "temoignages").mkdir()
     now = datetime.now(PARIS).replace(hour=14, minute=0, second=0, microsecond=0)
     upcoming = int(events * UPCOMING_SHARE)
     for number in range(events):
@@ -76,24 +64,14 @@ def make_content(
             day = now + timedelta(days=2 + number * 300 // max(upcoming, 1))
         else:
             day = now - timedelta(days=1 + (number - upcoming) * 700 // max(events - upcoming, 1))
-        name = f"{day:%Y-%m-%d}-evenement-{number}"
-        (content / "evenements" / f"{name}.md").write_text(
-            f"""---
-titre: Rencontre emploi et formation n° {number}
-debut: {day:%Y-%m-%d %H:%M}
-fin: {day + timedelta(hours=3):%Y-%m-%d %H:%M}
-lieu:
-  nom: Centre social
-  adresse: 1 place de la République
-commune: {COMMUNES[number % len(COMMUNES)]}
-public: Jeunes de 16 à 29 ans
-inscription: non
-partenaires: [mjc-pompey]
----
-Une après-midi pour rencontrer des entreprises et des centres de formation. Viens avec ton CV,
-ou sans : on t'aide à le faire sur place. Des conseillères répondent à tes questions.
-""",
-            encoding="utf-8",
+        write_event(
+            content,
+            number,
+            day,
+            f"Rencontre emploi et formation n° {number}",
+            " non",
+            "Une après-midi pour rencontrer des entreprises et des centres de formation. Viens avec ton CV,\n"
+            "ou sans : on t'aide à le faire sur place. Des conseillères répondent à tes questions.",
         )
     signed = now.date() - timedelta(days=30)
     for number in range(testimonials):

@@ -16,13 +16,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from backend_load import publish
+from bench_project import start_project, write_event
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = 50
 FORMATS = ("a5", "a4", "a3", "post", "story", "og")
-COMMUNES = ("Pont-à-Mousson", "Pompey", "Frouard", "Champigneulles", "Dieulouard", "Liverdun")
 TITLES = (
     "Forum de l'emploi et de l'alternance",
     "Atelier CV et lettre de motivation",
@@ -34,37 +33,12 @@ TITLES = (
 
 def make_project(folder: Path) -> Path:
     """A project with the repository's settings, partners, logo and 50 upcoming events."""
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.pop("nav")
-    config["theme"]["custom_dir"] = str(ROOT / "theme")
-    (folder / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    content = folder / "content"
-    (content / "evenements").mkdir(parents=True)
-    (content / "images").mkdir()
-    shutil.copy(ROOT / "content" / "partenaires.yml", content)
-    shutil.copy(ROOT / "content" / "images" / "logo-mission-locale.png", content / "images")
-    (content / "index.md").write_text("# Accueil\n", encoding="utf-8")
+    content = start_project(folder)
     start = datetime.now(ZoneInfo("Europe/Paris")).replace(hour=14, minute=0) + timedelta(days=3)
     for number in range(EVENTS):
+        title = f"{TITLES[number % len(TITLES)]} n° {number}"
         day = start + timedelta(days=number * 2)
-        (content / "evenements" / f"{day:%Y-%m-%d}-evenement-{number}.md").write_text(
-            f"""---
-titre: {TITLES[number % len(TITLES)]} n° {number}
-debut: {day:%Y-%m-%d %H:%M}
-fin: {day + timedelta(hours=3):%Y-%m-%d %H:%M}
-lieu:
-  nom: Centre social
-  adresse: 1 place de la République
-commune: {COMMUNES[number % len(COMMUNES)]}
-public: Jeunes de 16 à 29 ans
-inscription:
-  places: 20
-partenaires: [mjc-pompey]
----
-Description.
-""",
-            encoding="utf-8",
-        )
+        write_event(content, number, day, title, "\n  places: 20", "Description.")
     return folder / "mkdocs.yml"
 
 
