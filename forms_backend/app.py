@@ -31,7 +31,7 @@ from .contributions_app import contribution_routes
 from .events import EventCatalogue, PublicEvent
 from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
 from .letters import LetterPost
-from .negotiation import wants_json
+from .negotiation import NO_STORE, wants_json
 from .outbox import Forwarder
 from .render import form_html, page_with_form
 from .spam import RateLimiter, TimeTokens, origin_allowed
@@ -53,7 +53,6 @@ COLUMNS = {
 }
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # generator/flyers/subjects.py: SOURCE_MAX
-NO_STORE = {"Cache-Control": "no-store"}
 ERRORS = {
     400: "La demande n'a pas pu être lue.",
     403: "Ce formulaire doit être envoyé depuis le site de la Mission Locale.",
@@ -84,6 +83,42 @@ class Backend:
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
         self.last_purge: datetime | None = None
+
+    def form_page(
+        self,
+        spec: FormSpec,
+        typed: dict[str, str],
+        errors: dict[str, str],
+        *,
+        page_path: str,
+        status: int,
+        submission_id: str,
+        source: str = "",
+        event_id: str = "",
+        notice: str = "",
+        form_name: str = "",
+    ) -> HTMLResponse:
+        """The built page holding ``spec``'s form, filled again with what was typed, the
+        messages beside the fields and a fresh token (``form_name``: on a page with several)."""
+        form = form_html(
+            spec,
+            action=f"{self.config.forms_path.rstrip('/')}/{spec.name}",
+            values=typed,
+            errors=errors,
+            token=self.tokens.make(spec.name),
+            submission_id=submission_id,
+            source=source,
+            event_id=event_id,
+            notice=notice,
+        )
+        page = page_with_form(
+            self.config.site_dir,
+            page_path,
+            form,
+            title_prefix="Erreur" if errors else "",
+            form_name=form_name,
+        )
+        return HTMLResponse(page, status_code=status, headers=NO_STORE)
 
 
 def error_response(request: Request, status: int, message: str | None = None) -> Response:
@@ -337,25 +372,17 @@ def _form_page(
     status: int,
     notice: str = "",
 ) -> Response:
-    form = form_html(
+    kept_id = typed.get(SUBMISSION_ID, "")
+    return backend.form_page(
         spec,
-        action=f"{backend.config.forms_path.rstrip('/')}/{spec.name}",
-        values=typed,
-        errors=errors,
-        token=backend.tokens.make(spec.name),
-        submission_id=typed.get(SUBMISSION_ID)
-        if _UUID.fullmatch(typed.get(SUBMISSION_ID, ""))
-        else str(uuid.uuid4()),
+        typed,
+        errors,
+        page_path=event.page_path if event else spec.page_path,
+        status=status,
+        submission_id=kept_id if _UUID.fullmatch(kept_id) else str(uuid.uuid4()),
         source=typed.get(SOURCE, ""),
         event_id=event.id if event else "",
         notice=notice,
-    )
-    page_path = event.page_path if event else spec.page_path
-    title = "Erreur" if errors else ""
-    return HTMLResponse(
-        page_with_form(backend.config.site_dir, page_path, form, title_prefix=title),
-        status_code=status,
-        headers=NO_STORE,
     )
 
 

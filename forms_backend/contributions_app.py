@@ -25,8 +25,8 @@ from .bodies import read_body
 from .contribution_checks import check_contribution
 from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
 from .forms import HONEYPOT, TOKEN, FormSpec
-from .negotiation import wants_json
-from .render import END, START, form_html, page_with_form
+from .negotiation import NO_STORE, wants_json
+from .render import END, START, page_with_form
 from .spam import origin_allowed
 from .uploads import UploadRefused, clean_photo
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 THANKS = "/merci/contribution/"
 GUARDIAN_PAGE = "accord-parent/"
 LINK_LIFETIME = timedelta(days=7)
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 def token_hash(token: str) -> str:
@@ -243,15 +242,12 @@ def _invalid(
 ) -> Response:
     if wants_json(request):
         return JSONResponse({"ok": False, "erreurs": errors}, status_code=422, headers=NO_STORE)
-    form = form_html(
+    return backend.form_page(
         spec,
-        action=f"{backend.config.forms_path.rstrip('/')}/{spec.name}",
-        values=typed,
-        errors=errors,
-        token=backend.tokens.make(spec.name),
+        typed,
+        errors,
+        page_path=spec.page_path,
+        status=422,
         submission_id=str(uuid.uuid4()),
+        form_name=spec.name,
     )
-    page = page_with_form(
-        backend.config.site_dir, spec.page_path, form, title_prefix="Erreur", form_name=spec.name
-    )
-    return HTMLResponse(page, status_code=422, headers=NO_STORE)

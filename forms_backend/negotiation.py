@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+# Every answer carries personal data or a one-time token: never kept by a browser or a proxy.
+NO_STORE = {"Cache-Control": "no-store"}
+
 
 def wants_json(request: Request) -> bool:
     """Scripts ask for JSON; browsers without JavaScript ask for HTML."""
