@@ -155,8 +155,8 @@ def count_figures(
         partners=_partners(chosen, signed_up, partners),
         communes=_communes(chosen, settings),
         territories=_territories(chosen, settings),
-        priority_people=sum(1 for c in chosen if settings.is_priority(_commune_name(c, settings))),
-        rural_people=sum(1 for c in chosen if settings.is_rural(_commune_name(c, settings))),
+        priority_people=sum(1 for c in chosen if settings.is_priority(c.commune)),
+        rural_people=sum(1 for c in chosen if settings.is_rural(c.commune)),
         events=_events(contacts, firsts, events, first_day, last_day, today),
         ages=_ages(chosen),
         contact_channels=[
@@ -257,11 +257,6 @@ def _partners(
     ]
     rows.append(PartnerRow(OTHER_STRUCTURE, flyers[None], referrals[None], to_event[None]))
     return rows
-
-
-def _commune_name(contact: Contact, settings: Settings) -> str:
-    found = settings.commune(contact.commune)
-    return found[0] if found else contact.commune
 
 
 def _communes(chosen: list[Contact], settings: Settings) -> list[CommuneRow]:
