@@ -11,6 +11,8 @@ function init(args)
   math.randomseed(os.time() * 1000 + number * 7919)
   token = os.getenv("PV_TOKEN") or ""
   path = os.getenv("PV_PATH") or "/formulaires/rappel"
+  -- Browsers send Origin with every form POST: the backend checks it, so the load run does too.
+  origin = wrk.scheme .. "://" .. wrk.host .. ":" .. wrk.port
 end
 
 local function uuid()
@@ -25,7 +27,7 @@ request = function()
   counter = counter + 1
   local body = "id=" .. uuid() .. "&jeton=" .. token ..
     "&prenom=Ines&telephone=0612345678&email=&commune=Frouard&age=19&canal=sms&consentement=oui&source=bench"
-  return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  return wrk.format("POST", path, {["Content-Type"] = "application/x-www-form-urlencoded", ["Origin"] = origin}, body)
 end
 
 done = function(summary, latency, requests)

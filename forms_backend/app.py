@@ -34,7 +34,7 @@ from .letters import LetterPost
 from .negotiation import NO_STORE, wants_json
 from .outbox import Forwarder
 from .render import form_html, page_with_form
-from .spam import RateLimiter, TimeTokens, origin_allowed
+from .spam import RateLimiter, TimeTokens, foreign_origin
 from .store import Store
 from .validation import Checked, check_form
 
@@ -203,11 +203,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         spec = FORMS.get(request.path_params["form"])
         if spec is None:
             raise HTTPException(404)
-        if not origin_allowed(
-            request.headers.get("origin"),
-            config.allowed_origins,
-            f"{request.url.scheme}://{request.url.netloc}",
-        ):
+        if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
         typed = await read_form(request, config.max_body_bytes)
         client = request.client.host if request.client else "inconnu"

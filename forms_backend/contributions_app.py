@@ -27,7 +27,7 @@ from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
 from .forms import HONEYPOT, TOKEN, FormSpec
 from .negotiation import NO_STORE, wants_json
 from .render import END, START, page_with_form
-from .spam import origin_allowed
+from .spam import foreign_origin
 from .uploads import UploadRefused, clean_photo
 
 if TYPE_CHECKING:
@@ -50,11 +50,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
 
     async def submit(request: Request) -> Response:
         spec = CONTRIBUTION_FORMS[request.url.path.rsplit("/", 1)[1]]
-        if not origin_allowed(
-            request.headers.get("origin"),
-            config.allowed_origins,
-            f"{request.url.scheme}://{request.url.netloc}",
-        ):
+        if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
         typed, photo = await _read(request, config.max_upload_bytes)
         client = request.client.host if request.client else "inconnu"

@@ -71,9 +71,10 @@ def send_smtp(message: Message, url: str, *, timeout: float = 20) -> None:
 
 def store_in_maildir(message: Message, folder: Path) -> None:
     """The embedded default: e-mails land in a local Maildir, readable with any mail client."""
-    for part in ("tmp", "new", "cur"):
-        (folder / part).mkdir(parents=True, exist_ok=True)
     try:
+        if not (folder / "cur").is_dir():  # checked once per message: creating is the rare case
+            for part in ("tmp", "new", "cur"):
+                (folder / part).mkdir(parents=True, exist_ok=True)
         mailbox.Maildir(folder, create=False).add(message)
     except OSError as error:
         raise TemporaryFailure(

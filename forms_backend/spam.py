@@ -9,6 +9,8 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
+from starlette.requests import Request
+
 TOKEN_MAX_AGE = 24 * 3600
 
 
@@ -42,7 +44,7 @@ class TimeTokens:
         return TokenCheck(genuine and -5 <= age <= TOKEN_MAX_AGE, age)
 
     def _sign(self, form: str, issued: str) -> str:
-        return hmac.new(self.secret, f"{form}:{issued}".encode(), hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self.secret, f"{form}:{issued}".encode(), "sha256").hex()[:32]
 
 
 class RateLimiter:
@@ -76,3 +78,19 @@ def origin_allowed(origin: str | None, allowed: tuple[str, ...], own_origin: str
         return True
     origin = origin.rstrip("/")
     return origin == own_origin or origin in allowed
+
+
+def foreign_origin(request: Request, allowed: tuple[str, ...]) -> bool:
+    """True when the browser says the form was posted from another site (answered with 403)."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return False
+    # The origin the browser sees: the scheme (after the proxy headers) and the Host header, as
+    # Starlette's ``request.url`` has them, without building the whole URL on every submission.
+    host = request.headers.get("host")
+    own = (
+        f"{request.scope['scheme']}://{host}"
+        if host
+        else f"{request.url.scheme}://{request.url.netloc}"
+    )
+    return not origin_allowed(origin, allowed, own)
