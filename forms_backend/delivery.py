@@ -33,19 +33,88 @@ class PermanentFailure(DeliveryFailure):
     """Will not work by retrying (SMTP 5xx, HTTP 4xx): a person must look."""
 
 
-def send_smtp(message: Message, url: str, *, timeout: float = 20) -> None:
-    """Send through ``smtp://user:pass@host:587`` (STARTTLS when offered) or ``smtps://``."""
-    parts = urlsplit(url)
-    host = parts.hostname or "localhost"
-    user, password = unquote(parts.username or ""), unquote(parts.password or "")
-    try:
+class Mailer:
+    """Sends e-mails over one SMTP session (``smtp://user:pass@host:587``, STARTTLS when offered,
+    or ``smtps://``), or into the local Maildir when no server is configured.
+
+    One session per batch, as mail libraries do (Django's ``send_messages``): a batch of twenty
+    e-mails is one connection and one login, not twenty — mail providers limit logins. A server
+    that cannot be reached fails the rest of the batch at once (retried later) instead of
+    waiting for twenty time-outs; one that hung up between two e-mails is reconnected once.
+    """
+
+    def __init__(self, smtp_url: str | None, maildir: Path, *, timeout: float = 20) -> None:
+        self.smtp_url, self.maildir, self.timeout = smtp_url, maildir, timeout
+        self._client: smtplib.SMTP | None = None
+        self._cannot_connect: DeliveryFailure | None = None
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def send(self, message: Message) -> None:
+        """Deliver one e-mail; a failure is a :class:`TemporaryFailure` or :class:`PermanentFailure`."""
+        if not self.smtp_url:
+            store_in_maildir(message, self.maildir)
+            return
+        try:
+            self._session().send_message(message)
+        except smtplib.SMTPServerDisconnected:
+            self.close()  # it hung up since the last e-mail (idle time-out, 421): once more
+            self._send_once(message)
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
+            # The server answered (and smtplib reset the envelope): the session goes on.
+            raise _classified(error) from None
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise _classified(error) from None
+
+    def close(self) -> None:
+        """End the session (politely if the server still listens)."""
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+    def _send_once(self, message: Message) -> None:
+        try:
+            self._session().send_message(message)
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise _classified(error) from None
+
+    def _session(self) -> smtplib.SMTP:
+        # A failed connection or login is not tried again within the batch: twenty time-outs
+        # would hold the worker for minutes, and twenty wrong logins can lock the account.
+        if self._cannot_connect is not None:
+            failure = self._cannot_connect
+            raise type(failure)(str(failure))
+        if self._client is None:
+            try:
+                self._client = self._connect()
+            except DeliveryFailure as failure:
+                self._cannot_connect = failure
+                raise
+            except (smtplib.SMTPException, OSError) as error:
+                self._cannot_connect = _classified(error)
+                raise self._cannot_connect from None
+        return self._client
+
+    def _connect(self) -> smtplib.SMTP:
+        parts = urlsplit(self.smtp_url or "")
+        host = parts.hostname or "localhost"
+        user, password = unquote(parts.username or ""), unquote(parts.password or "")
         if parts.scheme == "smtps":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                host, parts.port or 465, timeout=timeout, context=ssl.create_default_context()
+                host, parts.port or 465, timeout=self.timeout, context=ssl.create_default_context()
             )
         else:
-            client = smtplib.SMTP(host, parts.port or 587, timeout=timeout)
-        with client:
+            client = smtplib.SMTP(host, parts.port or 587, timeout=self.timeout)
+        try:
             client.ehlo()
             if parts.scheme == "smtp" and client.has_extn("starttls"):
                 client.starttls(context=ssl.create_default_context())
@@ -56,17 +125,22 @@ def send_smtp(message: Message, url: str, *, timeout: float = 20) -> None:
                 )
             if user:
                 client.login(user, password)
-            client.send_message(message)
-    except smtplib.SMTPRecipientsRefused as error:
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+
+def _classified(error: BaseException) -> DeliveryFailure:
+    """An SMTP or network error as a failure to retry later, or one a person must look at."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
-        raise (TemporaryFailure if all(400 <= c < 500 for c in codes) else PermanentFailure)(
-            f"destinataire refusé (SMTP {codes})"
-        ) from None
-    except smtplib.SMTPResponseException as error:
+        kind = TemporaryFailure if all(400 <= c < 500 for c in codes) else PermanentFailure
+        return kind(f"destinataire refusé (SMTP {codes})")
+    if isinstance(error, smtplib.SMTPResponseException):
         kind = TemporaryFailure if 400 <= error.smtp_code < 500 else PermanentFailure
-        raise kind(f"SMTP {error.smtp_code}") from None
-    except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as error:
-        raise TemporaryFailure(f"serveur SMTP injoignable ({type(error).__name__})") from None
+        return kind(f"SMTP {error.smtp_code}")
+    return TemporaryFailure(f"serveur SMTP injoignable ({type(error).__name__})")
 
 
 def store_in_maildir(message: Message, folder: Path) -> None:
@@ -83,11 +157,9 @@ def store_in_maildir(message: Message, folder: Path) -> None:
 
 
 def send_email(message: Message, smtp_url: str | None, maildir: Path) -> None:
-    """By SMTP when a server is configured, else into the local Maildir."""
-    if smtp_url:
-        send_smtp(message, smtp_url)
-    else:
-        store_in_maildir(message, maildir)
+    """One e-mail on its own: by SMTP when a server is configured, else into the local Maildir."""
+    with Mailer(smtp_url, maildir) as mailer:
+        mailer.send(message)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

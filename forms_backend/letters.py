@@ -9,7 +9,7 @@ from email.message import EmailMessage
 
 from .config import BackendConfig
 from .contribution_store import ContributionStore, Letter
-from .delivery import PermanentFailure, TemporaryFailure, send_email
+from .delivery import Mailer, PermanentFailure, TemporaryFailure
 from .outbox import Report, next_try
 
 log = logging.getLogger("porte_voix.letters")
@@ -25,18 +25,19 @@ class LetterPost:
         """Send every letter due now (counts only are logged: no address)."""
         report = Report()
         while letters := self.contributions.claim_letters():
-            for letter in letters:
-                self._deliver(letter, report)
+            with Mailer(self.config.smtp_url, self.config.maildir) as mailer:
+                for letter in letters:
+                    self._deliver(letter, report, mailer)
         return report
 
-    def _deliver(self, letter: Letter, report: Report) -> None:
+    def _deliver(self, letter: Letter, report: Report, mailer: Mailer) -> None:
         message = EmailMessage()
         message["Subject"] = letter.subject
         message["From"] = self.config.mail_from
         message["To"] = letter.recipient
         message.set_content(letter.body)
         try:
-            send_email(message, self.config.smtp_url, self.config.maildir)
+            mailer.send(message)
         except PermanentFailure as failure:
             self.contributions.letter_dead(letter.id, str(failure))
             report.dead += 1

@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 from .config import BackendConfig
 from .delivery import (
     DeliveryFailure,
+    Mailer,
     PermanentFailure,
     TemporaryFailure,
     post_webhook,
-    send_email,
 )
 from .events import EventCatalogue
 from .messages import counsellor_email, webhook_body
@@ -57,14 +57,17 @@ class Forwarder:
         while rows := self.store.claim_due(limit=BATCH):
             # Outcomes written together after the batch: at least once, as before (a crash
             # between a send and its mark sends again after the lease; webhooks carry an
-            # idempotency key), but one commit per batch instead of one per row.
-            self.store.mark_outcomes([self._deliver(row, report) for row in rows])
+            # idempotency key), but one commit per batch instead of one per row; and one SMTP
+            # session per batch.
+            with Mailer(self.config.smtp_url, self.config.maildir) as mailer:
+                outcomes = [self._deliver(row, report, mailer) for row in rows]
+            self.store.mark_outcomes(outcomes)
         return report
 
-    def _deliver(self, row: OutboxRow, report: Report) -> Outcome:
+    def _deliver(self, row: OutboxRow, report: Report, mailer: Mailer) -> Outcome:
         try:
             try:
-                self._send(row)
+                self._send(row, mailer)
             except DeliveryFailure:
                 raise
             except Exception as error:  # anything unforeseen is retried, never lost
@@ -89,7 +92,7 @@ class Forwarder:
         report.sent += 1
         return Outcome(row.id, "sent")
 
-    def _send(self, row: OutboxRow) -> None:
+    def _send(self, row: OutboxRow, mailer: Mailer) -> None:
         submission = self.store.submission(row.submission_id)
         if submission is None:  # purged meanwhile
             raise PermanentFailure("la demande a été effacée")
@@ -102,7 +105,7 @@ class Forwarder:
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
             )
-            send_email(message, self.config.smtp_url, self.config.maildir)
+            mailer.send(message)
         elif row.target == "webhook":
             if not self.config.webhook_url or not self.config.webhook_secret:
                 raise PermanentFailure("aucun webhook n'est configuré")

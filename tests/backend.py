@@ -105,8 +105,11 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.answers: list[str] = []
+        self.connections: list[tuple[str, int]] = []  # the client's address, once per connection
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        if session.peer not in self.connections:
+            self.connections.append(session.peer)
         if self.answers:
             return self.answers.pop(0)
         self.messages.append(

@@ -108,6 +108,29 @@ def test_smtp_refusing_then_accepting_delivers_exactly_once(tmp_path: Path, smtp
     assert len(smtp.messages) == 1
 
 
+def test_a_batch_is_one_smtp_session_and_a_server_that_hung_up_is_reconnected(
+    tmp_path: Path, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    config = make_config(tmp_path, smtp_url=smtp.url)
+    for name in ("Inès", "Yanis", "Emma"):
+        submit(config, {"prenom": name})
+    assert forward(config).sent == 3
+    assert len(smtp.messages) == 3 and len(smtp.connections) == 1
+    # A server closing the session (421) after the first e-mail of the next batch: that one
+    # is retried later, the next goes through a new session.
+    smtp.answers = ["421 Service closing transmission channel"]
+    submit(config, {"prenom": "Léo"})
+    submit(config, {"prenom": "Nour"})
+    second = forward(config)
+    assert (second.sent, second.retried) == (1, 1)
+    assert len(smtp.connections) == 3
+    make_due(config)
+    assert forward(config).sent == 1
+    texts = [message.get_content() for message in smtp.messages]
+    for name in ("Inès", "Yanis", "Emma", "Léo", "Nour"):  # each once, none lost
+        assert sum(f"Prénom : {name}" in text for text in texts) == 1, name
+
+
 def test_connection_refused_is_temporary(tmp_path: Path) -> None:
     config = make_config(tmp_path, smtp_url=f"smtp://127.0.0.1:{free_port()}")
     submit(config)
@@ -166,11 +189,16 @@ def test_smtp_with_login(tmp_path: Path) -> None:
     try:
         config = make_config(tmp_path, smtp_url=f"smtp://conseil:s3cret@127.0.0.1:{port}")
         submit(config)
-        assert forward(config).sent == 1
-        assert seen[0] == (b"conseil", b"s3cret") and len(inbox.messages) == 1
+        submit(config, {"prenom": "Yanis"})
+        assert forward(config).sent == 2
+        assert seen == [(b"conseil", b"s3cret")] and len(inbox.messages) == 2  # one login
         wrong = replace(config, smtp_url=f"smtp://conseil:faux@127.0.0.1:{port}")
-        submit(wrong, {"prenom": "Léo"})
-        assert forward(wrong).dead == 1  # wrong password: a person must fix the settings
+        for name in ("Léo", "Emma", "Nour"):
+            submit(wrong, {"prenom": name})
+        assert forward(wrong).dead == 3  # wrong password: a person must fix the settings
+        # ... and one login for the whole batch, not one per e-mail (accounts get locked); a
+        # login is two tries here, as smtplib tries PLAIN, then LOGIN.
+        assert seen[1:] == [(b"conseil", b"faux")] * 2
     finally:
         controller.stop()
 
