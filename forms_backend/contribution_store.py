@@ -2,7 +2,7 @@
 counsellor) that go with them — the SQL of both, beside ``store.py`` which keeps submissions.
 
 Nothing here lasts longer than needed: an accepted or rejected contribution is deleted (its
-content file holds the consent record), a sent letter is deleted, and what nobody touched for
+content file holds the consent record, a parent's address only as a fingerprint), a sent letter is deleted, and what nobody touched for
 90 days is purged.
 """
 

@@ -18,6 +18,7 @@ from forms_backend.contribution_store import (
     Contribution,
     ContributionStore,
 )
+from forms_backend.fingerprints import address_fingerprint
 from forms_backend.store import Store
 
 from .content.contributed import plain_text
@@ -104,7 +105,12 @@ def register_contribution_commands(
         project = load_project(config_file)
         content = project.content.root
         if item.kind == "temoignage":
-            written = _write_testimonial(content, item, backend.uploads)
+            guardian = (
+                address_fingerprint(store.store, item.guardian_email)
+                if item.guardian_email
+                else None
+            )
+            written = _write_testimonial(content, item, backend.uploads, guardian)
         else:
             written = [_write_event(content, item)]
         notice = None
@@ -128,6 +134,16 @@ def register_contribution_commands(
         click.echo(f"  git add {' '.join(relative)}")
         click.echo(f'  git commit -m "Publie une contribution : {written[0].stem}"')
         click.echo("  git push")
+
+    @contributions.command(
+        help="Montre l'empreinte d'une adresse e-mail : si elle est dans la ligne « preuve » "
+        "d'un témoignage, c'est à cette adresse que le lien d'accord a été envoyé."
+    )
+    @click.argument("adresse")
+    def empreinte(adresse: str) -> None:
+        """Print the fingerprint a testimonial's proof line would hold for this address."""
+        fingerprint = address_fingerprint(_open(_backend()), adresse)
+        click.echo(f"Empreinte de cette adresse : {fingerprint}")
 
     @contributions.command(help="Refuse une contribution : elle est effacée, avec sa photo.")
     @click.argument("ident")
@@ -190,13 +206,20 @@ def _one(store: ContributionStore, ident: str) -> Contribution:
     return found[0]
 
 
-def _write_testimonial(content: Path, item: Contribution, uploads: Path) -> list[Path]:
+def _write_testimonial(
+    content: Path, item: Contribution, uploads: Path, guardian_fingerprint: str | None
+) -> list[Path]:
     fields = item.fields
     age = int(fields["age"])
     signed = datetime.fromisoformat(item.consent_at).astimezone(PARIS).date()
     proof = f"donné en ligne le {_moment(item.consent_at)}"
     if item.guardian_confirmed_at:
-        proof += f" ; accord de {item.guardian_email} le {_moment(item.guardian_confirmed_at)}"
+        # The parent's address stays out of content/ (and git): its fingerprint is enough to
+        # show, with « porte-voix contributions empreinte », where the link was sent.
+        proof += (
+            f" ; accord d'un parent le {_moment(item.guardian_confirmed_at)}, par le lien "
+            f"envoyé à l'adresse d'empreinte {guardian_fingerprint}"
+        )
     meta: dict[str, Any] = {
         "prenom": plain_text(fields["prenom"]),
         "age": age,

@@ -269,6 +269,44 @@ def executable_bits(page: BeautifulSoup) -> list[str]:
     return found
 
 
+def test_a_parents_address_stays_out_of_the_published_file_as_a_fingerprint(  # type: ignore[no-untyped-def]
+    config, smtp, tmp_path: Path
+) -> None:
+    config = replace(config, smtp_url=smtp.url)
+    minor = {**ADULT, "prenom": "Léa", "age": "16", "email_parent": "parent@exemple.fr"}
+    with client_for(config) as client:
+        assert send(client, "temoignage", minor).status_code == 303
+        client.app.state.backend.letters.deliver_due()
+        token = re.search(r"jeton=(\S+)", parent_link(smtp))[1]
+        assert client.post("/formulaires/accord-parent", data={"jeton": token}).status_code == 200
+    project = new_project(tmp_path / "site")
+    env = backend_env(config)
+    ident = re.search(
+        r"^([0-9a-f]{8}) ",
+        CliRunner().invoke(main, ["contributions", "list"], env=env).output,
+        re.M,
+    )[1]
+    accepted = CliRunner().invoke(
+        main,
+        ["contributions", "accept", ident, "--config", str(project.root / "mkdocs.yml")],
+        env=env,
+    )
+    assert accepted.exit_code == 0, accepted.output
+    assert "À corriger" not in accepted.output  # the proof line is valid content
+    written = next((project.root / "content" / "temoignages").glob("lea*.md")).read_text()
+    assert "parent@exemple.fr" not in written and "exemple.fr" not in written
+    assert "par: ses représentants légaux" in written
+
+    def fingerprint(address: str) -> str:
+        result = CliRunner().invoke(main, ["contributions", "empreinte", address], env=env)
+        assert result.exit_code == 0, result.output
+        return re.search(r"Empreinte de cette adresse : ([0-9a-f]{16})", result.output)[1]
+
+    # Staff asked to show where the consent link went can check an address against the file.
+    assert f"envoyé à l'adresse d'empreinte {fingerprint(' Parent@Exemple.fr ')}" in written
+    assert fingerprint("autre.parent@exemple.fr") not in written
+
+
 def test_accepted_contributions_publish_without_anything_executable(config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     payload = " ".join(XSS)
     testimony = {
