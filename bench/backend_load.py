@@ -6,6 +6,7 @@ here asserts; it measures.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,65 +65,13 @@ def wrk(port: int, clients: int, token: str) -> dict:
     return json.loads(output.split("PVJSON ", 1)[1])
 
 
-def run_backend(workdir: Path) -> tuple[list[dict], float, int]:
+@contextlib.contextmanager
+def server(command: list[str], env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, int]]:
+    """A server process on a free loopback port, stopped on leaving."""
     port = free_port()
-    database = workdir / "formulaires.sqlite3"
-    env = {
-        **os.environ,
-        "PORTE_VOIX_DB": str(database),
-        "PORTE_VOIX_SITE_DIR": str(workdir / "site"),
-        "PORTE_VOIX_MIN_FILL_SECONDS": "0",
-        "PORTE_VOIX_RATE_LIMIT": "100000000",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "forms", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/formulaires/jeton?formulaire=rappel")
-        token = json.load(
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/formulaires/jeton?formulaire=rappel")
-        )["jeton"]
-        results = []
-        for clients in CLIENTS:
-            before = count_rows(database)
-            figures = wrk(port, clients, token)
-            figures["stored"] = count_rows(database) - before
-            figures["clients"] = clients
-            results.append(figures)
-        return results, peak_rss_mb(server.pid), count_rows(database)
-    finally:
-        server.terminate()
-        server.wait()
-
-
-def count_rows(database: Path) -> int:
-    connection = sqlite3.connect(database)
-    try:
-        return connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
-    finally:
-        connection.close()
-
-
-def run_reference(app: str, env: dict[str, str] | None = None) -> list[dict]:
-    """A reference endpoint from ``bench/`` under uvicorn's default settings, at each client count."""
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--app-dir",
-            str(ROOT / "bench"),
-            app,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env={**os.environ, **(env or {})},
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -132,15 +82,72 @@ def run_reference(app: str, env: dict[str, str] | None = None) -> list[dict]:
                 break
             except OSError:
                 time.sleep(0.1)
-        results = []
-        for clients in CLIENTS:
-            figures = wrk(port, clients, "x")
-            figures["clients"] = clients
-            results.append(figures)
-        return results
+        yield process, port
     finally:
-        server.terminate()
-        server.wait()
+        process.terminate()
+        process.wait()
+
+
+def reference(app: str) -> list[str]:
+    """A reference endpoint from ``bench/`` under uvicorn's default settings."""
+    uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", str(ROOT / "bench"), app]
+    return [*uvicorn, "--log-level", "warning"]
+
+
+def run_all(workdir: Path) -> tuple[list[tuple[dict, dict, dict]], float, int]:
+    """The backend, the bare endpoint and the durable floor, one after the other at each client
+    count (so a change of the host's speed during the run touches all three alike); each
+    reference only once the backend has forwarded everything it stored (an idle machine)."""
+    database = workdir / "formulaires.sqlite3"
+    backend_env = {
+        "PORTE_VOIX_DB": str(database),
+        "PORTE_VOIX_SITE_DIR": str(workdir / "site"),
+        "PORTE_VOIX_MIN_FILL_SECONDS": "0",
+        "PORTE_VOIX_RATE_LIMIT": "100000000",
+    }
+    backend_command = [sys.executable, "-m", "generator", "forms", "serve"]
+    floor_env = {"PV_FLOOR_DB": str(workdir / "plancher.sqlite3")}
+    with (
+        server(backend_command, backend_env) as (backend, backend_port),
+        server(reference("bare_app:app"), {}) as (_, bare_port),
+        server(reference("durable_app:app"), floor_env) as (_, floor_port),
+    ):
+        url = f"http://127.0.0.1:{backend_port}/formulaires/jeton?formulaire=rappel"
+        wait_until_up(url)
+        token = json.load(urllib.request.urlopen(url))["jeton"]
+        rows = []
+        for clients in CLIENTS:
+            before = count_rows(database)
+            ours = wrk(backend_port, clients, token)
+            ours["stored"] = count_rows(database) - before
+            wait_for_forwarding(database)
+            bare = wrk(bare_port, clients, "x")
+            floor = wrk(floor_port, clients, "x")
+            rows.append(({**ours, "clients": clients}, bare, floor))
+        return rows, peak_rss_mb(backend.pid), count_rows(database)
+
+
+def wait_for_forwarding(database: Path) -> None:
+    """Until the backend's worker has delivered every stored submission."""
+    for _ in range(1200):
+        connection = sqlite3.connect(database)
+        try:
+            pending = connection.execute(
+                "SELECT COUNT(*) FROM outbox WHERE state = 'pending'"
+            ).fetchone()[0]
+        finally:
+            connection.close()
+        if not pending:
+            return
+        time.sleep(0.1)
+
+
+def count_rows(database: Path) -> int:
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+    finally:
+        connection.close()
 
 
 def run_sqlite(workdir: Path, seconds: float = DURATION) -> float:
@@ -168,20 +175,20 @@ def run_sqlite(workdir: Path, seconds: float = DURATION) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
-        backend, rss, total = run_backend(workdir)
-        bare = run_reference("bare_app:app")
-        floor = run_reference("durable_app:app", {"PV_FLOOR_DB": str(workdir / "plancher.sqlite3")})
+        rows, rss, total = run_all(workdir)
         disk = run_sqlite(workdir)
     lines = [
         "## Serveur des formulaires",
         "",
         f"Mesuré le {time.strftime('%Y-%m-%d %H:%M')} sur {platform.machine()}, {os.cpu_count()} cœurs, Python {platform.python_version()}.",
-        f"Commande : `make bench` (`python bench/backend_load.py`, wrk {DURATION} s par point, sur 127.0.0.1).",
+        f"Commande : `make bench` (`python bench/backend_load.py`, wrk {DURATION} s par point, sur 127.0.0.1). "
+        "À chaque nombre de clients : le backend, puis, une fois tout transféré au conseiller, les "
+        "deux références, l'une après l'autre (une variation de vitesse du poste les touche toutes).",
         "",
         "| clients | backend : demandes enregistrées/s | p50 (ms) | p99 (ms) | limite HTTP (Starlette nu) : réponses/s | p99 (ms) | plancher durable : enregistrées/s | part de la limite la plus basse | part du plancher |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for ours, limit, durable in zip(backend, bare, floor, strict=True):
+    for ours, limit, durable in rows:
         stored_rate = ours["stored"] / ours["duration_s"]
         bare_rate = limit["requests"] / limit["duration_s"]
         floor_rate = durable["requests"] / durable["duration_s"]
