@@ -2,8 +2,8 @@
 counsellor) that go with them — the SQL of both, beside ``store.py`` which keeps submissions.
 
 Nothing here lasts longer than needed: an accepted or rejected contribution is deleted (its
-content file holds the consent record, a parent's address only as a fingerprint), a sent letter is deleted, and what nobody touched for
-90 days is purged.
+content file holds the consent record, a parent's address only as a fingerprint), a sent letter
+is deleted, and what nobody touched for 90 days is purged.
 """
 
 from __future__ import annotations
