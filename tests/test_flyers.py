@@ -35,6 +35,18 @@ def run(project: Project, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+PARTNER = "solidarites-nationales-internationales"
+
+
+def partner_flyer(project: Project, file: str, format_name: str, out: Path) -> Image.Image:
+    """One partner's copy of a flyer drawn by the real command, opened."""
+    code, output = run(
+        project, "flyer", file, "--format", format_name, "--partner", PARTNER, "--out", str(out)
+    )
+    assert code == 0, output
+    return opened(out)
+
+
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return new_project(tmp_path_factory.mktemp("flyers"), with_sample_content=True)
@@ -188,28 +200,16 @@ def test_partner_copies_say_which_partner_brought_the_person(
     sample: Project, tmp_path: Path, format_name: str
 ) -> None:
     for file, kind, item, source in (
-        (event_file(sample), "event", EVENT, "partenaire-solidarites-nationales-internationales"),
+        (event_file(sample), "event", EVENT, f"partenaire-{PARTNER}"),
         (
             campaign_file(sample),
             "campaign",
             CAMPAIGN,
-            f"campagne-{CAMPAIGN}_partenaire-solidarites-nationales-internationales",
+            f"campagne-{CAMPAIGN}_partenaire-{PARTNER}",
         ),
     ):
-        out = tmp_path / f"{item}-{format_name}.png"
-        code, output = run(
-            sample,
-            "flyer",
-            file,
-            "--format",
-            format_name,
-            "--partner",
-            "solidarites-nationales-internationales",
-            "--out",
-            str(out),
-        )
-        assert code == 0, output
-        (read,) = read_qr(opened(out))
+        flyer = partner_flyer(sample, file, format_name, tmp_path / f"{item}-{format_name}.png")
+        (read,) = read_qr(flyer)
         assert read.text == expected_url(kind, item, source)
 
 
@@ -479,18 +479,6 @@ def test_the_longest_texts_the_checker_allows_fit_every_format(tmp_path: Path) -
     path.write_text(text, encoding="utf-8")
     assert project.check().returncode == 0
     for format_name in FORMATS:
-        out = tmp_path / f"long-{format_name}.png"
-        code, output = run(
-            project,
-            "flyer",
-            str(path),
-            "--format",
-            format_name,
-            "--partner",
-            "solidarites-nationales-internationales",
-            "--out",
-            str(out),
-        )
-        assert code == 0, output
-        (read,) = read_qr(opened(out))
-        assert read.text.endswith("?source=partenaire-solidarites-nationales-internationales")
+        flyer = partner_flyer(project, str(path), format_name, tmp_path / f"long-{format_name}.png")
+        (read,) = read_qr(flyer)
+        assert read.text.endswith(f"?source=partenaire-{PARTNER}")
