@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from .addresses import check_address
 from .contribution_forms import ADULT_AGE
 from .forms import FormSpec
 from .validation import Checked
 
 PARIS = ZoneInfo("Europe/Paris")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
 _TIME = re.compile(r"([01]?\d|2[0-3])[:h]([0-5]\d)")
 REQUIRED = {
     "prenom": "Écris ton prénom ou un pseudo.",
@@ -53,14 +53,10 @@ def check_contribution(
             errors[form_field.name] = REQUIRED.get(form_field.name, "Ce champ est obligatoire.")
         else:
             values[form_field.name] = raw
-        if (
-            form_field.kind == "email"
-            and values.get(form_field.name)
-            and not _EMAIL.fullmatch(values[form_field.name])
-        ):
-            errors[form_field.name] = (
-                "Cette adresse e-mail n'est pas complète. Elle ressemble à : prenom@exemple.fr."
-            )
+        if form_field.kind == "email" and values.get(form_field.name):
+            values[form_field.name], problem = check_address(values[form_field.name])
+            if problem:
+                errors[form_field.name] = problem
     if spec.name == "temoignage":
         _check_testimony(values, errors, has_photo)
     else:

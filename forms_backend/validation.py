@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .addresses import check_address
 from .forms import MAX_AGE, MIN_AGE, FormSpec
 from .phones import normalise_french_phone
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
 TOO_YOUNG = (
     "La Mission Locale accompagne les jeunes à partir de 16 ans. Avant 16 ans, parles-en à ton "
     "collège ou à un Centre d'information et d'orientation (CIO) : ils peuvent t'aider."
@@ -93,10 +92,10 @@ def _check_contact(spec: FormSpec, values: dict[str, str], errors: dict[str, str
             )
         else:
             values["telephone"] = normalised
-    if email and "email" not in errors and not _EMAIL.fullmatch(email):
-        errors["email"] = (
-            "Cette adresse e-mail n'est pas complète. Elle ressemble à : prenom@exemple.fr."
-        )
+    if email and "email" not in errors:
+        values["email"], problem = check_address(email, formal=spec.name == "orientation")
+        if problem:
+            errors["email"] = problem
     if not phone and not email and "telephone" not in errors and "email" not in errors:
         errors["telephone"] = (
             "Donne un numéro de téléphone ou une adresse e-mail, pour qu'on puisse te répondre."
