@@ -20,18 +20,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/porte-voix serve --host $(HOST) --port $(PORT)
 
-# Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here) and
-# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils).
-DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo
+# Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here),
+# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils) and
+# SpamAssassin's local rules (`spamassassin -t -L`) to score every kind of e-mail sent.
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/spamassassin
 $(DEBIAN_TOOLS) &:
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils spamassassin >/dev/null; \
 	else \
-		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils », puis relance make test."; \
+		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils spamassassin », puis relance make test."; \
 		exit 1; \
 	fi
 
-## make test: install what the tests need (Python packages, Chromium, PDF tools), then lint and run them
+## make test: install what the tests need (Python packages, Chromium, PDF tools, SpamAssassin), then lint and run them
 test: $(STAMP) $(DEBIAN_TOOLS)
 	$(BIN)/ruff check generator forms_backend tests bench
 	$(BIN)/ruff format --check generator forms_backend tests bench

@@ -98,7 +98,7 @@ def digest(days: int) -> None:
         recipient=config.counsellor_email,
     )
     try:
-        send_email(message, config.smtp_url, config.maildir)
+        send_email(message, config.counsellor_email, config.smtp_url, config.maildir)
     except (DeliveryFailure, OSError) as error:
         raise click.ClickException(
             f"l'envoi a échoué ({error}) : vérifie PORTE_VOIX_SMTP_URL, puis relance"

@@ -9,16 +9,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import mailbox
+import re
 import smtplib
 import ssl
 import time
 import urllib.error
 import urllib.request
 from email.message import Message
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# One bare address and nothing else: the last guard before an envelope recipient.
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
 class DeliveryFailure(Exception):
@@ -54,16 +58,23 @@ class Mailer:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def send(self, message: Message) -> None:
-        """Deliver one e-mail; a failure is a :class:`TemporaryFailure` or :class:`PermanentFailure`."""
+    def send(self, message: Message, recipient: str) -> None:
+        """Deliver one e-mail to ``recipient`` alone; a failure is a :class:`TemporaryFailure`
+        or :class:`PermanentFailure`.
+
+        The envelope is explicit: smtplib never derives recipients from the headers (a header
+        holding more than was meant would otherwise add recipients, ``Cc`` and ``Bcc`` too)."""
+        if not PLAIN_ADDRESS.fullmatch(recipient):
+            raise PermanentFailure("adresse du destinataire refusée : pas une adresse simple")
         if not self.smtp_url:
             store_in_maildir(message, self.maildir)
             return
+        envelope = (parseaddr(message["From"] or "")[1], [recipient])
         try:
-            self._session().send_message(message)
+            self._session().send_message(message, *envelope)
         except smtplib.SMTPServerDisconnected:
             self.close()  # it hung up since the last e-mail (idle time-out, 421): once more
-            self._send_once(message)
+            self._send_once(message, envelope)
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as error:
             # The server answered (and smtplib reset the envelope): the session goes on.
             raise _classified(error) from None
@@ -80,9 +91,9 @@ class Mailer:
             except (smtplib.SMTPException, OSError):
                 client.close()
 
-    def _send_once(self, message: Message) -> None:
+    def _send_once(self, message: Message, envelope: tuple[str, list[str]]) -> None:
         try:
-            self._session().send_message(message)
+            self._session().send_message(message, *envelope)
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise _classified(error) from None
@@ -156,10 +167,10 @@ def store_in_maildir(message: Message, folder: Path) -> None:
         ) from None
 
 
-def send_email(message: Message, smtp_url: str | None, maildir: Path) -> None:
+def send_email(message: Message, recipient: str, smtp_url: str | None, maildir: Path) -> None:
     """One e-mail on its own: by SMTP when a server is configured, else into the local Maildir."""
     with Mailer(smtp_url, maildir) as mailer:
-        mailer.send(message)
+        mailer.send(message, recipient)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:

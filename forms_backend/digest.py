@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.message import Message
-from email.utils import make_msgid
 from zoneinfo import ZoneInfo
 
 from .follow_up import Waiting
 from .forms import CHANNELS
-from .messages import SUBJECTS, plain_message
+from .mail_message import plain_message
+from .messages import SUBJECTS
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -62,6 +62,4 @@ def digest_email(
             "porte-voix forms done RÉF (par exemple : porte-voix forms done "
             f"{waiting[0].short_id})",
         ]
-    return plain_message(
-        subject, "\n".join(lines), sender, recipient, make_msgid(domain="porte-voix")
-    )
+    return plain_message(subject, "\n".join(lines), sender=sender, recipient=recipient)

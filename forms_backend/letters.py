@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 
+from .addresses import sending_address
 from .config import BackendConfig
 from .contribution_store import ContributionStore, Letter
 from .delivery import Mailer, PermanentFailure, TemporaryFailure
+from .mail_message import plain_message
 from .outbox import Report, next_try
 
 log = logging.getLogger("porte_voix.letters")
@@ -31,13 +32,17 @@ class LetterPost:
         return report
 
     def _deliver(self, letter: Letter, report: Report, mailer: Mailer) -> None:
-        message = EmailMessage()
-        message["Subject"] = letter.subject
-        message["From"] = self.config.mail_from
-        message["To"] = letter.recipient
-        message.set_content(letter.body)
+        # Checked again here: a letter queued before a rule changed may hold anything.
+        recipient = sending_address(letter.recipient)
+        if recipient is None:
+            self.contributions.letter_dead(letter.id, "pas une adresse e-mail simple")
+            report.dead += 1
+            return
+        message = plain_message(
+            letter.subject, letter.body, sender=self.config.mail_from, recipient=recipient
+        )
         try:
-            mailer.send(message)
+            mailer.send(message, recipient)
         except PermanentFailure as failure:
             self.contributions.letter_dead(letter.id, str(failure))
             report.dead += 1

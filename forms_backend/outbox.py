@@ -105,7 +105,7 @@ class Forwarder:
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
             )
-            mailer.send(message)
+            mailer.send(message, self.config.counsellor_email)
         elif row.target == "webhook":
             if not self.config.webhook_url or not self.config.webhook_secret:
                 raise PermanentFailure("aucun webhook n'est configuré")
