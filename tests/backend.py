@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from starlette.testclient import TestClient
 
 from forms_backend.app import create_app
@@ -106,12 +107,14 @@ class Inbox:
         self.messages: list[Message] = []
         self.answers: list[str] = []
         self.connections: list[tuple[str, int]] = []  # the client's address, once per connection
+        self.envelopes: list[Envelope] = []  # what the server saw: MAIL FROM, RCPT TO, raw bytes
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
         if session.peer not in self.connections:
             self.connections.append(session.peer)
         if self.answers:
             return self.answers.pop(0)
+        self.envelopes.append(envelope)
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
