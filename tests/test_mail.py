@@ -19,6 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from forms_backend.addresses import MESSAGES
+from forms_backend.delivery import Mailer, PermanentFailure
+from forms_backend.mail_message import plain_message
 from generator.cli import main
 
 from .backend import VALID, Inbox, client_for, fresh, make_config, manifest_event, write_manifest
@@ -225,6 +227,20 @@ def test_a_letter_queued_with_several_addresses_is_never_sent(tmp_path: Path, sm
     assert (report.sent, report.dead) == (0, 3)
     assert smtp.envelopes == []
     assert {row["state"] for row in table(config, "letters")} == {"dead"}
+
+
+def test_the_envelope_is_never_taken_from_the_headers(tmp_path: Path, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Whatever a header names, the SMTP envelope holds the one recipient given."""
+    message = plain_message(
+        "Sujet", "Texte", sender="porte-voix@mission-locale.test", recipient="a@b.fr, c@d.fr"
+    )
+    message["Cc"], message["Bcc"] = "copie@ailleurs.fr", "cachee@ailleurs.fr"
+    with Mailer(smtp.url, tmp_path / "courriels") as mailer:
+        mailer.send(message, "parent@exemple.fr")
+        with pytest.raises(PermanentFailure):
+            mailer.send(message, "a@b.fr, c@d.fr")
+    (envelope,) = smtp.envelopes
+    assert envelope.rcpt_tos == ["parent@exemple.fr"]
 
 
 def test_the_counsellors_email_goes_to_the_counsellor_alone(tmp_path: Path, smtp) -> None:  # type: ignore[no-untyped-def]
