@@ -12,6 +12,7 @@ package, without any DNS look-up.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ from email_validator import EmailNotValidError, validate_email
 SEPARATORS = frozenset(",;")
 DECORATIONS = frozenset('<>"()[]\\:')
 NBSP = "\u00a0"
+# One bare ASCII address and nothing else: settings, and the last guard before an envelope.
+PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from .addresses import PLAIN_ADDRESS
 
 
 class ConfigError(ValueError):
@@ -73,13 +76,26 @@ class BackendConfig:
             for o in (text("PORTE_VOIX_ALLOWED_ORIGINS") or "").split(",")
             if o.strip()
         )
+        counsellor_email = text("PORTE_VOIX_COUNSELLOR_EMAIL") or cls.counsellor_email
+        if not PLAIN_ADDRESS.fullmatch(counsellor_email):
+            # Each e-mail goes to exactly the one address given (the SMTP envelope says so).
+            raise ConfigError(
+                "PORTE_VOIX_COUNSELLOR_EMAIL doit être une seule adresse, sans nom ni espace "
+                "(par exemple : conseillere@mission-locale.fr)"
+            )
+        mail_from = text("PORTE_VOIX_MAIL_FROM") or cls.mail_from
+        if not PLAIN_ADDRESS.fullmatch(parseaddr(mail_from)[1]):
+            raise ConfigError(
+                "PORTE_VOIX_MAIL_FROM doit être une adresse, avec un nom si besoin "
+                '(par exemple : "Mission Locale, Aller vers" <porte-voix@mission-locale.fr>)'
+            )
         database = Path(text("PORTE_VOIX_DB") or cls.database)
         return cls(
             database=database,
             site_dir=Path(text("PORTE_VOIX_SITE_DIR") or cls.site_dir),
             smtp_url=smtp_url,
-            mail_from=text("PORTE_VOIX_MAIL_FROM") or cls.mail_from,
-            counsellor_email=text("PORTE_VOIX_COUNSELLOR_EMAIL") or cls.counsellor_email,
+            mail_from=mail_from,
+            counsellor_email=counsellor_email,
             maildir=Path(text("PORTE_VOIX_MAILDIR") or database.parent / "courriels"),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,

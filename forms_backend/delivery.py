@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import mailbox
-import re
 import smtplib
 import ssl
 import time
@@ -20,9 +19,9 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .addresses import PLAIN_ADDRESS
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-# One bare address and nothing else: the last guard before an envelope recipient.
-PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 
 
 class DeliveryFailure(Exception):

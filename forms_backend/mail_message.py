@@ -20,7 +20,7 @@ from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from zoneinfo import ZoneInfo
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,7 +47,7 @@ def plain_message(
     the SMTP envelope is given separately (``Mailer.send``), never derived from these headers."""
     message = MIMEText(wrap_text(text), "plain", UTF8)  # type: ignore[arg-type]
     message["Subject"] = folded_header("Subject", " ".join(subject.split()))
-    message["From"] = sender
+    message["From"] = from_header(sender)
     message["To"] = recipient
     message["Date"] = format_datetime(now or datetime.now(PARIS))
     message["Message-ID"] = message_id(sender, idstring)
@@ -74,6 +74,19 @@ def folded_header(name: str, value: str) -> str:
         current += encoded
     words.append(current)
     return "\n ".join(f"{Q_START}{word}{Q_END}" for word in words)
+
+
+def from_header(sender: str) -> str:
+    """The ``From`` header for the setting ``sender``: a bare address, or a name (encoded and
+    folded like the subject when it is not plain ASCII) and the address."""
+    name, address = parseaddr(sender)
+    if not name:
+        return address or sender
+    if name.isascii() and "=?" not in name:
+        return formataddr((name, address))
+    encoded = folded_header("From", name)
+    fits = len(encoded.rpartition("\n")[2]) + len(address) + 3 <= WIDTH
+    return f"{encoded}{' ' if fits else chr(10) + ' '}<{address}>"
 
 
 def _q_bytes(char: str) -> str:

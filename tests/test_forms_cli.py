@@ -6,6 +6,7 @@ import csv
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from forms_backend.cli import forms, parse_age
@@ -130,3 +131,19 @@ def test_bad_setting_is_explained_in_french(tmp_path: Path) -> None:
     )
     assert result.exit_code != 0
     assert "PORTE_VOIX_SMTP_URL doit commencer par smtp:// ou smtps://" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PORTE_VOIX_COUNSELLOR_EMAIL", "a@ml.fr, b@ml.fr", "doit être une seule adresse"),
+        ("PORTE_VOIX_COUNSELLOR_EMAIL", "Julie <julie@ml.fr>", "doit être une seule adresse"),
+        ("PORTE_VOIX_MAIL_FROM", "Équipe, Aller vers <p@ml.fr>", "doit être une adresse"),
+    ],
+)
+def test_a_mail_setting_that_is_not_one_address_is_explained_in_french(
+    tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    env = {"PORTE_VOIX_DB": str(tmp_path / "x.db"), name: value}
+    result = CliRunner().invoke(forms, ["status"], env=env)
+    assert result.exit_code != 0 and f"{name} {message}" in result.output

@@ -12,6 +12,7 @@ import re
 import sqlite3
 import subprocess
 from dataclasses import replace
+from email.header import decode_header, make_header
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -260,6 +261,24 @@ def test_the_counsellors_email_goes_to_the_counsellor_alone(tmp_path: Path, smtp
     message = one_letter(smtp, "conseillere@mission-locale.test")
     assert message["Subject"] == f"[Aller vers] Inscription (inscrit·e) — {long_title}"
     assert "E-mail : ines@exemple.fr" in message.get_content()
+
+
+def test_a_sender_name_with_accents_is_encoded_and_the_envelope_keeps_the_address(
+    tmp_path: Path, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    name = "Équipe « Aller vers » — Mission Locale du Val de Lorraine, Pont-à-Mousson"
+    config = make_config(
+        tmp_path, smtp_url=smtp.url, mail_from=f'"{name}" <porte-voix@{SENDER_DOMAIN}>'
+    )
+    with client_for(config) as client:
+        data = {**fresh(client, "rappel"), **VALID}
+        assert client.post("/formulaires/rappel", data=data, headers=JSON).json()["ok"]
+        assert client.app.state.backend.forwarder.deliver_due().sent == 1
+    one_letter(smtp, "conseillere@mission-locale.test")  # MAIL FROM: the bare address
+    # Decoded as RFC 2047 § 6.2 says (the space between two encoded words is not text):
+    # Python's address parser adds one there, mail readers do not.
+    raw = email.message_from_bytes(smtp.envelopes[0].content)["From"]
+    assert str(make_header(decode_header(raw))) == f"{name} <porte-voix@{SENDER_DOMAIN}>"
 
 
 def test_a_long_subject_stays_folded_in_the_local_maildir(tmp_path: Path) -> None:
