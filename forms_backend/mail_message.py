@@ -49,7 +49,8 @@ def plain_message(
     message["Subject"] = folded_header("Subject", " ".join(subject.split()))
     message["From"] = from_header(sender)
     message["To"] = recipient
-    message["Date"] = format_datetime(now or datetime.now(PARIS))
+    # Always aware (a naive datetime would be written with -0000: "zone unknown").
+    message["Date"] = format_datetime((now or datetime.now(PARIS)).astimezone(PARIS))
     message["Message-ID"] = message_id(sender, idstring)
     message["Auto-Submitted"] = "auto-generated"
     return message
