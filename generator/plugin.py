@@ -81,6 +81,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
             project,
             cache / "history.json",
             folders=(Path(config.docs_dir), Path(config.config_file_path)),
+            declared=content.declared,
         )
         build = BuildContext(
             content,

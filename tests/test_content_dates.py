@@ -211,3 +211,23 @@ def test_the_feed_follows_rfc_4287(origin: tuple[Path, str, str], tmp_path: Path
     assert not parsed.bozo and parsed.version == "atom10"
     assert parsed.feed.updated_parsed is not None
     assert all(entry.updated_parsed is not None for entry in parsed.entries)
+
+
+def test_outside_git_the_authors_modifie_date_is_used(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "copy")
+    event_id = add_event(project, when(10), "atelier", title="Atelier CV")
+    path = project.content / "evenements" / f"{event_id}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("inscription: non\n", "inscription: non\nmodifie: 2026-05-02 10:00\n"), "utf-8"
+    )
+    project.write("infos.md", "---\nmodifie: 2026-04-30\n---\n# Infos\n")
+    build(project)
+    assert revision(project, event_id) == ("2026-05-02T08:00:00Z", 0)  # 10:00 in Paris
+    assert feed_dates(project)[f"{SITE}evenements/{event_id}/"] == "2026-05-02T08:00:00Z"
+    infos = sitemap_dates(project)[f"{SITE}infos/"]
+    assert same_instant(infos, "2026-04-29T22:00:00Z")  # midnight in Paris
+    project.write("infos.md", "---\nmodifie: 2026-04-31\n---\n# Infos\n")
+    result = project.check()
+    assert result.returncode != 0
+    assert "la date « 2026-04-31 » n'existe pas dans le calendrier" in result.stdout + result.stderr
