@@ -3,6 +3,7 @@ Thunderbird, and vobject), gives the times the content says, in summer as in win
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -12,8 +13,10 @@ import pytest
 import yaml
 from icalendar import Timezone
 
+from generator.output_cache import OutputCache
+
 from .calendar_readers import read_with_icaljs, read_with_vobject
-from .conftest import PARIS, Project
+from .conftest import PARIS, Project, add_event, new_project, when
 
 SITE = "https://www.mission-locale-val-de-lorraine.fr/"
 READERS = {"ical.js": read_with_icaljs, "vobject": read_with_vobject}
@@ -89,3 +92,20 @@ def test_the_readers_catch_a_time_zone_they_misread(
     broken.write_bytes(swapped.encode("utf-8"))
     with pytest.raises(AssertionError):
         check_times(sample_site, READERS[reader]([broken]))
+
+
+def test_a_cache_kept_by_an_older_version_gives_no_old_time_zone(tmp_path: Path) -> None:
+    # Calendar pieces are kept by content key (``.cache/porte-voix/calendars.json``): the zone
+    # an older version kept, in the RDATE form, must not come back after an upgrade.
+    project = new_project(tmp_path / "site")
+    event_id = add_event(project, when(30), "atelier", title="Atelier CV")
+    cache = project.root / ".cache" / "porte-voix" / "calendars.json"
+    old_key = OutputCache(cache, SITE).key("zone", "Europe/Paris")
+    old_zone = Timezone.from_tzid("Europe/Paris").to_ical().decode("utf-8")
+    cache.parent.mkdir(parents=True)
+    cache.write_text(json.dumps({old_key: old_zone}), encoding="utf-8")
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    text = (project.site / "evenements" / f"{event_id}.ics").read_bytes().decode("utf-8")
+    assert "RDATE" not in text
+    assert "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" in text
