@@ -107,7 +107,7 @@ class ContentHistory:
         sighted = self._sighting(path)
         # A file changed since its last commit is one version past the commits that touched it.
         number = git.count.get(path, 0) if git is not None else sighted.number
-        return Revision(self.declared.get(path, sighted.time), number)
+        return Revision(self.declared.get(path, sighted.time).astimezone(UTC), number)
 
     def _sighting(self, path: Path) -> Revision:
         """When these bytes of ``path`` were first seen, and how many versions were seen."""
@@ -126,8 +126,8 @@ class ContentHistory:
 
 def _valid_sighting(entry: Any) -> bool:
     try:
-        datetime.fromisoformat(entry["since"])
-        return isinstance(entry["sha256"], str) and isinstance(entry["number"], int)
+        aware = datetime.fromisoformat(entry["since"]).tzinfo is not None
+        return aware and isinstance(entry["sha256"], str) and isinstance(entry["number"], int)
     except (TypeError, KeyError, ValueError):
         return False
 
