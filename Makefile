@@ -32,8 +32,13 @@ $(DEBIAN_TOOLS) &:
 		exit 1; \
 	fi
 
-## make test: install what the tests need (Python packages, Chromium, PDF tools, SpamAssassin), then lint and run them
-test: $(STAMP) $(DEBIAN_TOOLS)
+# Mozilla's ical.js (Thunderbird's parser) reads the built calendars in the tests.
+ICALJS := tests/js/node_modules/.package-lock.json
+$(ICALJS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+
+## make test: install what the tests need (Python packages, Chromium, PDF tools, SpamAssassin, ical.js), then lint and run them
+test: $(STAMP) $(DEBIAN_TOOLS) $(ICALJS)
 	$(BIN)/ruff check generator forms_backend tests bench
 	$(BIN)/ruff format --check generator forms_backend tests bench
 	$(BIN)/pytest

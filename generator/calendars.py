@@ -2,23 +2,34 @@
 
 Public facts only: no attendee, no organiser e-mail, nothing about who signed up.
 
-Each piece (an event, the time zone, a calendar's header) is made once and kept in an
-``OutputCache`` when one is given: serialising with icalendar was a tenth of a rebuild with 500
-events. A kept event keeps its DTSTAMP, which RFC 5545 (3.8.7.2) defines, in a published
-calendar, as the time its information was last revised: exactly when it was made.
+Written for the clients people use, not only for the RFC. The time zone takes the form Google
+Calendar and Outlook write — one STANDARD and one DAYLIGHT part, each with a yearly RRULE — since
+Mozilla's ical.js (Thunderbird) and vobject read only the first date of a multi-value RDATE: with
+icalendar's own VTIMEZONE, every summer event showed one hour late there.
+
+Every value comes from the content, so the same content gives the same bytes: DTSTAMP and
+LAST-MODIFIED are the event file's last revision (RFC 5545 3.8.7.2: in a calendar without METHOD,
+DTSTAMP is when the entry was last revised), SEQUENCE its revision number (3.8.7.4: it grows with
+each revision, so a client replaces an entry whose time or place moved), both from
+``content.history``. Each piece (an event, the time zone, a calendar's header) is made once and
+kept in an ``OutputCache`` when one is given, under a key made of everything it is made from:
+serialising with icalendar was a tenth of a rebuild with 500 events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from .content import Event
+from .content.history import Revision
 from .output_cache import OutputCache
 
 PRODUCT_ID = "-//Porte-voix//Agenda de la Mission Locale//FR"
 END = "END:VCALENDAR\r\n"
+ZONE_FORM = "zone-yearly-rrule"
 
 
 def event_uid(event: Event, site_url: str) -> str:
@@ -31,25 +42,29 @@ def calendar_bytes(
     site_url: str,
     name: str,
     page_urls: dict[str, str],
+    revisions: Mapping[str, Revision],
     kept: OutputCache | None = None,
 ) -> bytes:
-    """An ``.ics`` file holding ``events`` with Europe/Paris times and its VTIMEZONE."""
+    """An ``.ics`` file holding ``events`` with Europe/Paris times and its VTIMEZONE.
+
+    ``revisions`` gives each event's last revision, by event id."""
 
     def piece(parts: tuple[str, ...], make: Callable[[], str]) -> str:
         return make() if kept is None else kept.get_or_make(kept.key(*parts), make)
 
     pieces = [piece(("head", name), lambda: _head(name))]
     zones = sorted({_tzid(event) for event in events})
-    pieces += [piece(("zone", tzid), lambda tzid=tzid: _zone(tzid)) for tzid in zones]
+    # The key names the zone's form: a cache kept from the RDATE form must not give it back.
+    pieces += [piece((ZONE_FORM, tzid), lambda tzid=tzid: _zone(tzid)) for tzid in zones]
     for event in events:
         url = page_urls[event.id]
-        fields = _event_fields(event, site_url, url)
+        fields = _event_fields(event, site_url, url, revisions[event.id])
         pieces.append(piece(("event", *fields), lambda fields=fields: _event(*fields)))
     pieces.append(END)
     return "".join(pieces).encode("utf-8")
 
 
-def _event_fields(event: Event, site_url: str, url: str) -> tuple[str, ...]:
+def _event_fields(event: Event, site_url: str, url: str, revision: Revision) -> tuple[str, ...]:
     return (
         event_uid(event, site_url),
         event.start.isoformat(),
@@ -59,6 +74,8 @@ def _event_fields(event: Event, site_url: str, url: str) -> tuple[str, ...]:
         f"Pour qui : {event.audience}\n{url}",
         url,
         _tzid(event),
+        revision.time.isoformat(),
+        str(revision.number),
     )
 
 
@@ -79,23 +96,80 @@ def _head(name: str) -> str:
 
 
 def _zone(tzid: str) -> str:
-    """The VTIMEZONE that ``add_missing_timezones()`` would add (same default range)."""
-    from icalendar import Timezone
+    """The VTIMEZONE of a zone following the European Union's summer-time rule (Directive
+    2000/84/EC: from the last Sunday of March to the last Sunday of October, changing at
+    01:00 UTC), in the form Google Calendar and Outlook write."""
+    zone = ZoneInfo(tzid)
+    winter, summer = datetime(2026, 1, 15, tzinfo=zone), datetime(2026, 7, 15, tzinfo=zone)
+    standard, daylight = winter.utcoffset(), summer.utcoffset()
+    assert standard is not None and daylight is not None
+    _check_eu_rule(zone, standard, daylight)
+    change = timedelta(hours=1)  # UTC
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{tzid}", f"X-LIC-LOCATION:{tzid}"]
+    for part, month, before, after, name in (
+        ("DAYLIGHT", 3, standard, daylight, summer.tzname()),
+        ("STANDARD", 10, daylight, standard, winter.tzname()),
+    ):
+        start = _last_sunday(1970, month) + change + before  # local time, before the change
+        lines += [
+            f"BEGIN:{part}",
+            f"TZOFFSETFROM:{_offset(before)}",
+            f"TZOFFSETTO:{_offset(after)}",
+            f"TZNAME:{name}",
+            f"DTSTART:{start:%Y%m%dT%H%M%S}",
+            f"RRULE:FREQ=YEARLY;BYMONTH={month};BYDAY=-1SU",
+            f"END:{part}",
+        ]
+    lines.append("END:VTIMEZONE")
+    return "\r\n".join(lines) + "\r\n"
 
-    return Timezone.from_tzid(tzid).to_ical().decode("utf-8")
+
+def _last_sunday(year: int, month: int) -> datetime:
+    """Midnight (naive) on the last Sunday of ``month``."""
+    day = datetime(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() - 6) % 7)
+
+
+def _offset(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def _check_eu_rule(zone: ZoneInfo, standard: timedelta, daylight: timedelta) -> None:
+    """Refuse a zone whose changes (in the time zone database) the rule above would not give,
+    from 1996 (the rule's first year) to 2037: a wrong calendar is worse than none."""
+    for year in range(1996, 2038):
+        for month, before, after in ((3, standard, daylight), (10, daylight, standard)):
+            change = _last_sunday(year, month).replace(tzinfo=UTC) + timedelta(hours=1)
+            if (
+                (change - timedelta(seconds=1)).astimezone(zone).utcoffset(),
+                change.astimezone(zone).utcoffset(),
+            ) != (before, after):
+                raise ValueError(f"{zone.key} ne suit pas l'heure d'été européenne en {year}")
 
 
 def _event(
-    uid: str, start: str, end: str, title: str, place: str, about: str, url: str, tzid: str
+    uid: str,
+    start: str,
+    end: str,
+    title: str,
+    place: str,
+    about: str,
+    url: str,
+    tzid: str,
+    revised: str,
+    sequence: str,
 ) -> str:
-    from zoneinfo import ZoneInfo
-
     from icalendar import Event as CalendarEvent
 
     zone = ZoneInfo(tzid)
+    revised_at = datetime.fromisoformat(revised).astimezone(UTC)
     entry = CalendarEvent()
     entry.add("uid", uid)
-    entry.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
+    entry.add("dtstamp", revised_at)
+    entry.add("last-modified", revised_at)
+    entry.add("sequence", int(sequence))
     entry.add("dtstart", datetime.fromisoformat(start).astimezone(zone))
     entry.add("dtend", datetime.fromisoformat(end).astimezone(zone))
     entry.add("summary", title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
@@ -12,9 +13,20 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def atom_feed(
-    events: list[Event], *, title: str, feed_url: str, site_url: str, page_urls: dict[str, str]
+    events: list[Event],
+    *,
+    title: str,
+    feed_url: str,
+    site_url: str,
+    page_urls: dict[str, str],
+    revised: Mapping[str, datetime],
+    updated: datetime,
 ) -> bytes:
-    """Atom 1.0: one entry per upcoming event, soonest first."""
+    """Atom 1.0 (RFC 4287): one entry per upcoming event, soonest first.
+
+    Dates come from the content, never from the build or the files' times on disk (a fresh
+    clone gives every file the clone's time): each entry's ``updated`` is its event's last
+    revision (``revised``, by event id), the feed's is ``updated``."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(f"{{{ATOM}}}feed", {"xml:lang": "fr"})
 
@@ -29,20 +41,19 @@ def atom_feed(
     add(feed, "id", feed_url)
     add(feed, "link", rel="self", href=feed_url)
     add(feed, "link", rel="alternate", href=site_url)
-    add(feed, "updated", datetime.now(UTC).replace(microsecond=0).isoformat())
+    add(feed, "updated", _atom_date(updated))
     add(add(feed, "author"), "name", title)
     for event in events:
         entry = add(feed, "entry")
         add(entry, "title", event.title)
         add(entry, "id", page_urls[event.id])
         add(entry, "link", rel="alternate", href=page_urls[event.id])
-        add(
-            entry,
-            "updated",
-            datetime.fromtimestamp(event.source.stat().st_mtime, UTC)
-            .replace(microsecond=0)
-            .isoformat(),
-        )
+        add(entry, "updated", _atom_date(revised[event.id]))
         summary = f"{event_span(event.start, event.end).capitalize()} — {event.place.name}, {event.commune}. Pour qui : {event.audience}"
         add(entry, "summary", summary)
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def _atom_date(moment: datetime) -> str:
+    """An RFC 3339 date-time in UTC, whole seconds: ``2026-11-28T18:58:14Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

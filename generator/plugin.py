@@ -21,10 +21,12 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from .content import Content, load_content
+from .content.history import ContentHistory
 from .content.loader import COLLECTION_DIRS
 from .images import CLEAN_FORMATS, ImageProcessor, clean_copy
 from .output_cache import OutputCache
 from .pages import LISTINGS, BuildContext, expand_blocks, generate_site
+from .pages.dates import page_dates
 from .pages.prints import site_prints
 from .plugin_config import PorteVoixConfig
 from .settings import Settings, SettingsError
@@ -43,6 +45,8 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         self.generated_meta: dict[str, dict[str, Any]] = {}
         self.rendered: OutputCache | None = None  # pages rendered by earlier builds
         self.calendars: OutputCache | None = None
+        self.history: ContentHistory | None = None
+        self.page_dates: dict[str, str] = {}  # src_uri → last change, for sitemap.xml
         # src_uri → cache key of the pages rendered this build, and the warnings count before
         self.rendering: dict[str, tuple[str, int]] = {}
         self.warnings = _WarningCount()
@@ -72,8 +76,20 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         processor = ImageProcessor(cache)
         images = processor.process_all(_published_images(content))
         self.calendars = OutputCache(cache / "calendars.json", self.settings.site_url)
+        project = Path(config.config_file_path).parent
+        self.history = ContentHistory(
+            project,
+            cache / "history.json",
+            folders=(Path(config.docs_dir), Path(config.config_file_path)),
+            declared=content.declared,
+        )
         build = BuildContext(
-            content, self.settings, images, config.use_directory_urls, kept=self.calendars
+            content,
+            self.settings,
+            images,
+            config.use_directory_urls,
+            kept=self.calendars,
+            history=self.history,
         )
         layouts = _layouts_folder(config)
         prints, print_errors = site_prints(build, layouts, cache)
@@ -104,6 +120,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                     )
                 )
         self.generated_meta = {page.src_uri: page.page_meta() for page in site.pages}
+        self.page_dates = page_dates(self.build, site, Path(config.config_file_path))
         for page in site.pages:
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
@@ -150,6 +167,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         assert self.build is not None
         if page.file.src_uri in self.generated_meta:
             page.meta = dict(self.generated_meta[page.file.src_uri])
+        page.update_date = self.page_dates.get(page.file.src_uri, page.update_date)
         markdown = expand_blocks(markdown, page.file.src_uri, self.build)
         if self.rendered is not None:
             key = self.rendered.key(page.file.src_uri, markdown)
@@ -187,7 +205,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Keep what this build rendered or reused (and only that) for the next one."""
         logging.getLogger("mkdocs").removeHandler(self.warnings)
-        for kept in (self.rendered, self.calendars):
+        for kept in (self.rendered, self.calendars, self.history):
             if kept is not None:
                 kept.save()
 

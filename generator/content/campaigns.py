@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .events import Event
-from .fields import Date, LocalFile, ReadContext, Schema, Text
+from .fields import Date, LocalFile, ReadContext, Revised, Schema, Text
 from .frontmatter import Document
 
 CAMPAIGNS_DIR = "campagnes"
@@ -27,6 +27,7 @@ class CampaignSchema(Schema):
     public = Text(max_length=200, example="Jeunes de 16 à 29 ans sans emploi ni formation")
     appel = Text(example="rappel")
     visuel = LocalFile(required=False)
+    modifie = Revised(required=False, example="2026-11-28")
 
 
 @dataclass(frozen=True)

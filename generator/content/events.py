@@ -19,6 +19,7 @@ from .fields import (
     LocalFile,
     Nested,
     ReadContext,
+    Revised,
     Schema,
     Text,
     TextList,
@@ -129,6 +130,7 @@ class EventSchema(Schema):
     contact = Text(required=False, max_length=200)
     contribution = Text(required=False, max_length=40)
     """Set by ``porte-voix contributions accept``: proposed through the site's form."""
+    modifie = Revised(required=False, example="2026-11-28")
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,23 @@ class DateTime(Field):
         return parse_date_text(_text(value, f"« {key[-1]} »"), with_time=True)  # type: ignore[return-value]
 
 
+class Revised(Field):
+    """``modifie``: when the author last changed the file, a date or a date and time (Paris).
+    Used outside a Git checkout, where commit times cannot date the file."""
+
+    def convert(self, value: Any, context: ReadContext, key: Key) -> datetime:
+        return revised_date(_text(value, f"« {key[-1]} »"))
+
+
+def revised_date(text: str) -> datetime:
+    """``2026-11-28 09:30``, or ``2026-11-28`` (midnight), in Paris; raise :class:`Invalid`."""
+    try:
+        return parse_date_text(text, with_time=True)  # type: ignore[return-value]
+    except Invalid:
+        day = parse_date_text(text, with_time=False)
+        return datetime.combine(day, time(0, 0), tzinfo=PARIS)  # type: ignore[arg-type]
+
+
 class Date(Field):
     """A calendar date written ``2026-12-05``."""
 

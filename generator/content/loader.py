@@ -9,11 +9,11 @@ from pathlib import Path
 from ..settings import Settings
 from .campaigns import CAMPAIGNS_DIR, Campaign, build_campaign, current_campaign
 from .events import EVENTS_DIR, Event, build_event, upcoming_and_past
-from .fields import PARIS, ReadContext
-from .frontmatter import read_document
+from .fields import PARIS, Invalid, ReadContext, revised_date
+from .frontmatter import Document, read_document
 from .pages import Page, build_page
 from .partners import Partner, load_partners
-from .problems import Problem, Problems
+from .problems import FileProblems, Problem, Problems
 from .testimonials import TESTIMONIALS_DIR, Testimonial, build_testimonial
 
 # Folders whose Markdown files are data for generated pages, not pages themselves.
@@ -31,6 +31,8 @@ class Content:
     testimonials: list[Testimonial] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)
     campaigns: list[Campaign] = field(default_factory=list)
+    declared: dict[Path, datetime] = field(default_factory=dict)
+    """The ``modifie`` date authors wrote, by file (dates content outside Git)."""
 
     @property
     def upcoming_events(self) -> list[Event]:
@@ -71,6 +73,7 @@ def load_content(
                 settings,
             )
             if event is not None:
+                _note_declared(content, document)
                 content.events.append(event)
     for path in sorted((root / TESTIMONIALS_DIR).glob("*.md")):
         report = problems.for_file(path)
@@ -80,6 +83,7 @@ def load_content(
                 document, ReadContext(report, document.lines, path.parent), now.date()
             )
             if testimonial is not None:
+                _note_declared(content, document)
                 content.testimonials.append(testimonial)
     events = {event.id: event for event in content.events}
     for path in sorted((root / CAMPAIGNS_DIR).glob("*.md")):
@@ -90,6 +94,7 @@ def load_content(
                 document, ReadContext(report, document.lines, path.parent), events
             )
             if campaign is not None:
+                _note_declared(content, document)
                 content.campaigns.append(campaign)
     content.campaigns.sort(key=lambda c: (c.start, c.id))
     for path in sorted(root.rglob("*.md")):
@@ -100,5 +105,21 @@ def load_content(
         document = read_document(path, report)
         if document is not None:
             content.pages.append(build_page(document, src_uri, report))
+            _note_declared(content, document, report)
     content.events.sort(key=lambda e: (e.start, e.id))
     return content, problems.sorted()
+
+
+def _note_declared(
+    content: Content, document: Document, report: FileProblems | None = None
+) -> None:
+    """Keep the file's ``modifie`` date; an invalid one is reported to ``report`` (pages have no
+    schema to check it; for the other kinds their schema did)."""
+    raw = document.meta.get("modifie")
+    if raw is None or raw == "":
+        return
+    try:
+        content.declared[document.path] = revised_date(str(raw).strip())
+    except Invalid as error:
+        if report is not None:
+            report.add(document.lines.of(("modifie",)), error.message, error.fix)

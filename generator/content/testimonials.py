@@ -7,7 +7,18 @@ from datetime import date
 from pathlib import Path
 
 from ..slugs import slugify
-from .fields import Choice, Date, Integer, LocalFile, Nested, ReadContext, Schema, Text, YesNo
+from .fields import (
+    Choice,
+    Date,
+    Integer,
+    LocalFile,
+    Nested,
+    ReadContext,
+    Revised,
+    Schema,
+    Text,
+    YesNo,
+)
 from .french_dates import long_date
 from .frontmatter import Document
 
@@ -41,6 +52,7 @@ class TestimonialSchema(Schema):
     photo = LocalFile(required=False)
     contribution = Text(required=False, max_length=40)
     """Set by ``porte-voix contributions accept``: the text came from the site's form."""
+    modifie = Revised(required=False, example="2026-11-28")
     consentement = Nested(
         ConsentSchema,
         example="signe_le: 2026-10-02",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from ..calendars import calendar_bytes
 from ..feeds import atom_feed
 from ..manifest import MANIFEST_PATH, events_manifest
@@ -75,14 +77,26 @@ def _subscribe(from_src: str) -> str:
     )
 
 
+def agenda_changed(build: BuildContext) -> datetime:
+    """When the list of upcoming events last changed: an event in it was revised, or the last
+    past one ended and left it (the Unix epoch for an agenda that never had an event)."""
+    content = build.content
+    moments = [build.dates.revision(event.source).time for event in content.upcoming_events]
+    moments += [event.end.astimezone(UTC) for event in content.past_events[:1]]
+    return max(moments, default=datetime(1970, 1, 1, tzinfo=UTC))
+
+
 def agenda_files(build: BuildContext) -> list[GeneratedFile]:
     """Calendars, the feed and the events manifest for the form backend."""
     content, settings = build.content, build.settings
     page_urls = {event.id: build.absolute_url(event_src(event)) for event in content.events}
+    revisions = {event.id: build.dates.revision(event.source) for event in content.events}
     files = [
         GeneratedFile(
             event_calendar_path(event),
-            calendar_bytes([event], settings.site_url, event.title, page_urls, build.kept),
+            calendar_bytes(
+                [event], settings.site_url, event.title, page_urls, revisions, build.kept
+            ),
         )
         for event in content.events
     ]
@@ -94,6 +108,7 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
                 settings.site_url,
                 f"Agenda — {settings.site_name}",
                 page_urls,
+                revisions,
                 build.kept,
             ),
         )
@@ -107,6 +122,8 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
                 feed_url=build.absolute_url(FEED_PATH),
                 site_url=settings.site_url,
                 page_urls=page_urls,
+                revised={event_id: r.time for event_id, r in revisions.items()},
+                updated=agenda_changed(build),
             ),
         )
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..content import Campaign, Content, Event, Testimonial
+from ..content.history import ContentHistory
 from ..images import ResponsiveImage
 from ..output_cache import OutputCache
 from ..settings import Settings
@@ -33,6 +35,12 @@ class BuildContext:
     directory_urls: bool = True
     prints: dict[str, list[PublishedFile]] = field(default_factory=dict)
     kept: OutputCache | None = None  # calendar pieces made by earlier builds
+    history: ContentHistory | None = None  # when each content file last changed
+
+    @cached_property
+    def dates(self) -> ContentHistory:
+        """The content's history (read from ``content.root`` when none was given)."""
+        return self.history or ContentHistory(self.content.root)
 
     def absolute_url(self, src_uri_or_path: str) -> str:
         """The public URL of a page (``.md`` source) or of a site file."""
