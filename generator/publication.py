@@ -41,6 +41,8 @@ def build_and_publish(site: Path, build: Callable[[Path], bool]) -> bool:
     """Run ``build(folder)`` into a new folder; publish it as ``site`` only if it returned true.
 
     On failure the new folder is removed and ``site`` is left exactly as it was."""
+    # Absolute: MkDocs reads a relative ``-d`` from the folder of mkdocs.yml, not from ours.
+    site = site.absolute()
     folder = new_build_folder(site)
     try:
         succeeded = build(folder)
@@ -56,6 +58,7 @@ def build_and_publish(site: Path, build: Callable[[Path], bool]) -> bool:
 
 def publish(site: Path, folder: Path) -> None:
     """Make ``site`` point to ``folder`` in one step, then remove the builds before the last."""
+    site, folder = site.absolute(), folder.absolute()
     if site.is_dir() and not site.is_symlink():
         previous: Path | None = _adopt_plain_folder(site)
     else:
