@@ -54,7 +54,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix generator forms_backend tests
 
 clean:
-	rm -rf site .cache
+	rm -rf site .site-builds .cache
 
 ## make bench: measure (not test) and write the figures to BENCHMARKS.md
 bench: $(STAMP)

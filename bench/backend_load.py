@@ -21,6 +21,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from targets import at_least, at_most, checked
+
 ROOT = Path(__file__).resolve().parent.parent
 LUA = ROOT / "bench" / "post_form.lua"
 DURATION = int(os.environ.get("PV_BENCH_SECONDS", "8"))
@@ -172,6 +174,11 @@ def run_sqlite(workdir: Path, seconds: float = DURATION) -> float:
     return count / (time.perf_counter() - start)
 
 
+SHARE_TARGET = at_least(50, "≥ 50 % de la limite la plus basse à 10 clients")
+P99_TARGET = at_most(200, "p99 ≤ 200 ms à 50 clients")
+MEMORY_TARGET = at_most(100, "≤ 100 Mo")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -193,10 +200,14 @@ def main() -> None:
         bare_rate = limit["requests"] / limit["duration_s"]
         floor_rate = durable["requests"] / durable["duration_s"]
         lower = min(bare_rate, disk)
+        share = 100 * stored_rate / lower
+        p99 = ours["p99_ms"]
         lines.append(
-            f"| {ours['clients']} | {stored_rate:.0f} | {ours['p50_ms']:.1f} | {ours['p99_ms']:.1f} "
+            f"| {ours['clients']} | {stored_rate:.0f} | {ours['p50_ms']:.1f} "
+            f"| {checked(p99, P99_TARGET, '.1f') if ours['clients'] == 50 else f'{p99:.1f}'} "
             f"| {bare_rate:.0f} | {limit['p99_ms']:.1f} | {floor_rate:.0f} "
-            f"| {100 * stored_rate / lower:.0f} % | {100 * stored_rate / floor_rate:.0f} % |"
+            f"| {checked(share, SHARE_TARGET, '.0f', ' %') if ours['clients'] == 10 else f'{share:.0f} %'} "
+            f"| {100 * stored_rate / floor_rate:.0f} % |"
         )
     lines += [
         "",
@@ -204,7 +215,8 @@ def main() -> None:
         "Plancher durable (`bench/durable_app.py`) : le même point d'entrée nu, plus une seule écriture "
         "durable par le commit groupé du serveur (mêmes réglages SQLite) — ce que coûte le seul fait "
         "d'enregistrer avant de répondre, sans vérification, sans anti-spam, sans transfert.",
-        f"Mémoire maximale du serveur (VmHWM) : {rss:.0f} Mo. Demandes enregistrées en tout : {total}.",
+        f"Mémoire maximale du serveur (VmHWM) : {checked(rss, MEMORY_TARGET, '.0f', ' Mo')}. "
+        f"Demandes enregistrées en tout : {total}.",
         "Cibles : ≥ 50 % de la limite la plus basse à 10 clients ; p99 ≤ 200 ms à 50 clients ; ≤ 100 Mo.",
         "",
     ]

@@ -24,6 +24,7 @@ import yaml
 from backend_load import publish
 from bench_project import start_project, write_event
 from PIL import Image, ImageDraw
+from targets import at_most, checked
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = tuple(int(n) for n in os.environ.get("PV_BENCH_EVENTS", "500,2000").split(","))
@@ -149,6 +150,11 @@ def touch_one_event(config: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("n° 0\n", "n° 0 (nouvel horaire)\n"))
 
 
+RATIO_TARGET = at_most(1.3, "kit / référence ≤ 1,3 une fois les images en cache")
+GROWTH_TARGET = at_most(4.4, "croissance ≤ 4,4× pour 4×")
+MEMORY_TARGET = at_most(1000, "mémoire ≤ 1 Go")
+
+
 def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -189,7 +195,8 @@ def main() -> None:
     for events, first, again, edited, reference, _ in rows:
         lines.append(
             f"| {events} | {first[0]:.1f} s | {again[0]:.1f} s | {edited[0]:.1f} s | {reference[0]:.1f} s "
-            f"| {again[0] / reference[0]:.2f} | {max(first[1], again[1]):.0f} Mo / {reference[1]:.0f} Mo |"
+            f"| {checked(again[0] / reference[0], RATIO_TARGET, '.2f')} "
+            f"| {checked(max(first[1], again[1]), MEMORY_TARGET, '.0f', ' Mo')} / {reference[1]:.0f} Mo |"
         )
     redrawn = ", ".join(str(row[5]) for row in rows)
     lines += [
@@ -201,7 +208,8 @@ def main() -> None:
         growth = rows[1][2][0] / rows[0][2][0]
         lines += [
             "",
-            f"Croissance de {SIZES[0]} à {SIZES[1]} événements (relance, cache plein) : {growth:.2f}× pour 4× les événements.",
+            f"Croissance de {SIZES[0]} à {SIZES[1]} événements (relance, cache plein) : "
+            f"{checked(growth, GROWTH_TARGET, '.2f', '×')} pour 4× les événements.",
         ]
     lines += [
         "",

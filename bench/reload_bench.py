@@ -40,6 +40,8 @@ def main() -> None:
             "|---|---|",
             *(f"| {number + 1} | {wait:.1f} s |" for number, wait in enumerate(waits)),
             "",
+            "Pas de cible : une mesure pour suivre l'attente d'un auteur, rien n'est promis.",
+            "",
         ]
     )
 

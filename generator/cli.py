@@ -101,13 +101,39 @@ def check(config_file: str) -> None:
     click.echo(f"\nTout est bon : {summary}.")
 
 
-@main.command(help="Construit le site dans le dossier site/.")
+@main.command(
+    help="Construit le site dans un nouveau dossier ; site/ n'y mène qu'une fois la construction "
+    "réussie (en cas d'échec, site/ garde le dernier site complet)."
+)
 @click.option(
     "--strict/--no-strict", default=True, show_default=True, help="Échouer au moindre problème."
 )
-def build(strict: bool) -> None:
-    """Build the site with MkDocs."""
-    sys.exit(_mkdocs("build", *(["--strict"] if strict else [])))
+@CONFIG_OPTION
+def build(strict: bool, config_file: str) -> None:
+    """Build the site into a new folder and publish it as ``site/`` only when complete."""
+    from .publication import build_and_publish
+
+    site = _site_dir(config_file)
+    options = ["-f", config_file, *(["--strict"] if strict else [])]
+    if not build_and_publish(
+        site, lambda folder: _mkdocs("build", *options, "-d", str(folder)) == 0
+    ):
+        kept = "site/ garde le dernier site complet" if site.exists() else "aucun site n'est publié"
+        click.echo(
+            f"\nLa construction a échoué (problèmes ci-dessus) : {kept}. "
+            "Corrige les problèmes, puis relance « porte-voix build ».",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"Site construit et publié : {site} (→ {site.resolve()}).")
+
+
+def _site_dir(config_file: str) -> Path:
+    """The ``site_dir`` of ``mkdocs.yml`` (where the site is published)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+
+    return Path(load_config(config_file).site_dir)
 
 
 @main.command(

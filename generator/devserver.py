@@ -10,24 +10,31 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .publication import build_and_publish
+
 WATCHED = ("content", "theme", "mkdocs.yml")
 
 
 def build_site(config_file: Path, site_dir: Path) -> bool:
-    """One ``mkdocs build``; problems are printed, and the previous site stays served on failure."""
+    """One ``mkdocs build`` into a new folder, published as ``site_dir`` only when it succeeded:
+    on failure the previous site stays served, and the reason is printed (see publication.py)."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "--quiet",
-        "-f",
-        str(config_file),
-        "-d",
-        str(site_dir),
-    ]
-    return subprocess.call(command, env=environment) == 0
+
+    def mkdocs_build(folder: Path) -> bool:
+        command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_file)]
+        return subprocess.call([*command, "-d", str(folder)], env=environment) == 0
+
+    if build_and_publish(site_dir, mkdocs_build):
+        print(f"Site reconstruit ({time.strftime('%H:%M:%S')}).", flush=True)
+        return True
+    kept = "le site d'avant reste en ligne" if site_dir.exists() else "aucun site à montrer"
+    print(
+        f"La construction a échoué (problèmes ci-dessus) : {kept}. "
+        "Corrige-les et enregistre : le site se reconstruira.",
+        file=sys.stderr,
+        flush=True,
+    )
+    return False
 
 
 def snapshot(paths: Iterable[Path]) -> dict[Path, int]:

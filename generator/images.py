@@ -1,4 +1,5 @@
-"""Published images: responsive variants with every metadata removed, cached by content hash.
+"""Published images: responsive variants with every metadata removed, cached by content hash
+(and by the code that makes them).
 
 A phone photo carries its GPS position and camera in EXIF/XMP. Nothing leaves here with any
 metadata: pixels are re-encoded from a fresh image after orientation is applied and colours are
@@ -17,8 +18,11 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps
 
-# Bump when the processing changes, so cached variants are made again.
-PROCESS_VERSION = "1"
+from .code_fingerprint import IMAGE_LIBRARIES, code_fingerprint
+
+# The processing lives in this module alone (it imports nothing else of the kit): a change of
+# it, or of Pillow, makes every variant again.
+SOURCES = ("generator/images.py",)
 WIDTHS = (360, 720, 1080)
 FORMATS = (
     ("webp", "WEBP", {"quality": 74, "method": 4}),
@@ -98,6 +102,7 @@ class ImageProcessor:
         """
         unique = sorted(set(sources))
         known = self._read_index()
+        settings = self._settings()
         found: dict[Path, ResponsiveImage] = {}
         todo = []
         for source in unique:
@@ -107,6 +112,7 @@ class ImageProcessor:
             if (
                 entry
                 and entry[:2] == [status.st_size, status.st_mtime_ns]
+                and entry[3:] == [settings]  # made by this code, at these widths
                 and manifest
                 and manifest.is_file()
             ):
@@ -117,10 +123,14 @@ class ImageProcessor:
             for source, image in zip(todo, pool.map(self.process, todo), strict=True):
                 found[source] = image
                 status = source.stat()
-                known[str(source)] = [status.st_size, status.st_mtime_ns, image.key]
+                known[str(source)] = [status.st_size, status.st_mtime_ns, image.key, settings]
         if todo:
             self._write_index(known)
         return {source: found[source] for source in unique}
+
+    def _settings(self) -> str:
+        """What every variant also depends on: the processing code, Pillow, the widths."""
+        return f"{code_fingerprint(SOURCES, IMAGE_LIBRARIES)}{self.widths}"
 
     def _read_index(self) -> dict[str, list[int | str]]:
         try:
@@ -137,7 +147,7 @@ class ImageProcessor:
     def process(self, source: Path) -> ResponsiveImage:
         """The variants of ``source``; made once, then read from the cache while the bytes are unchanged."""
         data = source.read_bytes()
-        key = hashlib.sha256(data + f"{PROCESS_VERSION}{self.widths}".encode()).hexdigest()[:16]
+        key = hashlib.sha256(data + self._settings().encode()).hexdigest()[:16]
         folder = self.cache_dir / key
         manifest = folder / "variants.json"
         if manifest.is_file():

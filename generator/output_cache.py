@@ -3,7 +3,8 @@
 Most of a rebuild with thousands of events redid the last build's work: an event page, or its
 calendar entry, only changes when the event does. An ``OutputCache`` is one JSON file of such
 outputs, each under a key made of everything it depends on (the caller's parts, under a salt for
-what every entry depends on: format, library versions, settings). Read at the start of a build,
+what every entry depends on: format, the kit's code and library versions — see
+``code_fingerprint.py`` —, settings). Read at the start of a build,
 written at its end with only the entries that build used, so it never grows with old events.
 
 Two are used: rendered pages (``pages.json``, see the plugin) and calendar pieces
@@ -16,12 +17,14 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from .code_fingerprint import PAGE_LIBRARIES, code_fingerprint
+
 FORMAT = 2
-LIBRARIES = ("mkdocs", "markdown", "icalendar", "porte-voix")
+# Everything the kit ships may change a kept output: the generator's code, and the theme.
+SOURCES = ("generator", "theme")
 
 
 class OutputCache:
@@ -29,8 +32,8 @@ class OutputCache:
 
     def __init__(self, path: Path, salt: object) -> None:
         self.path = path
-        versions = {name: version(name) for name in LIBRARIES}
-        text = json.dumps([FORMAT, versions, salt], sort_keys=True, default=repr)
+        code = code_fingerprint(SOURCES, PAGE_LIBRARIES)
+        text = json.dumps([FORMAT, code, salt], sort_keys=True, default=repr)
         self.salt = hashlib.sha256(text.encode()).hexdigest()
         self.entries = self._read()
         self.used: dict[str, Any] = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from .backend import Inbox
@@ -442,15 +443,93 @@ def test_site_works_without_javascript(live: LiveSite, browser: Browser) -> None
     context.close()
 
 
+def luminance(colour: tuple[int, int, int]) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour."""
+    channels = [c / 255 for c in colour]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def ink_on_background(shot: Image.Image, box: dict[str, float]) -> tuple[float, float]:
+    """In the region ``box`` of a capture: the contrast between its background (the commonest
+    colour) and its ink (the colour furthest from it among those covering at least 0.5 % of the
+    region, so that anti-aliasing does not count), and the share of pixels in ink."""
+    region = shot.crop(
+        (
+            round(box["x"]),
+            round(box["y"]),
+            round(box["x"] + box["width"]),
+            round(box["y"] + box["height"]),
+        )
+    )
+    colours = sorted(region.getcolors(maxcolors=region.width * region.height), reverse=True)
+    total = region.width * region.height
+    background = colours[0][1]
+    visible = [(count, colour) for count, colour in colours[1:] if count >= total * 0.005]
+    if not visible:
+        return 1.0, 0.0
+    _, ink = max(visible, key=lambda item: contrast(item[1], background))
+    near = sum(n for n, c in colours if contrast(c, background) >= contrast(ink, background) * 0.8)
+    return contrast(ink, background), near / total
+
+
 def test_screenshots_at_phone_width(live: LiveSite, browser: Browser) -> None:
+    """What a phone user sees, read from the pixels of the capture: the page fits 360 px, its
+    title is drawn in letters that stand out from their background, the site's bar is there,
+    and an event's sign-up button is readable."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport=PHONE)
-    for name, url in [("accueil", f"{live.url}/"), ("evenement", open_event(live, 20, "ouvert"))]:
+    pages = [
+        ("accueil", f"{live.url}/", "On peut t'aider", None),
+        (
+            "evenement",
+            open_event(live, 20, "ouvert"),
+            "Atelier ouvert",
+            "form.pv-form button[type=submit]",
+        ),
+    ]
+    for name, url, title, button in pages:
         page.goto(url)
         page.wait_for_load_state("networkidle")
         target = SCREENSHOTS / f"{name}-360.png"
         page.screenshot(path=str(target), full_page=True)
-        assert target.stat().st_size > 10_000, f"capture vide : voir {target}"
+        shot = Image.open(target).convert("RGB")
+        assert shot.width == PHONE["width"], f"{name} : la page déborde ({shot.width} px)"
+        heading = page.locator("h1").first
+        assert title in heading.inner_text()
+        box = heading.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], name
+        ratio, share = ink_on_background(shot, box)
+        # Large text (WCAG 1.4.3): 3:1; and letters actually drawn, not a blank strip.
+        assert ratio >= 3 and share >= 0.02, (
+            f"{name} : titre peu lisible ({ratio:.1f}:1, {share:.0%}) — voir {target}"
+        )
+        bar = page.locator("header.md-header").bounding_box()
+        assert bar and bar["height"] >= 40, name
+        bar_colour = shot.getpixel((2, round(bar["y"] + bar["height"] / 2)))
+        page_colour = shot.getpixel((2, round(box["y"] + box["height"] + 4)))
+        assert contrast(bar_colour, page_colour) >= 1.5, (
+            f"{name} : barre du site invisible — voir {target}"
+        )
+        if button:
+            found = page.locator(button)
+            found.scroll_into_view_if_needed()
+            assert found.is_visible()
+            # The capture is of the whole page: the button's place in it, not in the window.
+            place = page.evaluate(
+                "s => { const r = document.querySelector(s).getBoundingClientRect(); "
+                "return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height} }",
+                button,
+            )
+            ratio, share = ink_on_background(shot, place)
+            assert ratio >= 4.5 and share >= 0.01, (
+                f"bouton peu lisible ({ratio:.1f}:1) — voir {target}"
+            )
     page.close()
 
 

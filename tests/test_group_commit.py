@@ -6,7 +6,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,14 +91,39 @@ def test_a_failing_write_is_undone_alone_and_its_caller_sees_the_error(tmp_path:
     assert stored == outbox == {good["id"]}  # nothing half-written of the failed one
 
 
+class WatchedCommitter(GroupCommitter):
+    """The real committer, noting in which thread each job it was given ran."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.ran_in: list[str] = []
+
+    def submit(self, job: Callable[[sqlite3.Connection], Any]) -> Future[Any]:
+        def noted(db: sqlite3.Connection) -> Any:
+            self.ran_in.append(threading.current_thread().name)
+            return job(db)
+
+        return super().submit(noted)
+
+
 def test_the_workers_writes_go_through_the_committer_and_are_durable(tmp_path: Path) -> None:
     store = Store(tmp_path / "formulaires.sqlite3")
     store.migrate()
-    committer = GroupCommitter(store)
+    committer = WatchedCommitter(store)
     store.committer = committer
-    store.record(sign_up("forum"), ["email"])
-    (row,) = store.claim_due()
-    store.mark_sent(row.id)
-    committer.stop()
+    rows = []
+    # Through the committer: each write ran in its writer thread, in a batch it committed (a
+    # worker writing on its own would wait behind, and slow down, every batch).
+    for write in (
+        lambda: store.record(sign_up("forum"), ["email"]),
+        lambda: rows.extend(store.claim_due()),
+        lambda: store.mark_sent(rows[0].id),
+    ):
+        before = len(committer.ran_in)
+        write()
+        assert len(committer.ran_in) > before
+    assert set(committer.ran_in) == {"porte-voix-commit"}
+    # Durable once answered: another connection sees the row sent before the committer stops.
     with sqlite3.connect(store.path) as db:
         assert db.execute("SELECT state FROM outbox").fetchall() == [("sent",)]
+    committer.stop()

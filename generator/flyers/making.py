@@ -1,6 +1,7 @@
 """Making flyer files: one job is one subject in one format; renders are cached by a hash of
-everything they show (subject, layout file, logos, font, options), so an unchanged flyer is never
-redrawn; many jobs run on every core."""
+everything they show (subject, layout file, logos, options, and the code and libraries that draw
+them: see ``code_fingerprint.py``), so an unchanged flyer is never redrawn; many jobs run on
+every core."""
 
 from __future__ import annotations
 
@@ -12,18 +13,19 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib.metadata import version
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
 
+from ..code_fingerprint import FLYER_LIBRARIES, code_fingerprint
 from .layouts import Layout, LayoutError, load_layout
 from .pdf import PrintOptions, pdf_bytes
 from .subjects import Subject
 
-# Change it when the drawing code changes what it draws: every cached render is then redone.
-RENDER_VERSION = "1"
+# A flyer shows what the subjects (content, dates, settings) and the drawing code make of it:
+# any change of the generator's code draws every flyer again, once.
+SOURCES = ("generator",)
 ICC_PROFILE = "FOGRA39L-300.icc"
 OG_MAX_BYTES = 300_000
 SUFFIXES = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg"}
@@ -52,8 +54,7 @@ def cache_key(job: FlyerJob, layout: Layout) -> str:
     """A hash of everything the file depends on."""
     digest = hashlib.sha256()
     described = {
-        "version": RENDER_VERSION,
-        "font": _font_version(),
+        "code": code_fingerprint(SOURCES, FLYER_LIBRARIES),
         "subject": job.subject.key(),
         "format": job.format,
         "options": asdict(job.options) if layout.printed else {},
@@ -66,11 +67,6 @@ def cache_key(job: FlyerJob, layout: Layout) -> str:
     for path in files:
         digest.update(file_digest(path))
     return digest.hexdigest()[:32]
-
-
-@lru_cache(maxsize=1)
-def _font_version() -> str:
-    return version("fontpkg-atkinson-hyperlegible")
 
 
 def file_digest(path: Path) -> bytes:
