@@ -21,13 +21,14 @@ run: $(STAMP)
 	$(BIN)/porte-voix serve --host $(HOST) --port $(PORT)
 
 # Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here) and
-# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils).
-DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo
+# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils), and exiftool
+# (libimage-exiftool-perl) to read what an uploaded photo still carries.
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/exiftool
 $(DEBIAN_TOOLS) &:
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils libimage-exiftool-perl >/dev/null; \
 	else \
-		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils », puis relance make test."; \
+		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils libimage-exiftool-perl », puis relance make test."; \
 		exit 1; \
 	fi
 
@@ -60,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/reload_bench.py
+	$(BIN)/python bench/upload_memory.py
 	test -x bench/lighthouse/node_modules/.bin/lighthouse || npm ci --prefix bench/lighthouse --no-audit --no-fund
 	$(BIN)/python bench/lighthouse_bench.py
 

@@ -8,24 +8,25 @@ optional here (a page without JavaScript has none); honeypot, rate limit and Ori
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
+import anyio
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .bodies import read_body
 from .contribution_checks import check_contribution
-from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
-from .forms import HONEYPOT, TOKEN, FormSpec
+from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY
+from .forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from .negotiation import NO_STORE, wants_json
+from .posted_form import read_posted_form
 from .render import END, START, page_with_form
 from .spam import foreign_origin
 from .uploads import UploadRefused, clean_photo
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 THANKS = "/merci/contribution/"
 GUARDIAN_PAGE = "accord-parent/"
 LINK_LIFETIME = timedelta(days=7)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def token_hash(token: str) -> str:
@@ -47,12 +49,16 @@ def contribution_routes(backend: Backend) -> list[Route]:
     """The routes, to place before the generic ``/{form}`` ones."""
     config = backend.config
     base = config.forms_path.rstrip("/")
+    decoding = anyio.Semaphore(1)
 
     async def submit(request: Request) -> Response:
         spec = CONTRIBUTION_FORMS[request.url.path.rsplit("/", 1)[1]]
         if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
-        typed, photo = await _read(request, config.max_upload_bytes)
+        posted = await read_posted_form(
+            request, photo_limit=PHOTO_MAX_BYTES, stream_limit=config.max_upload_bytes
+        )
+        typed, photo = posted.fields, posted.photo
         client = request.client.host if request.client else "inconnu"
         if not backend.limiter.allow(client):
             raise HTTPException(429)
@@ -65,11 +71,19 @@ def contribution_routes(backend: Backend) -> list[Route]:
                 backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", {}
             )
             return _accepted(request)
+        submission_id = typed.get(SUBMISSION_ID, "")
+        submission_id = submission_id if _UUID.fullmatch(submission_id) else ""
+        if submission_id and await run_in_threadpool(
+            backend.contributions.has_submission, submission_id
+        ):
+            return _accepted(request)  # a double tap: the first one is kept, same answer
         result = check_contribution(spec, typed, has_photo=photo is not None)
+        if posted.photo_too_large:
+            result.errors["photo"] = PHOTO_TOO_HEAVY
         cleaned = None
         if photo is not None and "photo" not in result.errors:
             try:
-                cleaned = await run_in_threadpool(clean_photo, photo)
+                cleaned = await _decode(photo)
             except UploadRefused as refused:
                 result.errors["photo"] = str(refused)
         if result.errors:
@@ -78,9 +92,15 @@ def contribution_routes(backend: Backend) -> list[Route]:
             order = [f.name for f in spec.fields]
             result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
             return _invalid(request, backend, spec, typed, result.errors)
-        await run_in_threadpool(_keep, backend, spec, result.values, cleaned)
+        await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
         backend.wake.set()
         return _accepted(request)
+
+    async def _decode(photo: bytes) -> bytes:
+        """Decode in a worker thread, one photo at a time: the others wait here, holding no
+        thread (``uploads.DECODING`` also guards the process as a whole)."""
+        async with decoding:
+            return await run_in_threadpool(clean_photo, photo)
 
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")
@@ -109,7 +129,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         return _guardian_answer(backend, summary + form)
 
     async def guardian_confirm(request: Request) -> Response:
-        typed, _ = await _read(request, 4096)
+        typed = (
+            await read_posted_form(request, photo_limit=0, stream_limit=4096, fields_limit=4096)
+        ).fields
         found = await run_in_threadpool(
             backend.contributions.by_token, token_hash(typed.get("jeton", ""))
         )
@@ -130,24 +152,15 @@ def contribution_routes(backend: Backend) -> list[Route]:
     ]
 
 
-async def _read(request: Request, limit: int) -> tuple[dict[str, str], bytes | None]:
-    """The fields and the photo's bytes, refusing bodies over ``limit`` (413)."""
-    await read_body(request, limit)
-    fields: dict[str, str] = {}
-    photo = None
-    async with request.form(max_files=1, max_fields=30, max_part_size=64 * 1024) as form:
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                data = await value.read()
-                if key == "photo" and data:
-                    photo = data
-            else:
-                fields[key] = value
-    return fields, photo
-
-
-def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes | None) -> None:
-    """Store the photo (outside the web root), then the contribution and the parent's letter."""
+def _keep(
+    backend: Backend,
+    spec: FormSpec,
+    values: dict[str, str],
+    photo: bytes | None,
+    submission_id: str,
+) -> None:
+    """Store the photo (outside the web root), then the contribution and the parent's letter:
+    nothing of it when ``submission_id`` was already stored (two posts of one form)."""
     contribution_id = str(uuid.uuid4())
     photo_name = None
     if photo is not None:
@@ -169,7 +182,7 @@ def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes
         link = f"{backend.config.public_url}{backend.config.forms_path.rstrip('/')}/accord-parent?jeton={token}"
         letter = (guardian_email, "Votre accord pour un témoignage", _guardian_letter(values, link))
     try:
-        backend.contributions.add(
+        created = backend.contributions.add(
             contribution_id,
             spec.name,
             values,
@@ -178,11 +191,14 @@ def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes
             contributor_email=contributor,
             guardian=guardian,
             letter=letter,
+            submission_id=submission_id or None,
         )
     except BaseException:
         if photo_name:
             (backend.config.uploads / photo_name).unlink(missing_ok=True)
         raise
+    if not created and photo_name:
+        (backend.config.uploads / photo_name).unlink(missing_ok=True)
 
 
 def _guardian_letter(values: dict[str, str], link: str) -> str:
@@ -244,6 +260,9 @@ def _invalid(
         errors,
         page_path=spec.page_path,
         status=422,
-        submission_id=str(uuid.uuid4()),
+        # The same id again: once corrected, the form is stored once even if sent twice.
+        submission_id=typed.get(SUBMISSION_ID, "")
+        if _UUID.fullmatch(typed.get(SUBMISSION_ID, ""))
+        else str(uuid.uuid4()),
         form_name=spec.name,
     )
