@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 
-import anyio
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -29,7 +28,7 @@ from .negotiation import NO_STORE, wants_json
 from .posted_form import read_posted_form
 from .render import END, START, page_with_form
 from .spam import foreign_origin
-from .uploads import UploadRefused, clean_photo
+from .uploads import UploadRefused, decode_in_turn
 
 if TYPE_CHECKING:
     from .app import Backend
@@ -49,7 +48,6 @@ def contribution_routes(backend: Backend) -> list[Route]:
     """The routes, to place before the generic ``/{form}`` ones."""
     config = backend.config
     base = config.forms_path.rstrip("/")
-    decoding = anyio.Semaphore(1)
 
     async def submit(request: Request) -> Response:
         spec = CONTRIBUTION_FORMS[request.url.path.rsplit("/", 1)[1]]
@@ -83,7 +81,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
         cleaned = None
         if photo is not None and "photo" not in result.errors:
             try:
-                cleaned = await _decode(photo)
+                cleaned = await decode_in_turn(photo)  # one photo at a time
             except UploadRefused as refused:
                 result.errors["photo"] = str(refused)
         if result.errors:
@@ -96,11 +94,6 @@ def contribution_routes(backend: Backend) -> list[Route]:
         backend.wake.set()
         return _accepted(request)
 
-    async def _decode(photo: bytes) -> bytes:
-        """Decode in a worker thread, one photo at a time: the others wait here, holding no
-        thread (``uploads.DECODING`` also guards the process as a whole)."""
-        async with decoding:
-            return await run_in_threadpool(clean_photo, photo)
 
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")

@@ -7,8 +7,10 @@ in sRGB, upright, with no metadata segment at all (see ``jpeg_segments``)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -24,8 +26,13 @@ ACCEPTED = {"JPEG", "MPO", "PNG", "WEBP"}  # MPO: a phone's JPEG with a second p
 HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs"}
 GENERIC_HEIF = {b"mif1", b"msf1"}  # also the brands of AVIF, which then names « avif » too
 # One decode at a time per process: a 24-megapixel image takes about 100 MB while it is decoded,
-# so four photos sent at once must not be decoded side by side. Waiting here is short.
+# so four photos sent at once must not be decoded side by side. The server decodes in one
+# dedicated thread (``decode_in_turn``): the others wait in its queue holding no thread, and
+# the memory freed by one decode is reused by the next (glibc keeps one heap per thread: four
+# pool threads decoding in turn would each keep their own ~100 MB). ``DECODING`` guards any
+# other caller of ``clean_photo`` in the process.
 DECODING = threading.BoundedSemaphore(1)
+_DECODER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="porte-voix-photos")
 
 TOO_BIG = (
     "Cette image est trop grande : 24 millions de pixels au plus. "
@@ -43,6 +50,11 @@ DAMAGED = "Cette photo est abîmée (incomplète ou illisible). Essaie avec une 
 
 class UploadRefused(ValueError):
     """The file is not a photo we keep; the message says why, in French."""
+
+
+async def decode_in_turn(data: bytes) -> bytes:
+    """``clean_photo`` in the decoding thread, without blocking the event loop."""
+    return await asyncio.wrap_future(_DECODER.submit(clean_photo, data))
 
 
 def clean_photo(data: bytes) -> bytes:
@@ -98,9 +110,9 @@ def _reencode(image: Image.Image) -> bytes:
             image.draft(image.mode, (int(image.width / scale), int(image.height / scale)))
     image.seek(0)  # an MPO or animated WebP: the first picture
     image.load()
-    picture = ImageOps.exif_transpose(image)
-    picture.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
-    picture = _srgb(picture, icc)
+    ImageOps.exif_transpose(image, in_place=True)  # no second full-size copy
+    image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
+    picture = _srgb(image, icc)
     output = BytesIO()
     # A new image carries no EXIF, XMP, ICC or comment unless given: none is given. The JFIF
     # header Pillow writes is dropped too, so that the file holds pixels and nothing else.

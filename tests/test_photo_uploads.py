@@ -24,7 +24,6 @@ from generator.cli import main
 from .backend import client_for, make_config
 from .conftest import REPO, new_project
 from .test_contributions import ADULT, backend_env, contributions
-from .test_images import XMP
 
 TOO_BIG = "Cette image est trop grande : 24 millions de pixels au plus."
 IPHONE = "Réglages › Appareil photo › Formats › « Le plus compatible »"
@@ -143,6 +142,15 @@ def metadata_left(path: Path) -> list[str]:
         if 0xE0 <= marker <= 0xEF or marker == 0xFE
     ]
     return found
+
+
+XMP = (
+    '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+    'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="48,54.2N"/></rdf:RDF>'
+    '</x:xmpmeta><?xpacket end="w"?>'
+).encode()
 
 
 def loaded_jpeg(path: Path) -> Path:
