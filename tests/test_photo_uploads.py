@@ -19,6 +19,8 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from PIL import Image, ImageCms
 
+from forms_backend.contribution_store import ContributionStore
+from forms_backend.store import Store
 from generator.cli import main
 
 from .backend import client_for, make_config
@@ -332,3 +334,31 @@ def test_the_participate_form_tells_its_script_the_limit(config) -> None:  # typ
     field = page.select_one("#pv-temoignage-photo")
     assert field["data-pv-max-octets"] == str(10 * 1024 * 1024)
     assert re.match(re.escape(TOO_HEAVY), field["data-pv-trop-lourd"])
+
+
+def test_the_store_keeps_a_submission_id_once_even_when_both_posts_passed_the_first_check(  # type: ignore[no-untyped-def]
+    config,
+) -> None:
+    """Two posts decoded side by side both find the id free; the write itself decides."""
+    store = Store(config.database)
+    store.migrate()
+    contributions_store = ContributionStore(store)
+    ident = str(uuid.uuid4())
+    letter = ("parent@exemple.fr", "Votre accord pour un témoignage", "Bonjour")
+    added = [
+        contributions_store.add(
+            str(uuid.uuid4()),
+            "temoignage",
+            {"prenom": "Léa"},
+            photo=None,
+            photo_consent=False,
+            contributor_email=None,
+            guardian=None,
+            letter=letter,
+            submission_id=ident,
+        )
+        for _ in range(2)
+    ]
+    assert added == [True, False]
+    assert len(contributions(config)) == 1
+    assert contributions_store.letter_counts() == {"pending": 1}
