@@ -94,7 +94,6 @@ def contribution_routes(backend: Backend) -> list[Route]:
         backend.wake.set()
         return _accepted(request)
 
-
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")
         found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))

@@ -111,8 +111,11 @@ def _reencode(image: Image.Image) -> bytes:
     image.seek(0)  # an MPO or animated WebP: the first picture
     image.load()
     ImageOps.exif_transpose(image, in_place=True)  # no second full-size copy
-    image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
-    picture = _srgb(image, icc)
+    picture: Image.Image = image
+    if image.mode in ("1", "P"):  # resized with a palette, the picture would only be sampled
+        picture = image.convert("L" if image.mode == "1" else "RGBA")
+    picture.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.Resampling.LANCZOS)
+    picture = _srgb(picture, icc)
     output = BytesIO()
     # A new image carries no EXIF, XMP, ICC or comment unless given: none is given. The JFIF
     # header Pillow writes is dropped too, so that the file holds pixels and nothing else.
