@@ -21,14 +21,16 @@ run: $(STAMP)
 	$(BIN)/porte-voix serve --host $(HOST) --port $(PORT)
 
 # Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here),
-# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils) and
-# SpamAssassin's local rules (`spamassassin -t -L`) to score every kind of e-mail sent.
-DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/spamassassin
+# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils),
+# SpamAssassin's local rules (`spamassassin -t -L`) to score every kind of e-mail sent, and
+# exiftool (libimage-exiftool-perl) to read what an uploaded photo still carries.
+DEBIAN_PACKAGES := chromium qpdf poppler-utils spamassassin libimage-exiftool-perl
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/spamassassin /usr/bin/exiftool
 $(DEBIAN_TOOLS) &:
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils spamassassin >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	else \
-		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils spamassassin », puis relance make test."; \
+		echo "Il manque des outils pour les tests : lance « sudo apt-get install $(DEBIAN_PACKAGES) », puis relance make test."; \
 		exit 1; \
 	fi
 
@@ -66,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_scale.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/reload_bench.py
+	$(BIN)/python bench/upload_memory.py
 	test -x bench/lighthouse/node_modules/.bin/lighthouse || npm ci --prefix bench/lighthouse --no-audit --no-fund
 	$(BIN)/python bench/lighthouse_bench.py
 

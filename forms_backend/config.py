@@ -42,7 +42,9 @@ class BackendConfig:
     forms_path: str = "/formulaires"
     public_url: str = "http://127.0.0.1:8000"  # the site's address, for links in e-mails
     uploads: Path = Path(".cache/porte-voix/contributions")  # outside the web root
-    max_upload_bytes: int = 11 * 1024 * 1024  # a 10 MB photo and the rest of the form
+    # A contribution's whole body. Far above the 10 MB photo limit on purpose: a heavier photo
+    # is read past (not kept) so that the form comes back with everything typed; past this, 413.
+    max_upload_bytes: int = 64 * 1024 * 1024
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> BackendConfig:

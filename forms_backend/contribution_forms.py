@@ -9,6 +9,11 @@ from .forms import FormField, FormSpec
 
 ADULT_AGE = 18
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # the page's script checks it too, before sending
+PHOTO_TOO_HEAVY = (
+    "Cette photo est trop lourde : 10 Mo au plus. Choisis-en une plus légère, "
+    "ou envoie une capture d'écran de ta photo."
+)
 PUBLICATION_NOTICE = (
     "Ta contribution est lue par l'équipe « Aller vers » de la Mission Locale (responsable du "
     "traitement) avant d'être publiée. Base légale : ton accord, donné en cochant la case. Si elle "

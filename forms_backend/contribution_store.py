@@ -81,20 +81,24 @@ class ContributionStore:
         contributor_email: str | None,
         guardian: tuple[str, str, datetime] | None,
         letter: tuple[str, str, str] | None,
-    ) -> None:
-        """Keep a contribution (and the parent's letter, in the same transaction).
+        submission_id: str | None = None,
+    ) -> bool:
+        """Keep a contribution (and the parent's letter, in the same transaction); False, with
+        nothing written, when ``submission_id`` (the form's own id) was already kept.
 
         ``guardian`` is (e-mail, hash of the one-time token, expiry); ``letter`` is
         (recipient, subject, body).
         """
         stamp = now_text()
 
-        def job(db: sqlite3.Connection) -> None:
+        def job(db: sqlite3.Connection) -> bool:
+            if submission_id and _has_submission(db, submission_id):
+                return False
             db.execute(
                 """INSERT INTO contributions (id, kind, status, fields, photo, photo_consent,
                 consent_at, contributor_email, guardian_email, guardian_token_hash,
-                guardian_expires_at, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                guardian_expires_at, created_at, updated_at, submission_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     contribution_id,
                     kind,
@@ -109,12 +113,18 @@ class ContributionStore:
                     now_text(guardian[2]) if guardian else None,
                     stamp,
                     stamp,
+                    submission_id,
                 ),
             )
             if letter:
                 _queue(db, *letter)
+            return True
 
-        self.store.write(job)
+        return self.store.write(job)
+
+    def has_submission(self, submission_id: str) -> bool:
+        """Whether the form with this id was already kept (a second post of it stores nothing)."""
+        return _has_submission(self.store.connection(), submission_id)
 
     def by_token(self, token_hash: str) -> tuple[Contribution, str] | None:
         """The contribution a parent's link points to, and when the link expires."""
@@ -240,6 +250,11 @@ class ContributionStore:
                 ).rowcount
             )
         )
+
+
+def _has_submission(db: sqlite3.Connection, submission_id: str) -> bool:
+    row = db.execute("SELECT 1 FROM contributions WHERE submission_id = ?", (submission_id,))
+    return row.fetchone() is not None
 
 
 def _queue(db: sqlite3.Connection, recipient: str, subject: str, body: str) -> None:

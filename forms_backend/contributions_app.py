@@ -8,6 +8,7 @@ optional here (a page without JavaScript has none); honeypot, rate limit and Ori
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -15,20 +16,19 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .bodies import read_body
 from .contribution_checks import check_contribution
-from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
-from .forms import HONEYPOT, TOKEN, FormSpec
+from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY
+from .forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from .negotiation import NO_STORE, wants_json
+from .posted_form import read_posted_form
 from .render import END, START, page_with_form
 from .spam import foreign_origin
-from .uploads import UploadRefused, clean_photo
+from .uploads import UploadRefused, decode_in_turn
 
 if TYPE_CHECKING:
     from .app import Backend
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 THANKS = "/merci/contribution/"
 GUARDIAN_PAGE = "accord-parent/"
 LINK_LIFETIME = timedelta(days=7)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def token_hash(token: str) -> str:
@@ -52,7 +53,10 @@ def contribution_routes(backend: Backend) -> list[Route]:
         spec = CONTRIBUTION_FORMS[request.url.path.rsplit("/", 1)[1]]
         if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
-        typed, photo = await _read(request, config.max_upload_bytes)
+        posted = await read_posted_form(
+            request, photo_limit=PHOTO_MAX_BYTES, stream_limit=config.max_upload_bytes
+        )
+        typed, photo = posted.fields, posted.photo
         client = request.client.host if request.client else "inconnu"
         if not backend.limiter.allow(client):
             raise HTTPException(429)
@@ -65,11 +69,19 @@ def contribution_routes(backend: Backend) -> list[Route]:
                 backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", {}
             )
             return _accepted(request)
+        submission_id = typed.get(SUBMISSION_ID, "")
+        submission_id = submission_id if _UUID.fullmatch(submission_id) else ""
+        if submission_id and await run_in_threadpool(
+            backend.contributions.has_submission, submission_id
+        ):
+            return _accepted(request)  # a double tap: the first one is kept, same answer
         result = check_contribution(spec, typed, has_photo=photo is not None)
+        if posted.photo_too_large:
+            result.errors["photo"] = PHOTO_TOO_HEAVY
         cleaned = None
         if photo is not None and "photo" not in result.errors:
             try:
-                cleaned = await run_in_threadpool(clean_photo, photo)
+                cleaned = await decode_in_turn(photo)  # one photo at a time
             except UploadRefused as refused:
                 result.errors["photo"] = str(refused)
         if result.errors:
@@ -78,7 +90,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
             order = [f.name for f in spec.fields]
             result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
             return _invalid(request, backend, spec, typed, result.errors)
-        await run_in_threadpool(_keep, backend, spec, result.values, cleaned)
+        await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
         backend.wake.set()
         return _accepted(request)
 
@@ -109,7 +121,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         return _guardian_answer(backend, summary + form)
 
     async def guardian_confirm(request: Request) -> Response:
-        typed, _ = await _read(request, 4096)
+        typed = (
+            await read_posted_form(request, photo_limit=0, stream_limit=4096, fields_limit=4096)
+        ).fields
         found = await run_in_threadpool(
             backend.contributions.by_token, token_hash(typed.get("jeton", ""))
         )
@@ -130,24 +144,15 @@ def contribution_routes(backend: Backend) -> list[Route]:
     ]
 
 
-async def _read(request: Request, limit: int) -> tuple[dict[str, str], bytes | None]:
-    """The fields and the photo's bytes, refusing bodies over ``limit`` (413)."""
-    await read_body(request, limit)
-    fields: dict[str, str] = {}
-    photo = None
-    async with request.form(max_files=1, max_fields=30, max_part_size=64 * 1024) as form:
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                data = await value.read()
-                if key == "photo" and data:
-                    photo = data
-            else:
-                fields[key] = value
-    return fields, photo
-
-
-def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes | None) -> None:
-    """Store the photo (outside the web root), then the contribution and the parent's letter."""
+def _keep(
+    backend: Backend,
+    spec: FormSpec,
+    values: dict[str, str],
+    photo: bytes | None,
+    submission_id: str,
+) -> None:
+    """Store the photo (outside the web root), then the contribution and the parent's letter:
+    nothing of it when ``submission_id`` was already stored (two posts of one form)."""
     contribution_id = str(uuid.uuid4())
     photo_name = None
     if photo is not None:
@@ -169,7 +174,7 @@ def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes
         link = f"{backend.config.public_url}{backend.config.forms_path.rstrip('/')}/accord-parent?jeton={token}"
         letter = (guardian_email, "Votre accord pour un témoignage", _guardian_letter(values, link))
     try:
-        backend.contributions.add(
+        created = backend.contributions.add(
             contribution_id,
             spec.name,
             values,
@@ -178,11 +183,14 @@ def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes
             contributor_email=contributor,
             guardian=guardian,
             letter=letter,
+            submission_id=submission_id or None,
         )
     except BaseException:
         if photo_name:
             (backend.config.uploads / photo_name).unlink(missing_ok=True)
         raise
+    if not created and photo_name:
+        (backend.config.uploads / photo_name).unlink(missing_ok=True)
 
 
 def _guardian_letter(values: dict[str, str], link: str) -> str:
@@ -244,6 +252,9 @@ def _invalid(
         errors,
         page_path=spec.page_path,
         status=422,
-        submission_id=str(uuid.uuid4()),
+        # The same id again: once corrected, the form is stored once even if sent twice.
+        submission_id=typed.get(SUBMISSION_ID, "")
+        if _UUID.fullmatch(typed.get(SUBMISSION_ID, ""))
+        else str(uuid.uuid4()),
         form_name=spec.name,
     )

@@ -103,4 +103,12 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE INDEX submissions_waiting ON submissions (called_back_at, created_at)",
         ),
     ),
+    (
+        "0004_contribution_submission_id",
+        (
+            # The form's own id: a contribution posted twice (a double tap) is kept once.
+            "ALTER TABLE contributions ADD COLUMN submission_id TEXT",
+            "CREATE UNIQUE INDEX contributions_submission ON contributions (submission_id)",
+        ),
+    ),
 )

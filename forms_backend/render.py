@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
+from .contribution_forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY, PHOTO_TYPES
 from .forms import EVENT, HONEYPOT, SOURCE, SUBMISSION_ID, TOKEN, FormField, FormSpec
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
@@ -118,7 +119,10 @@ def _field(spec_name: str, form_field: FormField, value: str, error: str | None)
         # A file cannot be kept when the form comes back with errors: the hint says so then.
         html = (
             f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
-            f'<input type="file" id="{ident}" name="{name}" accept="image/jpeg,image/png,image/webp"{required}{aria}{invalid}></div>'
+            f'<input type="file" id="{ident}" name="{name}" accept="{PHOTO_TYPES}"'
+            # The page's script refuses a heavier photo before sending, with the server's words.
+            f' data-pv-max-octets="{PHOTO_MAX_BYTES}" data-pv-trop-lourd="{escape(PHOTO_TOO_HEAVY)}"'
+            f"{required}{aria}{invalid}></div>"
         )
     else:
         attributes = f' maxlength="{form_field.max_length}"'

@@ -3,7 +3,6 @@ people sent through the « Participe » page, then publish it as a content file,
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -19,6 +18,7 @@ from forms_backend.contribution_store import (
     ContributionStore,
 )
 from forms_backend.fingerprints import address_fingerprint
+from forms_backend.jpeg_segments import JpegError, strip_metadata
 from forms_backend.store import Store
 
 from .content.contributed import plain_text
@@ -231,7 +231,15 @@ def _write_testimonial(
     if item.photo and item.photo_consent:
         photo = _free(content / TESTIMONIALS_DIR, name, ".jpg")
         photo.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(uploads / item.photo, photo)
+        # Stripped again, losslessly: a photo stored by an older version may still carry a
+        # JFIF or comment segment, and content/ goes to git, where it stays forever.
+        try:
+            photo.write_bytes(strip_metadata((uploads / item.photo).read_bytes()))
+        except JpegError:
+            raise click.ClickException(
+                f"la photo {item.photo} n'est pas un JPEG complet : refuse la contribution, "
+                "ou publie-la sans photo"
+            ) from None
         meta["photo"] = photo.name
         written.append(photo)
     meta["contribution"] = item.id[:8]

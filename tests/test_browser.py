@@ -542,3 +542,45 @@ def test_no_request_leaves_the_machine(live: LiveSite, browser: Browser) -> None
         page.wait_for_load_state("networkidle")
     page.close()
     assert hosts <= {"127.0.0.1"}, hosts
+
+
+def test_a_photo_over_the_limit_is_refused_before_sending(live: LiveSite, browser: Browser) -> None:
+    page = browser.new_page(viewport=PHONE)
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.goto(f"{live.url}/participer/")
+    page.wait_for_function(
+        "document.querySelector('form[data-pv-form=temoignage] input[name=jeton]').value !== ''"
+    )
+    page.fill("#pv-temoignage-prenom", "Lourde")
+    page.fill("#pv-temoignage-age", "19")
+    page.fill("#pv-temoignage-commune", "Frouard")
+    page.fill("#pv-temoignage-citation", "Ici, on m'a écoutée.")
+    page.fill("#pv-temoignage-recit", "Une conseillère est venue au centre social.")
+    page.check("#pv-temoignage-accord_publication")
+    page.check("#pv-temoignage-accord_photo")
+    heavy = {
+        "name": "photo.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": b"\xff" * (10 * 1024 * 1024 + 1),
+    }
+    page.set_input_files("#pv-temoignage-photo", heavy)
+    message = page.locator("#pv-temoignage-photo-erreur")
+    assert "Cette photo est trop lourde : 10 Mo au plus." in message.inner_text()
+    page.locator("#pv-temoignage-prenom").focus()
+    page.click("form[data-pv-form=temoignage] button[type=submit]")
+    assert "Cette photo est trop lourde : 10 Mo au plus." in message.inner_text()
+    assert page.evaluate("document.activeElement.id") == "pv-temoignage-photo"
+    assert page.get_attribute("#pv-temoignage-photo", "aria-invalid") == "true"
+    page.wait_for_timeout(500)  # a request, had one been made, would have started by now
+    assert posts == []
+    assert page.input_value("#pv-temoignage-prenom") == "Lourde"
+    connection = sqlite3.connect(live.database)
+    try:
+        query = "SELECT COUNT(*) FROM contributions WHERE fields LIKE ?"
+        assert connection.execute(query, ("%Lourde%",)).fetchone()[0] == 0
+    finally:
+        connection.close()
+    page.close()

@@ -97,8 +97,30 @@
     notice.focus();
   }
 
+  /* A photo over the limit is refused here, before anything is sent: on a phone's mobile data,
+     uploading 30 MB only to be told « too heavy » would cost time and money. */
+  function tooHeavy(form) {
+    var input = form.querySelector('input[type="file"][data-pv-max-octets]');
+    if (!input || !input.files || !input.files.length) return null;
+    return input.files[0].size > Number(input.dataset.pvMaxOctets) ? input : null;
+  }
+
+  function refuseHeavy(form, input) {
+    clearMessages(form);
+    var errors = {};
+    errors[input.name] = input.dataset.pvTropLourd;
+    showErrors(form, errors);
+    input.focus();
+  }
+
   function submit(event) {
     var form = event.currentTarget;
+    var heavy = tooHeavy(form);
+    if (heavy) {
+      event.preventDefault();
+      refuseHeavy(form, heavy);
+      return;
+    }
     if (!form.elements.jeton.value || !form.elements.id.value) return; // the backend takes it from here
     event.preventDefault();
     var button = form.querySelector('button[type="submit"]');
@@ -151,6 +173,12 @@
     document.querySelectorAll("form.pv-form").forEach(function (form) {
       prepare(form);
       form.addEventListener("submit", submit);
+      form.addEventListener("change", function (event) {
+        if (event.target.type !== "file") return;
+        var heavy = tooHeavy(form);
+        if (heavy) refuseHeavy(form, heavy);
+        else if (document.getElementById(event.target.id + "-erreur")) clearMessages(form);
+      });
     });
     document.querySelectorAll("[data-places-url]").forEach(showPlaces);
     carrySource();
