@@ -3,6 +3,8 @@ and the page where a parent gives consent for a minor through a one-time link.
 
 Contributions are moderated before anything is published, so the signed fill-time token is
 optional here (a page without JavaScript has none); honeypot, rate limit and Origin still apply.
+A contribution sent faster than the minimal fill time comes back with everything kept (a person
+sends it again at once), never a fake success, never filed as spam.
 """
 
 from __future__ import annotations
@@ -15,25 +17,30 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .bodies import read_body
+from .answers import ONE_MORE_STEP, too_many
+from .bodies import parse_fields, read_body
 from .contribution_checks import check_contribution
 from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
 from .forms import HONEYPOT, TOKEN, FormSpec
 from .negotiation import NO_STORE, wants_json
 from .render import END, START, page_with_form
-from .spam import foreign_origin
+from .spam import client_address, foreign_origin
 from .uploads import UploadRefused, clean_photo
+from .validation import control_message
 
 if TYPE_CHECKING:
     from .app import Backend
 
 THANKS = "/merci/contribution/"
+BROKEN_LINK = (
+    "<p>Ce lien a été abîmé : il contient un caractère qu'il ne devrait pas avoir. Ouvrez à "
+    "nouveau le lien reçu par e-mail, sans le modifier.</p>"
+)
 GUARDIAN_PAGE = "accord-parent/"
 LINK_LIFETIME = timedelta(days=7)
 
@@ -52,19 +59,18 @@ def contribution_routes(backend: Backend) -> list[Route]:
         spec = CONTRIBUTION_FORMS[request.url.path.rsplit("/", 1)[1]]
         if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
-        typed, photo = await _read(request, config.max_upload_bytes)
-        client = request.client.host if request.client else "inconnu"
-        if not backend.limiter.allow(client):
-            raise HTTPException(429)
+        typed, photo = await _read(request, config.max_upload_bytes, config.body_timeout_seconds)
+        client = client_address(request)
+        wait = backend.refused_for(client)
+        if wait:
+            return too_many(request, wait)
         if typed.get(HONEYPOT):
             await run_in_threadpool(backend.store.record_spam, spec.name, "champ piège rempli", {})
+            backend.limiter.count(client)
             return _accepted(request)
         check = backend.tokens.check(spec.name, typed.get(TOKEN, ""))
-        if check.valid and check.age < config.min_fill_seconds:
-            await run_in_threadpool(
-                backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", {}
-            )
-            return _accepted(request)
+        if check.valid and not check.shown_again and check.age < config.min_fill_seconds:
+            return _too_fast(request, backend, spec, typed, photo is not None)
         result = check_contribution(spec, typed, has_photo=photo is not None)
         cleaned = None
         if photo is not None and "photo" not in result.errors:
@@ -79,11 +85,14 @@ def contribution_routes(backend: Backend) -> list[Route]:
             result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
             return _invalid(request, backend, spec, typed, result.errors)
         await run_in_threadpool(_keep, backend, spec, result.values, cleaned)
+        backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request)
 
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")
+        if control_message(token, formal=True):
+            return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
         problem = _link_problem(found)
         if problem:
@@ -109,7 +118,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         return _guardian_answer(backend, summary + form)
 
     async def guardian_confirm(request: Request) -> Response:
-        typed, _ = await _read(request, 4096)
+        typed, _ = await _read(request, 4096, config.body_timeout_seconds)
+        if control_message(typed.get("jeton", ""), formal=True):
+            return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(
             backend.contributions.by_token, token_hash(typed.get("jeton", ""))
         )
@@ -130,20 +141,39 @@ def contribution_routes(backend: Backend) -> list[Route]:
     ]
 
 
-async def _read(request: Request, limit: int) -> tuple[dict[str, str], bytes | None]:
-    """The fields and the photo's bytes, refusing bodies over ``limit`` (413)."""
-    await read_body(request, limit)
-    fields: dict[str, str] = {}
-    photo = None
-    async with request.form(max_files=1, max_fields=30, max_part_size=64 * 1024) as form:
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                data = await value.read()
-                if key == "photo" and data:
-                    photo = data
-            else:
-                fields[key] = value
-    return fields, photo
+async def _read(
+    request: Request, limit: int, deadline: float
+) -> tuple[dict[str, str], bytes | None]:
+    """The fields and the photo's bytes, refusing bodies over ``limit`` (413), too slow (408)
+    or not UTF-8 (400)."""
+    body = await read_body(request, limit, deadline)
+    content_type = request.headers.get("content-type", "")
+    fields, files = parse_fields(content_type, body, max_fields=30, max_files=1)
+    return fields, files.get("photo") or None
+
+
+def _too_fast(
+    request: Request, backend: Backend, spec: FormSpec, typed: dict[str, str], had_photo: bool
+) -> Response:
+    """The form again, everything typed kept, with a token that lets it go at once."""
+    if wants_json(request):
+        token = backend.tokens.make(spec.name, shown_again=True)
+        return JSONResponse(
+            {"ok": False, "message": ONE_MORE_STEP[False], "jeton": token, "id": str(uuid.uuid4())},
+            status_code=409,
+            headers=NO_STORE,
+        )
+    errors = {"photo": "Choisis ta photo à nouveau : elle n'a pas été gardée."} if had_photo else {}
+    return backend.form_page(
+        spec,
+        typed,
+        errors,
+        page_path=spec.page_path,
+        status=200,
+        submission_id=str(uuid.uuid4()),
+        form_name=spec.name,
+        notice=ONE_MORE_STEP[False],
+    )
 
 
 def _keep(backend: Backend, spec: FormSpec, values: dict[str, str], photo: bytes | None) -> None:
