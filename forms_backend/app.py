@@ -174,7 +174,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         )
 
     async def show_form(request: Request) -> Response:
-        spec = FORMS.get(request.path_params["form"])
+        spec = FORMS.get(request.url.path.rsplit("/", 1)[1])
         if spec is None:
             raise HTTPException(404)
         event_id = request.query_params.get(EVENT, "")
@@ -185,7 +185,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         return _form_page(backend, spec, event, typed, {}, status=200, shown_again=False)
 
     async def submit(request: Request) -> Response:
-        spec = FORMS.get(request.path_params["form"])
+        spec = FORMS.get(request.url.path.rsplit("/", 1)[1])
         if spec is None:
             raise HTTPException(404)
         if foreign_origin(request, config.allowed_origins):
@@ -263,8 +263,9 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         *contribution_routes(backend),
         Route(f"{base}/jeton", token, methods=["GET"]),
         Route(f"{base}/evenements/{{event_id}}/places", places, methods=["GET"]),
-        Route(f"{base}/{{form}}", show_form, methods=["GET"]),
-        Route(f"{base}/{{form}}", submit, methods=["POST"]),
+        # One route per form (not ``/{form}``): a 405's Allow then names only real methods.
+        *(Route(f"{base}/{name}", show_form, methods=["GET"]) for name in FORMS),
+        *(Route(f"{base}/{name}", submit, methods=["POST"]) for name in FORMS),
     ]
     app = Starlette(
         routes=routes,
