@@ -224,7 +224,10 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
                 return JSONResponse(
                     {"ok": False, "message": notice, **fresh}, status_code=409, headers=NO_STORE
                 )
-            return _form_page(backend, spec, event, typed, {}, status=200, notice=notice)
+            # What is wrong is said now, not after the second press.
+            errors = check_form(spec, typed).errors
+            status = 422 if errors else 200
+            return _form_page(backend, spec, event, typed, errors, status=status, notice=notice)
         result = check_form(spec, typed)
         if event is not None and result.ok:
             closed = _closed(event)
