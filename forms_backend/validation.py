@@ -10,6 +10,15 @@ from .forms import MAX_AGE, MIN_AGE, FormSpec
 from .phones import normalise_french_phone
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}")
+TOO_YOUNG = (
+    "La Mission Locale accompagne les jeunes à partir de 16 ans. Avant 16 ans, parles-en à ton "
+    "collège ou à un Centre d'information et d'orientation (CIO) : ils peuvent t'aider."
+)
+TOO_OLD = (
+    "La Mission Locale accompagne les jeunes jusqu'à 29 ans. À partir de 30 ans, France Travail "
+    "peut t'aider : appelle le 3949 ou va sur francetravail.fr."
+)
+
 # C0 and C1 controls (DEL included), and the invisible marks that reorder or hide text: bidi
 # embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), marks (U+200E, U+200F,
 # U+061C). In an e-mail body a line break invents a line; in the staff's terminal an escape
@@ -33,14 +42,6 @@ INVISIBLE = {
         "d'un copier-coller). Effacez le champ et retapez le texte au clavier."
     ),
 }
-TOO_YOUNG = (
-    "La Mission Locale accompagne les jeunes à partir de 16 ans. Avant 16 ans, parles-en à ton "
-    "collège ou à un Centre d'information et d'orientation (CIO) : ils peuvent t'aider."
-)
-TOO_OLD = (
-    "La Mission Locale accompagne les jeunes jusqu'à 29 ans. À partir de 30 ans, France Travail "
-    "peut t'aider : appelle le 3949 ou va sur francetravail.fr."
-)
 
 
 @dataclass
