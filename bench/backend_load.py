@@ -106,6 +106,7 @@ def run_all(workdir: Path) -> tuple[list[tuple[dict, dict, dict]], float, int]:
         "PORTE_VOIX_SITE_DIR": str(workdir / "site"),
         "PORTE_VOIX_MIN_FILL_SECONDS": "0",
         "PORTE_VOIX_RATE_LIMIT": "100000000",
+        "PORTE_VOIX_ATTEMPT_LIMIT": "100000000",  # refused attempts have their own budget
     }
     backend_command = [sys.executable, "-m", "generator", "forms", "serve"]
     floor_env = {"PV_FLOOR_DB": str(workdir / "plancher.sqlite3")}

@@ -18,23 +18,26 @@ from urllib.parse import parse_qsl, urlsplit
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Match, Route
 
-from .bodies import read_body
+from .answers import ONE_MORE_STEP, error_response, too_many
+from .bodies import parse_fields, read_body
 from .committer import GroupCommitter
 from .config import BackendConfig
 from .contribution_forms import CONTRIBUTION_FORMS
 from .contribution_store import ContributionStore
 from .contributions_app import contribution_routes
 from .events import EventCatalogue, PublicEvent
-from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
+from .forms import EVENT, FORMS, HONEYPOT, REFERRAL, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
 from .letters import LetterPost
 from .negotiation import NO_STORE, wants_json
 from .outbox import Forwarder
+from .proxies import TrustedProxies
 from .render import form_html, page_with_form
-from .spam import RateLimiter, TimeTokens, foreign_origin
+from .spam import RateLimiter, TimeTokens, client_address, foreign_origin
 from .store import Store
 from .validation import Checked, check_form
 
@@ -53,15 +56,6 @@ COLUMNS = {
 }
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # generator/flyers/subjects.py: SOURCE_MAX
-ERRORS = {
-    400: "La demande n'a pas pu être lue.",
-    403: "Ce formulaire doit être envoyé depuis le site de la Mission Locale.",
-    404: "Cette page n'existe pas.",
-    405: "Cette adresse ne s'utilise pas de cette façon.",
-    413: "Le formulaire envoyé est trop long.",
-    429: "Trop d'envois depuis ta connexion. Attends quelques minutes, puis réessaie.",
-    500: "Un problème est survenu de notre côté. Ta demande n'a peut-être pas été enregistrée : réessaie dans un moment, ou appelle-nous.",
-}
 
 
 class Backend:
@@ -80,9 +74,16 @@ class Backend:
         self.events = EventCatalogue(config.site_dir)
         self.forwarder = Forwarder(self.store, config, self.events)
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
+        # Two budgets per address: forms accepted, and attempts (refused ones included), so
+        # that a person correcting a form does not use up what the workshop next to them needs.
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self.attempts = RateLimiter(config.attempt_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
         self.last_purge: datetime | None = None
+
+    def refused_for(self, client: str) -> float:
+        """Counts one attempt from ``client``: the seconds to wait when over a budget, else 0."""
+        return max(self.attempts.take(client), self.limiter.wait(client))
 
     def form_page(
         self,
@@ -97,15 +98,18 @@ class Backend:
         event_id: str = "",
         notice: str = "",
         form_name: str = "",
+        shown_again: bool = True,
     ) -> HTMLResponse:
         """The built page holding ``spec``'s form, filled again with what was typed, the
-        messages beside the fields and a fresh token (``form_name``: on a page with several)."""
+        messages beside the fields and a fresh token (``form_name``: on a page with several).
+
+        The token of a form ``shown_again`` lets it be sent again at once (see TimeTokens)."""
         form = form_html(
             spec,
             action=f"{self.config.forms_path.rstrip('/')}/{spec.name}",
             values=typed,
             errors=errors,
-            token=self.tokens.make(spec.name),
+            token=self.tokens.make(spec.name, shown_again=shown_again),
             submission_id=submission_id,
             source=source,
             event_id=event_id,
@@ -121,31 +125,12 @@ class Backend:
         return HTMLResponse(page, status_code=status, headers=NO_STORE)
 
 
-def error_response(request: Request, status: int, message: str | None = None) -> Response:
-    """A French error answer, JSON or HTML, never a stack trace."""
-    text = message or ERRORS.get(status, ERRORS[400])
-    if wants_json(request):
-        return JSONResponse({"ok": False, "message": text}, status_code=status, headers=NO_STORE)
-    page = (
-        '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Erreur — Mission Locale</title></head><body><main><h1>Oups</h1><p>{text}</p>"
-        '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
-    )
-    return HTMLResponse(page, status_code=status, headers=NO_STORE)
-
-
-async def read_form(request: Request, limit: int) -> dict[str, str]:
-    """The posted fields, refusing bodies over ``limit`` bytes (413) without reading them whole."""
-    body = await read_body(request, limit)
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=0, max_fields=50)
-        return {key: str(value) for key, value in form.items()}
-    try:
-        return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
-    except (UnicodeDecodeError, ValueError):
-        raise HTTPException(400) from None
+async def read_form(request: Request, limit: int, deadline: float = 30.0) -> dict[str, str]:
+    """The posted fields, refusing bodies over ``limit`` bytes (413) without reading them whole,
+    too slow (408) or not UTF-8 (400)."""
+    body = await read_body(request, limit, deadline)
+    fields, _ = parse_fields(request.headers.get("content-type", ""), body)
+    return fields
 
 
 def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
@@ -189,7 +174,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         )
 
     async def show_form(request: Request) -> Response:
-        spec = FORMS.get(request.path_params["form"])
+        spec = FORMS.get(request.url.path.rsplit("/", 1)[1])
         if spec is None:
             raise HTTPException(404)
         event_id = request.query_params.get(EVENT, "")
@@ -197,18 +182,20 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         if spec is SIGNUP and event is None:
             raise HTTPException(404)
         typed = {SOURCE: _source(request.query_params.get(SOURCE, ""))}
-        return _form_page(backend, spec, event, typed, {}, status=200)
+        return _form_page(backend, spec, event, typed, {}, status=200, shown_again=False)
 
     async def submit(request: Request) -> Response:
-        spec = FORMS.get(request.path_params["form"])
+        spec = FORMS.get(request.url.path.rsplit("/", 1)[1])
         if spec is None:
             raise HTTPException(404)
         if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
-        typed = await read_form(request, config.max_body_bytes)
-        client = request.client.host if request.client else "inconnu"
-        if not backend.limiter.allow(client):
-            raise HTTPException(429)
+        typed = await read_form(request, config.max_body_bytes, config.body_timeout_seconds)
+        client = client_address(request)
+        formal = spec is REFERRAL
+        wait = backend.refused_for(client)
+        if wait:
+            return too_many(request, wait, formal=formal)
         typed[SOURCE] = _source(typed.get(SOURCE, "") or _referer_source(request))
         event = None
         if spec is SIGNUP:
@@ -219,27 +206,28 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
             await run_in_threadpool(
                 backend.store.record_spam, spec.name, "champ piège rempli", _public(typed)
             )
+            backend.limiter.count(client)
             return _accepted(request, "recu")
         check = backend.tokens.check(spec.name, typed.get(TOKEN, ""))
-        too_fast = check.valid and check.age < config.min_fill_seconds
-        if too_fast:
-            # Robots fill forms in an instant. Kept apart as spam; a real (very quick) person
-            # simply sees the form again below, with everything kept, and sends it once more.
-            await run_in_threadpool(
-                backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", _public(typed)
-            )
+        too_fast = check.valid and not check.shown_again and check.age < config.min_fill_seconds
         if too_fast or not check.valid or not _UUID.fullmatch(typed.get(SUBMISSION_ID, "")):
-            # Also the path of a form posted from a static page without JavaScript (no token yet).
-            notice = "Encore une étape : vérifie tes informations, puis appuie à nouveau sur le bouton pour envoyer."
+            # Robots fill forms in an instant, but so does a person with autofill: a form sent too
+            # fast is never taken for spam, it comes back with everything kept and a token that
+            # lets it be sent again at once. Also the confirmation step of a form posted from a
+            # static page without JavaScript (no token yet).
+            notice = ONE_MORE_STEP[formal]
             if wants_json(request):
                 fresh = {
-                    "jeton": backend.tokens.make(spec.name),
+                    "jeton": backend.tokens.make(spec.name, shown_again=True),
                     "id": typed.get(SUBMISSION_ID) or str(uuid.uuid4()),
                 }
                 return JSONResponse(
                     {"ok": False, "message": notice, **fresh}, status_code=409, headers=NO_STORE
                 )
-            return _form_page(backend, spec, event, typed, {}, status=200, notice=notice)
+            # What is wrong is said now, not after the second press.
+            errors = check_form(spec, typed).errors
+            status = 422 if errors else 200
+            return _form_page(backend, spec, event, typed, errors, status=status, notice=notice)
         result = check_form(spec, typed)
         if event is not None and result.ok:
             closed = _closed(event)
@@ -260,12 +248,14 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         recorded = await backend.committer.run(
             lambda db: backend.store.insert_submission(db, values, targets, capacity)
         )
+        backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request, recorded.status)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        return error_response(request, status)
+        headers = {"Allow": _allowed_methods(request)} if status == 405 else None
+        return error_response(request, status, headers=headers)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.error("erreur interne (%s) sur %s", type(exc).__name__, request.url.path)
@@ -276,13 +266,15 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         *contribution_routes(backend),
         Route(f"{base}/jeton", token, methods=["GET"]),
         Route(f"{base}/evenements/{{event_id}}/places", places, methods=["GET"]),
-        Route(f"{base}/{{form}}", show_form, methods=["GET"]),
-        Route(f"{base}/{{form}}", submit, methods=["POST"]),
+        # One route per form (not ``/{form}``): a 405's Allow then names only real methods.
+        *(Route(f"{base}/{name}", show_form, methods=["GET"]) for name in FORMS),
+        *(Route(f"{base}/{name}", submit, methods=["POST"]) for name in FORMS),
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: server_error},
+        middleware=[Middleware(TrustedProxies, networks=config.trusted_proxies)],
     )
     app.state.backend = backend
     return app
@@ -311,6 +303,17 @@ def _purge_contributions(backend: Backend) -> None:
     for gone in backend.contributions.purge():
         if gone.photo:
             (backend.config.uploads / gone.photo).unlink(missing_ok=True)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path (the ``Allow`` header of a 405)."""
+    scope = {"type": "http", "path": request.url.path, "root_path": "", "method": request.method}
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or {"GET", "HEAD"}
+    return ", ".join(sorted(methods))
 
 
 def _source(raw: str) -> str:
@@ -367,6 +370,7 @@ def _form_page(
     *,
     status: int,
     notice: str = "",
+    shown_again: bool = True,
 ) -> Response:
     kept_id = typed.get(SUBMISSION_ID, "")
     return backend.form_page(
@@ -379,6 +383,7 @@ def _form_page(
         source=typed.get(SOURCE, ""),
         event_id=event.id if event else "",
         notice=notice,
+        shown_again=shown_again,
     )
 
 

@@ -53,8 +53,9 @@ def serve(host: str, port: int) -> None:
         create_app(_config()),
         host=host,
         port=port,
-        proxy_headers=True,
-        forwarded_allow_ips="127.0.0.1",
+        # X-Forwarded-For is read by the app alone, from PORTE_VOIX_TRUSTED_PROXIES (proxies.py):
+        # uvicorn's own reading would trust 127.0.0.1 whatever the settings say.
+        proxy_headers=False,
         log_level="info",
         access_log=False,  # an access log would keep every visitor's IP address: personal data
     )

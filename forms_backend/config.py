@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .addresses import PLAIN_ADDRESS
+from .proxies import IPNetwork, parse_networks
 
 
 class ConfigError(ValueError):
@@ -34,10 +35,17 @@ class BackendConfig:
     webhook_secret: str | None = None
     allowed_origins: tuple[str, ...] = ()
     secret: str | None = None
-    rate_limit: int = 20
+    # A workshop: thirty young people on one Wi-Fi (one public address) each send a call-back
+    # request and some a testimonial or a sign-up within ten minutes. So 60 accepted forms per
+    # address and window; the attempts (refused forms included: the confirmation step, a box not
+    # ticked, a typo) have their own, larger budget, so correcting a form never eats the first.
+    rate_limit: int = 60
+    attempt_limit: int = 300
     rate_window_seconds: int = 600
     min_fill_seconds: float = 3.0
     max_body_bytes: int = 16_384
+    body_timeout_seconds: float = 30.0  # a whole body, even from a weak phone signal, or 408
+    trusted_proxies: tuple[IPNetwork, ...] = ()  # peers whose X-Forwarded-For is believed
     worker_interval_seconds: float = 5.0
     forms_path: str = "/formulaires"
     public_url: str = "http://127.0.0.1:8000"  # the site's address, for links in e-mails
@@ -92,6 +100,13 @@ class BackendConfig:
                 '(par exemple : "Mission Locale, Aller vers" <porte-voix@mission-locale.fr>)'
             )
         database = Path(text("PORTE_VOIX_DB") or cls.database)
+        try:
+            proxies = parse_networks(text("PORTE_VOIX_TRUSTED_PROXIES") or "")
+        except ValueError as error:
+            raise ConfigError(
+                "PORTE_VOIX_TRUSTED_PROXIES doit être une liste d'adresses IP ou de réseaux "
+                f"séparés par des virgules, par exemple 127.0.0.1,10.0.0.0/8 ({error})"
+            ) from None
         return cls(
             database=database,
             site_dir=Path(text("PORTE_VOIX_SITE_DIR") or cls.site_dir),
@@ -106,6 +121,11 @@ class BackendConfig:
             public_url=(text("PORTE_VOIX_PUBLIC_URL") or cls.public_url).rstrip("/"),
             uploads=Path(text("PORTE_VOIX_UPLOADS") or database.parent / "contributions"),
             rate_limit=int(number("PORTE_VOIX_RATE_LIMIT", cls.rate_limit)),
+            attempt_limit=int(number("PORTE_VOIX_ATTEMPT_LIMIT", cls.attempt_limit)),
+            body_timeout_seconds=float(
+                number("PORTE_VOIX_BODY_TIMEOUT", cls.body_timeout_seconds, float)
+            ),
+            trusted_proxies=proxies,
             rate_window_seconds=int(number("PORTE_VOIX_RATE_WINDOW", cls.rate_window_seconds)),
             min_fill_seconds=float(
                 number("PORTE_VOIX_MIN_FILL_SECONDS", cls.min_fill_seconds, float)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from .addresses import check_address
 from .contribution_forms import ADULT_AGE
 from .forms import FormSpec
-from .validation import Checked
+from .validation import Checked, screen_controls
 
 PARIS = ZoneInfo("Europe/Paris")
 _TIME = re.compile(r"([01]?\d|2[0-3])[:h]([0-5]\d)")
@@ -36,8 +36,10 @@ def check_contribution(
     """Apply the rules of ``spec`` to ``typed``; a photo's own checks come later (uploads.py)."""
     result = Checked()
     values, errors = result.values, result.errors
+    typed, controls = screen_controls(spec, typed)
+    errors.update(controls)
     for form_field in spec.fields:
-        if form_field.kind == "file":
+        if form_field.kind == "file" or form_field.name in controls:
             continue
         raw = (typed.get(form_field.name) or "").strip()
         if len(raw) > form_field.max_length:

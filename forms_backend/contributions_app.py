@@ -3,6 +3,8 @@ and the page where a parent gives consent for a minor through a one-time link.
 
 Contributions are moderated before anything is published, so the signed fill-time token is
 optional here (a page without JavaScript has none); honeypot, rate limit and Origin still apply.
+A contribution sent faster than the minimal fill time comes back with everything kept (a person
+sends it again at once), never a fake success, never filed as spam.
 """
 
 from __future__ import annotations
@@ -21,19 +23,25 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .answers import ONE_MORE_STEP, too_many
 from .contribution_checks import check_contribution
 from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY
 from .forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from .negotiation import NO_STORE, wants_json
 from .posted_form import read_posted_form
 from .render import END, START, page_with_form
-from .spam import foreign_origin
+from .spam import client_address, foreign_origin
 from .uploads import UploadRefused, decode_in_turn
+from .validation import control_message
 
 if TYPE_CHECKING:
     from .app import Backend
 
 THANKS = "/merci/contribution/"
+BROKEN_LINK = (
+    "<p>Ce lien a été abîmé : il contient un caractère qu'il ne devrait pas avoir. Ouvrez à "
+    "nouveau le lien reçu par e-mail, sans le modifier.</p>"
+)
 GUARDIAN_PAGE = "accord-parent/"
 LINK_LIFETIME = timedelta(days=7)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -54,21 +62,23 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if foreign_origin(request, config.allowed_origins):
             raise HTTPException(403)
         posted = await read_posted_form(
-            request, photo_limit=PHOTO_MAX_BYTES, stream_limit=config.max_upload_bytes
+            request,
+            photo_limit=PHOTO_MAX_BYTES,
+            stream_limit=config.max_upload_bytes,
+            deadline=config.body_timeout_seconds,
         )
         typed, photo = posted.fields, posted.photo
-        client = request.client.host if request.client else "inconnu"
-        if not backend.limiter.allow(client):
-            raise HTTPException(429)
+        client = client_address(request)
+        wait = backend.refused_for(client)
+        if wait:
+            return too_many(request, wait)
         if typed.get(HONEYPOT):
             await run_in_threadpool(backend.store.record_spam, spec.name, "champ piège rempli", {})
+            backend.limiter.count(client)
             return _accepted(request)
         check = backend.tokens.check(spec.name, typed.get(TOKEN, ""))
-        if check.valid and check.age < config.min_fill_seconds:
-            await run_in_threadpool(
-                backend.store.record_spam, spec.name, f"envoyé en {check.age:.1f} s", {}
-            )
-            return _accepted(request)
+        if check.valid and not check.shown_again and check.age < config.min_fill_seconds:
+            return _too_fast(request, backend, spec, typed, photo is not None)
         submission_id = typed.get(SUBMISSION_ID, "")
         submission_id = submission_id if _UUID.fullmatch(submission_id) else ""
         if submission_id and await run_in_threadpool(
@@ -91,11 +101,14 @@ def contribution_routes(backend: Backend) -> list[Route]:
             result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
             return _invalid(request, backend, spec, typed, result.errors)
         await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
+        backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request)
 
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")
+        if control_message(token, formal=True):
+            return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
         problem = _link_problem(found)
         if problem:
@@ -121,9 +134,16 @@ def contribution_routes(backend: Backend) -> list[Route]:
         return _guardian_answer(backend, summary + form)
 
     async def guardian_confirm(request: Request) -> Response:
-        typed = (
-            await read_posted_form(request, photo_limit=0, stream_limit=4096, fields_limit=4096)
-        ).fields
+        posted = await read_posted_form(
+            request,
+            photo_limit=0,
+            stream_limit=4096,
+            fields_limit=4096,
+            deadline=config.body_timeout_seconds,
+        )
+        typed = posted.fields
+        if control_message(typed.get("jeton", ""), formal=True):
+            return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(
             backend.contributions.by_token, token_hash(typed.get("jeton", ""))
         )
@@ -142,6 +162,30 @@ def contribution_routes(backend: Backend) -> list[Route]:
         Route(f"{base}/accord-parent", guardian_page, methods=["GET"]),
         Route(f"{base}/accord-parent", guardian_confirm, methods=["POST"]),
     ]
+
+
+def _too_fast(
+    request: Request, backend: Backend, spec: FormSpec, typed: dict[str, str], had_photo: bool
+) -> Response:
+    """The form again, everything typed kept, with a token that lets it go at once."""
+    if wants_json(request):
+        token = backend.tokens.make(spec.name, shown_again=True)
+        return JSONResponse(
+            {"ok": False, "message": ONE_MORE_STEP[False], "jeton": token, "id": str(uuid.uuid4())},
+            status_code=409,
+            headers=NO_STORE,
+        )
+    errors = {"photo": "Choisis ta photo à nouveau : elle n'a pas été gardée."} if had_photo else {}
+    return backend.form_page(
+        spec,
+        typed,
+        errors,
+        page_path=spec.page_path,
+        status=200,
+        submission_id=str(uuid.uuid4()),
+        form_name=spec.name,
+        notice=ONE_MORE_STEP[False],
+    )
 
 
 def _keep(

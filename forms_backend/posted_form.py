@@ -9,8 +9,8 @@ are read too and the form comes back filled in, with a message on the photo. Onl
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
 
 from python_multipart import MultipartParser
 from python_multipart.exceptions import MultipartParseError
@@ -18,7 +18,7 @@ from python_multipart.multipart import parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from .bodies import read_body
+from .bodies import parse_fields, read_body
 
 MAX_FIELDS = 30
 MAX_FIELD_BYTES = 64 * 1024
@@ -37,17 +37,20 @@ class PostedForm:
 
 
 async def read_posted_form(
-    request: Request, *, photo_limit: int, stream_limit: int, fields_limit: int = FIELDS_BODY_LIMIT
+    request: Request,
+    *,
+    photo_limit: int,
+    stream_limit: int,
+    fields_limit: int = FIELDS_BODY_LIMIT,
+    deadline: float = 30.0,
 ) -> PostedForm:
-    """The form of ``request``: multipart read as a stream, anything else as a small body."""
-    content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    """The form of ``request``: multipart read as a stream, anything else as a small body; a
+    body still coming in ``deadline`` seconds after the reading began is cut (408)."""
+    raw_type = request.headers.get("content-type", "")
+    content_type, options = parse_options_header(raw_type)
     if content_type != b"multipart/form-data":
-        body = await read_body(request, fields_limit)
-        try:
-            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=50)
-        except (UnicodeDecodeError, ValueError):
-            raise HTTPException(400) from None
-        return PostedForm(fields=dict(pairs))
+        body = await read_body(request, fields_limit, deadline)
+        return PostedForm(fields=parse_fields(raw_type, body, max_fields=MAX_FIELDS)[0])
     boundary = options.get(b"boundary")
     if not boundary:
         raise HTTPException(400)
@@ -58,14 +61,17 @@ async def read_posted_form(
     parser = MultipartParser(boundary, reader.callbacks())
     received = 0
     try:
-        async for chunk in request.stream():
-            received += len(chunk)
-            if received > stream_limit:
-                raise HTTPException(413)
-            parser.write(chunk)
-            if reader.problem:
-                raise HTTPException(reader.problem)
+        async with asyncio.timeout(deadline):
+            async for chunk in request.stream():
+                received += len(chunk)
+                if received > stream_limit:
+                    raise HTTPException(413)
+                parser.write(chunk)
+                if reader.problem:
+                    raise HTTPException(reader.problem)
         parser.finalize()
+    except TimeoutError:
+        raise HTTPException(408) from None
     except MultipartParseError:
         raise HTTPException(400) from None
     if reader.problem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +19,30 @@ TOO_OLD = (
     "peut t'aider : appelle le 3949 ou va sur francetravail.fr."
 )
 
+# C0 and C1 controls (DEL included), and the invisible marks that reorder or hide text: bidi
+# embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069), marks (U+200E, U+200F,
+# U+061C). In an e-mail body a line break invents a line; in the staff's terminal an escape
+# sequence recolours or rewrites the screen; in content/ a bidi override shows a text other than
+# the one stored. Line breaks (LF, CR LF as browsers send them) and tabs stay in multi-line fields.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_KEPT_BREAKS = re.compile("\r\n|[\n\u2028\u2029]")  # in a multi-line field: made "\n"
+MULTI_LINE = ("textarea",)
+ONE_LINE = {
+    False: "Écris tout sur une seule ligne, sans retour à la ligne.",
+    True: "Écrivez tout sur une seule ligne, sans retour à la ligne.",
+}
+INVISIBLE = {
+    False: (
+        "Ce texte contient un caractère invisible qu'on ne peut pas garder (souvent venu d'un "
+        "copier-coller). Efface le champ et retape le texte au clavier."
+    ),
+    True: (
+        "Ce texte contient un caractère invisible que nous ne pouvons pas garder (souvent venu "
+        "d'un copier-coller). Effacez le champ et retapez le texte au clavier."
+    ),
+}
+
 
 @dataclass
 class Checked:
@@ -33,11 +58,42 @@ class Checked:
         return not self.errors
 
 
+def control_message(value: str, *, multi_line: bool = False, formal: bool = False) -> str:
+    """Why ``value`` cannot be kept (a line break in a one-line field, a control character or an
+    invisible direction mark), in French (``formal``: vouvoiement); empty when it can."""
+    if multi_line:
+        value = _KEPT_BREAKS.sub("", value.replace("\t", ""))
+    elif _LINE_BREAKS.search(value):
+        return ONE_LINE[formal]
+    return INVISIBLE[formal] if _CONTROLS.search(value) else ""
+
+
+def screen_controls(
+    spec: FormSpec, typed: Mapping[str, str], *, formal: bool = False
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The one check of control characters, for every form: ``typed`` with the multi-line fields'
+    line breaks made plain ``\n``, and a message for each field holding what cannot be kept."""
+    cleaned, errors = dict(typed), {}
+    for form_field in spec.fields:
+        value = typed.get(form_field.name) or ""
+        multi_line = form_field.kind in MULTI_LINE
+        message = control_message(value, multi_line=multi_line, formal=formal)
+        if message:
+            errors[form_field.name] = message
+        elif multi_line:
+            cleaned[form_field.name] = _KEPT_BREAKS.sub("\n", value)
+    return cleaned, errors
+
+
 def check_form(spec: FormSpec, typed: Mapping[str, str]) -> Checked:
     """Apply every rule of ``spec`` to ``typed`` and report each problem next to its field."""
     result = Checked()
     values, errors = result.values, result.errors
+    typed, controls = screen_controls(spec, typed, formal=spec.name == "orientation")
+    errors.update(controls)
     for form_field in spec.fields:
+        if form_field.name in controls:
+            continue
         raw = (typed.get(form_field.name) or "").strip()
         if len(raw) > form_field.max_length:
             errors[form_field.name] = (

@@ -80,4 +80,10 @@ def serve(host: str, port: int, config_file: Path) -> None:
     build_site(config_file, config.site_dir)
     watch(root, lambda: build_site(config_file, config.site_dir))
     print(f"Site et formulaires sur http://{host}:{port}/ — Ctrl+C pour arrêter.", flush=True)
-    uvicorn.run(create_site_app(config), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_site_app(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,  # X-Forwarded-For only from PORTE_VOIX_TRUSTED_PROXIES (proxies.py)
+    )

@@ -7,8 +7,9 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from aiosmtpd.controller import Controller
@@ -42,8 +43,9 @@ class LiveSite:
 
 
 @contextmanager
-def serve_site(site_dir: Path, workdir: Path, inbox: object) -> Iterator[LiveSite]:
-    """The built site and the backend on one loopback port, forwarding to a real SMTP server."""
+def serve_site(site_dir: Path, workdir: Path, inbox: object, **settings: Any) -> Iterator[LiveSite]:
+    """The built site and the backend on one loopback port, forwarding to a real SMTP server
+    (``settings``: other BackendConfig values, ``smtp_url=None`` for the Maildir)."""
     smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
@@ -53,6 +55,7 @@ def serve_site(site_dir: Path, workdir: Path, inbox: object) -> Iterator[LiveSit
         smtp_url=f"smtp://127.0.0.1:{smtp_port}",
         worker_interval_seconds=0.5,
     )
+    config = replace(config, **settings)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_site_app(config), host="127.0.0.1", port=port, log_level="warning")

@@ -423,3 +423,24 @@ def test_show_gives_the_whole_contribution_and_writing_hints(config, tmp_path: P
     assert "citation : Ici, on m'a écoutée." in result.output
     assert "recit : conseil : « dispositif » est du jargon" in result.output
     assert "recit : conseil : une phrase de" in result.output
+
+
+def test_a_contribution_sent_too_fast_comes_back_and_goes_at_once(tmp_path: Path) -> None:
+    config = make_config(tmp_path, uploads=tmp_path / "contributions", min_fill_seconds=30.0)
+    with client_for(config) as client:
+        token = client.get("/formulaires/jeton", params={"formulaire": "temoignage"}).json()
+        first = send(client, "temoignage", {**ADULT, "jeton": token["jeton"]})
+        assert first.status_code == 200  # never a fake « merci »
+        page = BeautifulSoup(first.text, "html.parser")
+        assert "Encore une étape" in page.find(class_="pv-form-notice").get_text()
+        assert page.find(id="pv-temoignage-citation")["value"] == ADULT["citation"]
+        assert contributions(config) == []
+        again = page.find("form").find("input", attrs={"name": "jeton"})["value"]
+        second = send(client, "temoignage", {**ADULT, "jeton": again})
+    assert second.status_code == 303
+    assert len(contributions(config)) == 1
+    connection = sqlite3.connect(config.database)
+    try:
+        assert connection.execute("SELECT count(*) FROM spam").fetchone()[0] == 0
+    finally:
+        connection.close()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
+import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from forms_backend import validation
+from forms_backend.config import BackendConfig
 
 from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
 
@@ -52,6 +56,15 @@ def post(client, form: str, fields: dict[str, str], *, json: bool = False, heade
     return client.post(
         f"/formulaires/{form}", data={**fresh(client, form), **fields}, headers=headers
     )
+
+
+REFERRAL_FIELDS = {
+    **VALID,
+    "pro_nom": "Julie Martin",
+    "pro_structure": "Centre social Les Deux Rives",
+    "pro_contact": "j.martin@deuxrives.example",
+    "accord_jeune": "oui",
+}
 
 
 def test_call_back_without_javascript_redirects_to_thanks_and_stores_it(client, config) -> None:  # type: ignore[no-untyped-def]
@@ -229,7 +242,20 @@ def test_honeypot_is_kept_apart_and_never_forwarded(client, config) -> None:  # 
     assert "Inès" not in spam["fields"] and "06 12" not in spam["fields"]
 
 
-def test_too_fast_is_spam_and_a_person_simply_sends_again(tmp_path: Path) -> None:
+def shown_fields(html: str) -> dict[str, str]:
+    """What a browser sends back from a form shown again: its text fields and ticked boxes."""
+    form = BeautifulSoup(html, "html.parser").find("form")
+    fields = {}
+    for tag in form.find_all(["input", "textarea"]):
+        kind = tag.get("type", "")
+        if kind in ("radio", "checkbox") and not tag.has_attr("checked"):
+            continue
+        if kind != "file":
+            fields[tag["name"]] = tag.get_text() if tag.name == "textarea" else tag.get("value", "")
+    return fields
+
+
+def test_too_fast_is_shown_again_never_spam_and_goes_at_once(tmp_path: Path) -> None:
     config = make_config(tmp_path, min_fill_seconds=30.0)
     with client_for(config) as client:
         answer = post(client, "rappel", VALID)
@@ -237,7 +263,25 @@ def test_too_fast_is_spam_and_a_person_simply_sends_again(tmp_path: Path) -> Non
         page = BeautifulSoup(answer.text, "html.parser")
         assert "Encore une étape" in page.find(class_="pv-form-notice").get_text()
         assert page.find(id="pv-rappel-prenom")["value"] == "Inès"
-    assert rows(config) == [] and len(rows(config, "spam")) == 1
+        assert rows(config) == [] and rows(config, "spam") == []
+        again = client.post("/formulaires/rappel", data=shown_fields(answer.text))
+    assert again.status_code == 303 and again.headers["location"] == "/merci/"
+    assert len(rows(config)) == 1 and rows(config, "spam") == []
+
+
+def test_a_form_shown_again_after_an_error_goes_at_once(tmp_path: Path) -> None:
+    config = make_config(tmp_path, min_fill_seconds=30.0)
+    with client_for(config) as client:
+        token = client.app.state.backend.tokens.make("rappel", now=time.time() - 60)
+        first = client.post(
+            "/formulaires/rappel",
+            data={**VALID, "consentement": "", "jeton": token, "id": str(uuid.uuid4())},
+        )
+        assert first.status_code == 422 and rows(config) == []
+        fields = shown_fields(first.text)
+        again = client.post("/formulaires/rappel", data={**fields, "consentement": "oui"})
+    assert again.status_code == 303
+    assert len(rows(config)) == 1 and rows(config, "spam") == []
 
 
 def test_static_page_without_javascript_gets_one_confirmation_step(client, config) -> None:  # type: ignore[no-untyped-def]
@@ -258,15 +302,53 @@ def test_static_page_without_javascript_gets_one_confirmation_step(client, confi
     assert len(rows(config)) == 1
 
 
-def test_rate_limit_answers_429_in_french(tmp_path: Path) -> None:
+def test_rate_limit_answers_429_with_retry_after_and_the_wait_in_french(tmp_path: Path) -> None:
     config = make_config(tmp_path, rate_limit=3)
     with client_for(config) as client:
         answers = [post(client, "rappel", VALID, json=True) for _ in range(4)]
+        page = post(client, "rappel", VALID)
+        partner = post(client, "orientation", REFERRAL_FIELDS, json=True)
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert 540 <= int(answers[-1].headers["retry-after"]) <= 600
     assert (
         answers[-1].json()["message"]
-        == "Trop d'envois depuis ta connexion. Attends quelques minutes, puis réessaie."
+        == "Trop d'envois depuis ta connexion. Attends 10 minutes, puis réessaie."
     )
+    assert page.status_code == 429 and page.headers["retry-after"]
+    assert "Attends 10 minutes, puis réessaie." in BeautifulSoup(page.text, "html.parser").text
+    assert partner.json()["message"] == (
+        "Trop d'envois depuis votre connexion. Attendez 10 minutes, puis réessayez."
+    )
+
+
+def test_failed_attempts_do_not_use_up_the_accepted_budget(tmp_path: Path) -> None:
+    config = make_config(tmp_path, rate_limit=3)
+    with client_for(config) as client:
+        refused = [post(client, "rappel", {**VALID, "consentement": ""}) for _ in range(6)]
+        accepted = [post(client, "rappel", VALID) for _ in range(3)]
+        over = post(client, "rappel", VALID)
+    assert {a.status_code for a in refused} == {422}
+    assert [a.status_code for a in accepted] == [303, 303, 303] and over.status_code == 429
+    assert len(rows(config)) == 3
+
+
+def test_attempts_have_their_own_larger_limit(tmp_path: Path) -> None:
+    config = make_config(tmp_path, attempt_limit=5)
+    with client_for(config) as client:
+        answers = [post(client, "rappel", {**VALID, "consentement": ""}) for _ in range(6)]
+    assert [a.status_code for a in answers] == [422] * 5 + [429]
+
+
+def test_a_workshop_of_thirty_on_one_network_all_get_through(tmp_path: Path) -> None:
+    config = replace(make_config(tmp_path), rate_limit=BackendConfig().rate_limit)
+    config = replace(config, attempt_limit=BackendConfig().attempt_limit)
+    with client_for(config) as client:
+        # Each one first forgets the box (a failed attempt), then sends the form right.
+        for person in range(30):
+            post(client, "rappel", {**VALID, "prenom": f"Jeune {person}", "consentement": ""})
+        answers = [post(client, "rappel", {**VALID, "prenom": f"Jeune {n}"}) for n in range(30)]
+    assert [a.status_code for a in answers] == [303] * 30
+    assert len(rows(config)) == 30
 
 
 def test_foreign_origin_is_refused(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Filled:
             "inscription: non", "inscription:\n  places: 6"
         ),
     )
-    config = make_config(root, rate_limit=1000)  # one test client sends them all
+    config = make_config(root, rate_limit=1000, attempt_limit=1000)  # one client sends them all
     # When these young people signed up, the forum was still to come.
     write_manifest(config.site_dir, [manifest_event(past_id, places=6)])
     plan = [
