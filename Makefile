@@ -11,7 +11,8 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: run test build check lint format clean bench icc-profile lock lock-upgrade
 
 LOCK := requirements.lock
-UV_VERSION := 0.13.8  # only `make lock` uses uv: it resolves in seconds where pip-compile took minutes
+# Only `make lock` uses uv: it resolves in seconds where pip-compile took minutes.
+UV_VERSION := 0.13.8
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
