@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageChops
 
 from .conftest import ENVIRONMENT, REPO, new_project
-from .test_images import phone_photo
+from .test_images import XMP, phone_photo
 
 # JPEG segments that say something about the person, the place or the device.
 METADATA_SEGMENTS = {0xE1: "APP1 (EXIF/XMP)", 0xED: "APP13 (IPTC)", 0xFE: "COM"}
@@ -165,3 +165,21 @@ def test_the_sample_photos_carry_nothing(tmp_path: Path) -> None:
     shutil.rmtree(project.content)
     shutil.copytree(REPO / "content", project.content)
     assert "la photo contient" not in run(project.root, "check").stdout
+
+
+def test_webp_exif_and_xmp_chunks_are_removed_and_the_image_still_reads(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "site")
+    photo = project.content / "images" / "atelier.webp"
+    exif = Image.Exif()
+    exif[0x0110] = "Model X 12"
+    image = Image.new("RGB", (64, 48), (200, 80, 40))
+    image.save(photo, "WEBP", lossless=True, exif=exif, xmp=XMP)
+
+    assert "(appareil, XMP)" in run(project.root, "check").stdout
+    assert run(project.root, "photos", "nettoyer", "content/images").returncode == 0
+    data = photo.read_bytes()
+    assert b"EXIF" not in data and b"XMP " not in data and b"xmpmeta" not in data
+    assert struct.unpack("<I", data[4:8])[0] == len(data) - 8  # the RIFF size follows the cut
+    with Image.open(photo) as cleaned:
+        assert not {"exif", "xmp"} & set(cleaned.info)
+        assert ImageChops.difference(cleaned.convert("RGB"), image).getbbox() is None
