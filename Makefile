@@ -8,13 +8,41 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: run test build check lint format clean bench icc-profile
+.PHONY: run test build check lint format clean bench icc-profile lock lock-upgrade
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+# Only `make lock` uses uv: it resolves in seconds where pip-compile took minutes.
+UV_VERSION := 0.13.8
+
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+# Every package at the version and hash of requirements.lock (pip, setuptools included), then
+# porte-voix itself without touching them. `pip check` catches a dependency added to
+# pyproject.toml without `make lock`.
+$(STAMP): pyproject.toml $(LOCK) | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	rm -rf porte_voix.egg-info  # left by older setuptools: it would hide the venv's metadata
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+		echo "requirements.lock ne suit plus pyproject.toml : lance « make lock », puis relance."; exit 1; }
 	touch $(STAMP)
+
+## make lock: write requirements.lock (runtime and test packages, pip and setuptools, with their
+## hashes) from pyproject.toml and requirements-venv.in; versions already locked stay as they are.
+## make lock-upgrade: the same, with the newest versions that pyproject.toml allows.
+LOCK_COMMAND = $(BIN)/uv pip compile --quiet --generate-hashes --extra test \
+	--python $(BIN)/python --custom-compile-command "make lock" \
+	-o $(LOCK) pyproject.toml requirements-venv.in
+UV_INSTALL = $(BIN)/uv --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || \
+	$(BIN)/pip install --quiet uv==$(UV_VERSION) 2>&1 | grep -v "Location .* is ignored" || true
+lock: | $(VENV)/bin/python
+	@$(UV_INSTALL)
+	$(LOCK_COMMAND)
+
+lock-upgrade: | $(VENV)/bin/python
+	@$(UV_INSTALL)
+	$(LOCK_COMMAND) --upgrade
 
 ## make run: build the site and serve it on http://$(HOST):$(PORT), reloading on save
 run: $(STAMP)

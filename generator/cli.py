@@ -18,6 +18,7 @@ from .content.writing import writing_hints
 from .contribution_commands import register_contribution_commands
 from .flyer_commands import register_flyer_commands
 from .new_commands import register_new_command
+from .photo_commands import photo_problems, register_photo_commands
 from .report_commands import register_report_command
 from .settings import Settings
 
@@ -82,7 +83,9 @@ def load_project(config_file: str) -> Project:
 def check(config_file: str) -> None:
     """Report every content problem at once; exit code 1 when there is one."""
     project = load_project(config_file)
-    content, problems = project.content, project.problems
+    content = project.content
+    # Photos are checked here only: the build publishes clean copies, but content/ is in git.
+    problems = sorted([*project.problems, *photo_problems(content.root)])
     for problem in problems:
         click.echo(str(problem))
     summary = (
@@ -152,5 +155,6 @@ def serve(host: str, port: int, config_file: str) -> None:
 main.add_command(forms)
 register_flyer_commands(main, load_project, CONFIG_OPTION)
 register_new_command(main, load_project, CONFIG_OPTION)
+register_photo_commands(main)
 register_contribution_commands(main, load_project, CONFIG_OPTION)
 register_report_command(forms, load_project, CONFIG_OPTION)

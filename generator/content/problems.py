@@ -8,7 +8,10 @@ from pathlib import Path
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in one content file, shown to authors as ``file:line: message — fix``."""
+    """One problem in one content file, shown to authors as ``file:line: message — fix``.
+
+    ``line`` is 0 for a file without lines (a photo): shown as ``file: message — fix``.
+    """
 
     path: str
     line: int
@@ -16,7 +19,8 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path  # line 0: the whole file
+        text = f"{where}: {self.message}"
         return f"{text} — {self.fix}" if self.fix else text
 
 
@@ -30,6 +34,10 @@ class Problems:
     def add(self, path: Path, line: int, message: str, fix: str = "") -> None:
         """Record a problem in ``path`` (absolute or relative to the content root)."""
         self.found.append(Problem(self.display_path(path), max(line, 1), message, fix))
+
+    def add_file(self, path: Path, message: str, fix: str = "") -> None:
+        """Record a problem with a whole file that has no lines (a photo)."""
+        self.found.append(Problem(self.display_path(path), 0, message, fix))
 
     def display_path(self, path: Path) -> str:
         """The path as authors know it: relative to the project, with forward slashes."""

@@ -1,0 +1,94 @@
+"""The repository can be reused: its licences are there, and requirements.lock follows pyproject."""
+
+from __future__ import annotations
+
+import re
+import sysconfig
+import tomllib
+from importlib import metadata
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from .conftest import REPO
+
+LOCK = REPO / "requirements.lock"
+PIN = re.compile(r"^([A-Za-z0-9._-]+)==([^\s\\;]+)")
+
+
+def locked() -> dict[str, tuple[str, list[str]]]:
+    """Each locked package: its version and its hashes, as ``pip install --require-hashes`` reads them."""
+    pins: dict[str, tuple[str, list[str]]] = {}
+    current = None
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if match := PIN.match(line):
+            current = canonicalize_name(match[1])
+            pins[current] = (match[2], [])
+        for digest in re.findall(r"--hash=sha256:([0-9a-f]{64})", line):
+            assert current is not None
+            pins[current][1].append(digest)
+    return pins
+
+
+def runtime() -> list[Requirement]:
+    """The runtime dependencies of pyproject.toml."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [Requirement(line) for line in project["dependencies"]]
+
+
+def declared() -> list[Requirement]:
+    """What pyproject.toml and requirements-venv.in ask for: runtime, test and venv tools."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    venv_tools = (REPO / "requirements-venv.in").read_text(encoding="utf-8").splitlines()
+    lines = [
+        *project["optional-dependencies"]["test"],
+        *(line for line in venv_tools if line.strip() and not line.startswith("#")),
+    ]
+    return [*runtime(), *(Requirement(line) for line in lines)]
+
+
+def test_every_declared_dependency_is_locked_at_an_allowed_version() -> None:
+    pins = locked()
+    missing = [str(r) for r in declared() if canonicalize_name(r.name) not in pins]
+    assert not missing, f"absent de requirements.lock : {missing} — lance « make lock »"
+    outside = [
+        f"{r} (verrouillé : {pins[canonicalize_name(r.name)][0]})"
+        for r in declared()
+        if not r.specifier.contains(pins[canonicalize_name(r.name)][0], prereleases=True)
+    ]
+    assert not outside, f"requirements.lock ne suit plus pyproject.toml : {outside} — « make lock »"
+
+
+def test_every_locked_package_has_a_hash() -> None:
+    pins = locked()
+    assert len(pins) > 20
+    assert not [name for name, (_, hashes) in pins.items() if not hashes]
+
+
+def test_runtime_dependencies_have_an_upper_bound() -> None:
+    # tzdata is the time-zone data of the year: it must follow the law, never be held back.
+    unbounded = [
+        str(r)
+        for r in runtime()
+        if r.name != "tzdata"
+        and not any(s.operator in ("<", "<=", "==", "~=") for s in r.specifier)
+    ]
+    assert not unbounded
+
+
+def test_the_installed_package_carries_its_licences() -> None:
+    assert "Copyright (c) 2026 Mission Locale du Val de Lorraine" in (REPO / "LICENSE").read_text()
+    licences = (REPO / "LICENCES.md").read_text(encoding="utf-8")
+    for text in (
+        "Altered source versions must be plainly marked as such",  # zlib (the ICC profile)
+        "Copyright (c) 2016-2025 Martin Donath",  # Material for MkDocs
+        "SIL OPEN FONT LICENSE Version 1.1",  # Atkinson Hyperlegible
+    ):
+        assert text in licences
+    # The venv's own record (a stale porte_voix.egg-info in the work tree would answer first).
+    site_packages = sysconfig.get_paths()["purelib"]
+    (installed,) = [
+        d.metadata for d in metadata.distributions(name="porte-voix", path=[site_packages])
+    ]
+    assert installed["License-Expression"] == "MIT"
+    assert sorted(installed.get_all("License-File") or []) == ["LICENCES.md", "LICENSE"]
