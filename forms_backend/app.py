@@ -23,23 +23,33 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Match, Route
 
-from .answers import ONE_MORE_STEP, error_response, too_many
-from .bodies import parse_fields, read_body
-from .committer import GroupCommitter
-from .config import BackendConfig
-from .contribution_forms import CONTRIBUTION_FORMS
-from .contribution_store import ContributionStore
-from .contributions_app import contribution_routes
-from .events import EventCatalogue, PublicEvent
-from .forms import EVENT, FORMS, HONEYPOT, REFERRAL, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
-from .letters import LetterPost
-from .negotiation import NO_STORE, wants_json
-from .outbox import Forwarder
-from .proxies import TrustedProxies
-from .render import form_html, page_with_form
-from .spam import RateLimiter, TimeTokens, client_address, foreign_origin
-from .store import Store
-from .validation import Checked, check_form
+from forms_backend.config import BackendConfig
+from forms_backend.contributions.forms import CONTRIBUTION_FORMS
+from forms_backend.contributions.routes import contribution_routes
+from forms_backend.contributions.store import ContributionStore
+from forms_backend.intake.answers import ONE_MORE_STEP, error_response, too_many
+from forms_backend.intake.bodies import parse_fields, read_body
+from forms_backend.intake.events import EventCatalogue, PublicEvent
+from forms_backend.intake.forms import (
+    EVENT,
+    FORMS,
+    HONEYPOT,
+    REFERRAL,
+    SIGNUP,
+    SOURCE,
+    SUBMISSION_ID,
+    TOKEN,
+    FormSpec,
+)
+from forms_backend.intake.negotiation import NO_STORE, wants_json
+from forms_backend.intake.proxies import TrustedProxies
+from forms_backend.intake.render import form_html, page_with_form
+from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, foreign_origin
+from forms_backend.outbox.forwarder import Forwarder
+from forms_backend.outbox.letters import LetterPost
+from forms_backend.store.committer import GroupCommitter
+from forms_backend.store.database import Store
+from forms_backend.validator.fields import Checked, check_form
 
 log = logging.getLogger("porte_voix.forms")
 THANKS = {"recu": "/merci/", "inscrit": "/merci/", "liste_attente": "/merci/liste-d-attente/"}

@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from .addresses import sending_address
-from .config import BackendConfig
-from .contribution_store import ContributionStore, Letter
-from .delivery import Mailer, PermanentFailure, TemporaryFailure
-from .mail_message import plain_message
-from .outbox import Report, next_try
+from forms_backend.config import BackendConfig
+from forms_backend.contributions.store import ContributionStore, Letter
+from forms_backend.outbox.failures import PermanentFailure, TemporaryFailure
+from forms_backend.outbox.mail import Mailer
+from forms_backend.outbox.mail_message import plain_message
+from forms_backend.outbox.retry import Report, next_try
+from forms_backend.validator.addresses import sending_address
 
 log = logging.getLogger("porte_voix.letters")
 
