@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from forms_backend.config import BackendConfig
 from forms_backend.intake.events import EventCatalogue
-from forms_backend.outbox.failures import DeliveryFailure, PermanentFailure, TemporaryFailure
+from forms_backend.outbox.failures import (
+    DeliveryFailure,
+    PermanentFailure,
+    TemporaryFailure,
+    unforeseen,
+)
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.messages import counsellor_email, webhook_body
 from forms_backend.outbox.retry import Report, next_try
@@ -49,8 +54,8 @@ class Forwarder:
                 self._send(row, mailer)
             except DeliveryFailure:
                 raise
-            except Exception as error:  # anything unforeseen is retried, never lost
-                raise TemporaryFailure(f"erreur imprévue ({type(error).__name__})") from error
+            except Exception as error:  # a programming error: a person must look, now
+                raise unforeseen(log, f"envoi {row.target} n°{row.id}", error) from error
         except PermanentFailure as failure:
             report.dead += 1
             log.warning("envoi %s n°%s en échec définitif : %s", row.target, row.id, failure)
