@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from forms_backend.committer import GroupCommitter
-from forms_backend.store import Store
+from forms_backend.store.committer import GroupCommitter
+from forms_backend.store.database import Store
 
 store = Store(Path(os.environ["PV_FLOOR_DB"]))
 with store.transaction() as db:

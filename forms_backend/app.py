@@ -11,7 +11,7 @@ import contextlib
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,23 +23,34 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Match, Route
 
-from .answers import ONE_MORE_STEP, error_response, too_many
-from .bodies import parse_fields, read_body
-from .committer import GroupCommitter
-from .config import BackendConfig
-from .contribution_forms import CONTRIBUTION_FORMS
-from .contribution_store import ContributionStore
-from .contributions_app import contribution_routes
-from .events import EventCatalogue, PublicEvent
-from .forms import EVENT, FORMS, HONEYPOT, REFERRAL, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN, FormSpec
-from .letters import LetterPost
-from .negotiation import NO_STORE, wants_json
-from .outbox import Forwarder
-from .proxies import TrustedProxies
-from .render import form_html, page_with_form
-from .spam import RateLimiter, TimeTokens, client_address, foreign_origin
-from .store import Store
-from .validation import Checked, check_form
+from forms_backend.config import BackendConfig
+from forms_backend.contributions.forms import CONTRIBUTION_FORMS
+from forms_backend.contributions.routes import contribution_routes
+from forms_backend.contributions.store import ContributionStore
+from forms_backend.intake.answers import ONE_MORE_STEP, error_response, too_many
+from forms_backend.intake.bodies import parse_fields, read_body
+from forms_backend.intake.events import EventCatalogue, PublicEvent
+from forms_backend.intake.forms import (
+    EVENT,
+    FORMS,
+    HONEYPOT,
+    REFERRAL,
+    SIGNUP,
+    SOURCE,
+    SUBMISSION_ID,
+    TOKEN,
+    FormSpec,
+)
+from forms_backend.intake.negotiation import NO_STORE, wants_json
+from forms_backend.intake.proxies import TrustedProxies
+from forms_backend.intake.render import form_html, page_with_form
+from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, foreign_origin
+from forms_backend.outbox.failures import log_traceback
+from forms_backend.outbox.forwarder import Forwarder
+from forms_backend.outbox.letters import LetterPost
+from forms_backend.store.committer import GroupCommitter
+from forms_backend.store.database import Store
+from forms_backend.validator.fields import Checked, check_form
 
 log = logging.getLogger("porte_voix.forms")
 THANKS = {"recu": "/merci/", "inscrit": "/merci/", "liste_attente": "/merci/liste-d-attente/"}
@@ -283,15 +294,25 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
 async def _worker(backend: Backend) -> None:
     """Forward pending rows now and after each new submission, and every few seconds anyway."""
     while True:
-        try:
-            await run_in_threadpool(backend.forwarder.deliver_due)
-            await run_in_threadpool(backend.letters.deliver_due)
-            await run_in_threadpool(_purge_contributions, backend)
-        except Exception as error:  # the worker must survive anything; rows stay in the outbox
-            log.error("le transfert a échoué (%s) ; nouvel essai bientôt", type(error).__name__)
+        await run_in_threadpool(_one_pass, backend)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(backend.wake.wait(), backend.config.worker_interval_seconds)
         backend.wake.clear()
+
+
+def _one_pass(backend: Backend) -> None:
+    """Each job of a pass on its own: one that fails (logged with its traceback) never stops
+    the others, and the worker survives anything; rows stay in their queues."""
+    jobs: tuple[tuple[str, Callable[[], object]], ...] = (
+        ("les envois à la conseillère", backend.forwarder.deliver_due),
+        ("les lettres", backend.letters.deliver_due),
+        ("l'effacement des contributions", lambda: _purge_contributions(backend)),
+    )
+    for name, job in jobs:
+        try:
+            job()
+        except Exception as error:
+            log_traceback(log, f"{name} : échec de ce passage, nouvel essai au suivant", error)
 
 
 def _purge_contributions(backend: Backend) -> None:

@@ -9,17 +9,23 @@ from pathlib import Path
 
 import click
 
-from .config import BackendConfig, ConfigError
-from .contribution_store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
-from .delivery import DeliveryFailure, send_email
-from .digest import digest_email
-from .events import EventCatalogue
-from .export import export_csv
-from .follow_up import UnknownRequest, mark_called_back, waiting_before, waiting_since
-from .french_click import french_group
-from .letters import LetterPost
-from .outbox import Forwarder
-from .store import Store
+from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.contributions.store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
+from forms_backend.french_click import french_group
+from forms_backend.intake.events import EventCatalogue
+from forms_backend.outbox.digest import digest_email
+from forms_backend.outbox.failures import DeliveryFailure
+from forms_backend.outbox.forwarder import Forwarder
+from forms_backend.outbox.letters import LetterPost
+from forms_backend.outbox.mail import send_email
+from forms_backend.store.database import Store
+from forms_backend.store.export import export_csv
+from forms_backend.store.follow_up import (
+    UnknownRequest,
+    mark_called_back,
+    waiting_before,
+    waiting_since,
+)
 
 
 def _config() -> BackendConfig:
@@ -47,7 +53,7 @@ def serve(host: str, port: int) -> None:
     """Serve the backend alone with uvicorn."""
     import uvicorn
 
-    from .app import create_app
+    from forms_backend.app import create_app
 
     uvicorn.run(
         create_app(_config()),

@@ -13,8 +13,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .addresses import PLAIN_ADDRESS
-from .proxies import IPNetwork, parse_networks
+from forms_backend.intake.proxies import IPNetwork, parse_networks
+from forms_backend.validator.addresses import PLAIN_ADDRESS
 
 
 class ConfigError(ValueError):

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from forms_backend.config import BackendConfig, ConfigError
-from forms_backend.contribution_store import (
+from forms_backend.contributions.jpeg_segments import JpegError, strip_metadata
+from forms_backend.contributions.store import (
     AWAITING_GUARDIAN,
     TO_REVIEW,
     Contribution,
     ContributionStore,
 )
-from forms_backend.fingerprints import address_fingerprint
-from forms_backend.jpeg_segments import JpegError, strip_metadata
-from forms_backend.store import Store
+from forms_backend.store.database import Store
+from forms_backend.store.fingerprints import address_fingerprint
 
 from .content.contributed import plain_text
 from .content.fields import PARIS

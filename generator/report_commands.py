@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from forms_backend.config import BackendConfig, ConfigError
-from forms_backend.follow_up import contacts
-from forms_backend.store import Store
+from forms_backend.store.database import Store
+from forms_backend.store.follow_up import contacts
 
 from .report import count_figures, write_report
 

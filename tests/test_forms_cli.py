@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from forms_backend.cli import forms, parse_age
-from forms_backend.export import neutralise
+from forms_backend.store.export import neutralise
 
 from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
 

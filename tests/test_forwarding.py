@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from forms_backend.cli import forms
-from forms_backend.outbox import RETRY_DELAYS
+from forms_backend.outbox.retry import RETRY_DELAYS
 
 from .backend import VALID, Inbox, client_for, free_port, fresh, make_config
 
@@ -38,9 +38,9 @@ def submit(config, fields=None, form: str = "rappel") -> str:  # type: ignore[no
 
 
 def forward(config):  # type: ignore[no-untyped-def]
-    from forms_backend.events import EventCatalogue
-    from forms_backend.outbox import Forwarder
-    from forms_backend.store import Store
+    from forms_backend.intake.events import EventCatalogue
+    from forms_backend.outbox.forwarder import Forwarder
+    from forms_backend.store.database import Store
 
     return Forwarder(Store(config.database), config, EventCatalogue(config.site_dir)).deliver_due()
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from forms_backend.committer import GroupCommitter
-from forms_backend.store import Store
+from forms_backend.store.committer import GroupCommitter
+from forms_backend.store.database import Store
 
 
 def sign_up(event_id: str) -> dict[str, object]:

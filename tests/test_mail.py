@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from forms_backend.addresses import MESSAGES
-from forms_backend.delivery import Mailer, PermanentFailure
-from forms_backend.mail_message import plain_message
+from forms_backend.outbox.failures import PermanentFailure
+from forms_backend.outbox.mail import Mailer
+from forms_backend.outbox.mail_message import plain_message
+from forms_backend.validator.addresses import MESSAGES
 from generator.cli import main
 
 from .backend import VALID, Inbox, client_for, fresh, make_config, manifest_event, write_manifest

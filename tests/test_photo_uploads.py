@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from PIL import Image, ImageCms
 
-from forms_backend.contribution_store import ContributionStore
-from forms_backend.store import Store
+from forms_backend.contributions.store import ContributionStore
+from forms_backend.store.database import Store
 from generator.cli import main
 
 from .backend import client_for, make_config

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from forms_backend.events import EventCatalogue
+from forms_backend.intake.events import EventCatalogue
 from generator.publication import builds_folder, publish
 
 from .conftest import ENVIRONMENT, Project, add_event, new_project, when

@@ -15,7 +15,7 @@ from ..content.french_dates import event_span, long_date
 from ..settings import Settings
 from ..slugs import normalise
 
-# The form backend keeps a source of at most this many characters (forms_backend/app.py).
+# The form backend keeps a source of at most this many characters (forms_backend/app.py, _SOURCE).
 SOURCE_MAX = 100
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from forms_backend.contribution_forms import EVENT_PROPOSAL, TESTIMONY
-from forms_backend.forms import CALLBACK, REFERRAL, FormSpec
-from forms_backend.render import END, START, form_html
+from forms_backend.contributions.forms import EVENT_PROPOSAL, TESTIMONY
+from forms_backend.intake.forms import CALLBACK, REFERRAL, FormSpec
+from forms_backend.intake.render import END, START, form_html
 
 from ..content.pages import MARKER
 from .agenda import next_events_block

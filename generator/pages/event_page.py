@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from forms_backend.forms import SIGNUP
+from forms_backend.intake.forms import SIGNUP
 
 from ..content import Event
 from ..content.contributed import body_block

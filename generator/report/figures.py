@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from forms_backend.follow_up import Contact
+from forms_backend.store.follow_up import Contact
 
 from ..content import Event
 from ..content.partners import Partner

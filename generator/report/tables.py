@@ -7,7 +7,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from forms_backend.export import neutralise
+from forms_backend.store.export import neutralise
 
 from ..slugs import normalise
 from .charts import Bar

@@ -15,8 +15,8 @@ from io import BytesIO
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .contribution_forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY
-from .jpeg_segments import JpegError, strip_metadata
+from forms_backend.contributions.forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY
+from forms_backend.contributions.jpeg_segments import JpegError, strip_metadata
 
 MAX_BYTES = PHOTO_MAX_BYTES
 MAX_PIXELS = 24_000_000  # a 24-megapixel phone photo is fine; more is an attack or a mistake

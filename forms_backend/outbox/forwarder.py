@@ -4,41 +4,25 @@ and parks permanent ones as dead letters (like pretix's outgoing mail)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .config import BackendConfig
-from .delivery import (
+from forms_backend.config import BackendConfig
+from forms_backend.intake.events import EventCatalogue
+from forms_backend.outbox.failures import (
     DeliveryFailure,
-    Mailer,
     PermanentFailure,
     TemporaryFailure,
-    post_webhook,
+    unforeseen,
 )
-from .events import EventCatalogue
-from .messages import counsellor_email, webhook_body
-from .store import OutboxRow, Outcome, Store
+from forms_backend.outbox.mail import Mailer
+from forms_backend.outbox.messages import counsellor_email, webhook_body
+from forms_backend.outbox.retry import Report, next_try
+from forms_backend.outbox.webhook import post_webhook
+from forms_backend.store.database import OutboxRow, Outcome, Store
 
 log = logging.getLogger("porte_voix.outbox")
 
-# Seconds before each new try: 1 min, 5 min, 15 min, 30 min, 1 h, 2 h, 4 h, then 8 h —
-# about 32 hours in all, so a mail server down for a whole day loses nothing.
-RETRY_DELAYS = (60, 300, 900, 1800, 3600, 7200, 14400, 28800, 28800, 28800)
 BATCH = 20  # rows claimed, sent, then marked together
-
-
-def next_try(attempts: int) -> int | None:
-    """Seconds before trying again after ``attempts`` tries, or ``None``: give up (dead letter)."""
-    return None if attempts > len(RETRY_DELAYS) else RETRY_DELAYS[attempts - 1]
-
-
-@dataclass
-class Report:
-    """What one pass of the worker did."""
-
-    sent: int = 0
-    retried: int = 0
-    dead: int = 0
 
 
 class Forwarder:
@@ -70,8 +54,8 @@ class Forwarder:
                 self._send(row, mailer)
             except DeliveryFailure:
                 raise
-            except Exception as error:  # anything unforeseen is retried, never lost
-                raise TemporaryFailure(f"erreur imprévue ({type(error).__name__})") from error
+            except Exception as error:  # a programming error: a person must look, now
+                raise unforeseen(log, f"envoi {row.target} n°{row.id}", error) from error
         except PermanentFailure as failure:
             report.dead += 1
             log.warning("envoi %s n°%s en échec définitif : %s", row.target, row.id, failure)
@@ -119,4 +103,4 @@ class Forwarder:
             raise PermanentFailure(f"destination inconnue : {row.target}")
 
 
-__all__ = ["RETRY_DELAYS", "DeliveryFailure", "Forwarder", "Report", "next_try"]
+__all__ = ["Forwarder"]

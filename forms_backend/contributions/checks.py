@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .addresses import check_address
-from .contribution_forms import ADULT_AGE
-from .forms import FormSpec
-from .validation import Checked, screen_controls
+from forms_backend.contributions.forms import ADULT_AGE
+from forms_backend.intake.forms import FormSpec
+from forms_backend.validator.addresses import check_address
+from forms_backend.validator.fields import Checked, screen_controls
 
 PARIS = ZoneInfo("Europe/Paris")
 _TIME = re.compile(r"([01]?\d|2[0-3])[:h]([0-5]\d)")

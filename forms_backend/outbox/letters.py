@@ -6,12 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from .addresses import sending_address
-from .config import BackendConfig
-from .contribution_store import ContributionStore, Letter
-from .delivery import Mailer, PermanentFailure, TemporaryFailure
-from .mail_message import plain_message
-from .outbox import Report, next_try
+from forms_backend.config import BackendConfig
+from forms_backend.contributions.store import ContributionStore, Letter
+from forms_backend.outbox.failures import PermanentFailure, TemporaryFailure, unforeseen
+from forms_backend.outbox.mail import Mailer
+from forms_backend.outbox.mail_message import plain_message
+from forms_backend.outbox.retry import Report, next_try
+from forms_backend.validator.addresses import sending_address
 
 log = logging.getLogger("porte_voix.letters")
 
@@ -38,24 +39,31 @@ class LetterPost:
             self.contributions.letter_dead(letter.id, "pas une adresse e-mail simple")
             report.dead += 1
             return
-        message = plain_message(
-            letter.subject, letter.body, sender=self.config.mail_from, recipient=recipient
-        )
         try:
+            message = plain_message(
+                letter.subject, letter.body, sender=self.config.mail_from, recipient=recipient
+            )
             mailer.send(message, recipient)
         except PermanentFailure as failure:
             self.contributions.letter_dead(letter.id, str(failure))
             report.dead += 1
         except (TemporaryFailure, OSError) as failure:
-            delay = next_try(letter.attempts)
-            if delay is None:
-                self.contributions.letter_dead(letter.id, f"abandon : {failure}")
-                report.dead += 1
-            else:
-                at = datetime.now(UTC) + timedelta(seconds=delay)
-                self.contributions.letter_later(letter.id, str(failure), at)
-                report.retried += 1
-            log.info("lettre n°%s reportée", letter.id)
+            self._later(letter, report, failure)
+        except Exception as error:  # a programming error: a person must look, now
+            failure = unforeseen(log, f"lettre n°{letter.id}", error)
+            self.contributions.letter_dead(letter.id, str(failure))
+            report.dead += 1
         else:
             self.contributions.letter_sent(letter.id)
             report.sent += 1
+
+    def _later(self, letter: Letter, report: Report, failure: Exception) -> None:
+        delay = next_try(letter.attempts)
+        if delay is None:
+            self.contributions.letter_dead(letter.id, f"abandon : {failure}")
+            report.dead += 1
+        else:
+            at = datetime.now(UTC) + timedelta(seconds=delay)
+            self.contributions.letter_later(letter.id, str(failure), at)
+            report.retried += 1
+        log.info("lettre n°%s reportée", letter.id)

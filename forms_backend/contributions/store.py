@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .store import Store, now_text
+from forms_backend.store.database import Store, now_text
 
 AWAITING_GUARDIAN, TO_REVIEW = "attente_parent", "a_relire"
 

@@ -7,10 +7,10 @@ from datetime import datetime
 from email.message import Message
 from zoneinfo import ZoneInfo
 
-from .follow_up import Waiting
-from .forms import CHANNELS
-from .mail_message import plain_message
-from .messages import SUBJECTS
+from forms_backend.intake.forms import CHANNELS
+from forms_backend.outbox.mail_message import plain_message
+from forms_backend.outbox.messages import SUBJECTS
+from forms_backend.store.follow_up import Waiting
 
 PARIS = ZoneInfo("Europe/Paris")
 

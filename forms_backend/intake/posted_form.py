@@ -18,7 +18,7 @@ from python_multipart.multipart import parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from .bodies import parse_fields, read_body
+from forms_backend.intake.bodies import parse_fields, read_body
 
 MAX_FIELDS = 30
 MAX_FIELD_BYTES = 64 * 1024

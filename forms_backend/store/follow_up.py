@@ -13,8 +13,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .phones import display_french_phone
-from .store import Store, now_text
+from forms_backend.store.database import Store, now_text
+from forms_backend.validator.phones import display_french_phone
 
 # Requests the counsellor answers by calling back; event sign-ups are answered by the event.
 CALL_BACK_FORMS = ("rappel", "orientation")

@@ -5,7 +5,7 @@ Nothing sent here is published as it is: staff read it first (``porte-voix contr
 
 from __future__ import annotations
 
-from .forms import FormField, FormSpec
+from forms_backend.intake.forms import FormField, FormSpec
 
 ADULT_AGE = 18
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from .phones import display_french_phone
+from forms_backend.validator.phones import display_french_phone
 
 HEADERS = {
     "id": "Référence",

@@ -11,10 +11,10 @@ from email.message import Message
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .follow_up import SHORT_ID
-from .forms import CHANNELS
-from .mail_message import plain_message
-from .phones import display_french_phone
+from forms_backend.intake.forms import CHANNELS
+from forms_backend.outbox.mail_message import plain_message
+from forms_backend.store.follow_up import SHORT_ID
+from forms_backend.validator.phones import display_french_phone
 
 PARIS = ZoneInfo("Europe/Paris")
 SUBJECTS = {

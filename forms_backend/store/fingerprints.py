@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 
-from .store import Store
+from forms_backend.store.database import Store
 
 SECRET_NAME = "empreinte-adresse"  # in the database: keep it with the backups
 

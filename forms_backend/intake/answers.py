@@ -8,7 +8,7 @@ import math
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from .negotiation import NO_STORE, wants_json
+from forms_backend.intake.negotiation import NO_STORE, wants_json
 
 ERRORS = {
     400: "La demande n'a pas pu être lue.",

@@ -23,19 +23,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .answers import ONE_MORE_STEP, too_many
-from .contribution_checks import check_contribution
-from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS, PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY
-from .forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
-from .negotiation import NO_STORE, wants_json
-from .posted_form import read_posted_form
-from .render import END, START, page_with_form
-from .spam import client_address, foreign_origin
-from .uploads import UploadRefused, decode_in_turn
-from .validation import control_message
+from forms_backend.contributions.checks import check_contribution
+from forms_backend.contributions.forms import (
+    ADULT_AGE,
+    CONTRIBUTION_FORMS,
+    PHOTO_MAX_BYTES,
+    PHOTO_TOO_HEAVY,
+)
+from forms_backend.contributions.uploads import UploadRefused, decode_in_turn
+from forms_backend.intake.answers import ONE_MORE_STEP, too_many
+from forms_backend.intake.forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
+from forms_backend.intake.negotiation import NO_STORE, wants_json
+from forms_backend.intake.posted_form import read_posted_form
+from forms_backend.intake.render import END, START, page_with_form
+from forms_backend.intake.spam import client_address, foreign_origin
+from forms_backend.validator.fields import control_message
 
 if TYPE_CHECKING:
-    from .app import Backend
+    from forms_backend.app import Backend
 
 THANKS = "/merci/contribution/"
 BROKEN_LINK = (

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .migrations import MIGRATIONS
+from forms_backend.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
-    from .committer import GroupCommitter
+    from forms_backend.store.committer import GroupCommitter
 
 T = TypeVar("T")
 

@@ -8,8 +8,16 @@ from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
-from .contribution_forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY, PHOTO_TYPES
-from .forms import EVENT, HONEYPOT, SOURCE, SUBMISSION_ID, TOKEN, FormField, FormSpec
+from forms_backend.contributions.forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY, PHOTO_TYPES
+from forms_backend.intake.forms import (
+    EVENT,
+    HONEYPOT,
+    SOURCE,
+    SUBMISSION_ID,
+    TOKEN,
+    FormField,
+    FormSpec,
+)
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
 PRIVACY_PAGE = "/donnees-personnelles/"

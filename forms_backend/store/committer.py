@@ -18,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from .store import Store
+from forms_backend.store.database import Store
 
 Job = Callable[[sqlite3.Connection], Any]
 BATCH_LIMIT = 64

@@ -6,9 +6,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .addresses import check_address
-from .forms import MAX_AGE, MIN_AGE, FormSpec
-from .phones import normalise_french_phone
+from forms_backend.intake.forms import MAX_AGE, MIN_AGE, FormSpec
+from forms_backend.validator.addresses import check_address
+from forms_backend.validator.phones import normalise_french_phone
 
 TOO_YOUNG = (
     "La Mission Locale accompagne les jeunes à partir de 16 ans. Avant 16 ans, parles-en à ton "

@@ -1,39 +1,20 @@
-"""Delivering to the counsellor: SMTP (or a local Maildir) and a signed webhook.
-
-Every failure is classed: :class:`TemporaryFailure` is retried later, :class:`PermanentFailure`
-becomes a dead letter at once.
-"""
+"""The mail channel: SMTP (STARTTLS or SMTPS, one session per batch), or a local Maildir when no
+server is configured (the embedded default)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import mailbox
 import smtplib
 import ssl
-import time
-import urllib.error
-import urllib.request
 from email.message import Message
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .addresses import PLAIN_ADDRESS
+from forms_backend.outbox.failures import DeliveryFailure, PermanentFailure, TemporaryFailure
+from forms_backend.validator.addresses import PLAIN_ADDRESS
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-class DeliveryFailure(Exception):
-    """A delivery did not happen; the message says why, without personal data."""
-
-
-class TemporaryFailure(DeliveryFailure):
-    """Worth trying again later (connection refused, SMTP 4xx, HTTP 5xx, timeout)."""
-
-
-class PermanentFailure(DeliveryFailure):
-    """Will not work by retrying (SMTP 5xx, HTTP 4xx): a person must look."""
 
 
 class Mailer:
@@ -170,37 +151,3 @@ def send_email(message: Message, recipient: str, smtp_url: str | None, maildir: 
     """One e-mail on its own: by SMTP when a server is configured, else into the local Maildir."""
     with Mailer(smtp_url, maildir) as mailer:
         mailer.send(message, recipient)
-
-
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """HMAC-SHA256 over ``timestamp.body``, hex encoded."""
-    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
-def post_webhook(
-    url: str, secret: str, body: bytes, submission_id: str, *, timeout: float = 10
-) -> None:
-    """POST ``body`` with its signature, timestamp and idempotency key in the headers."""
-    timestamp = str(int(time.time()))
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "porte-voix",
-            "X-Porte-Voix-Timestamp": timestamp,
-            "X-Porte-Voix-Signature": f"sha256={signature(secret, timestamp, body)}",
-            "Idempotency-Key": submission_id,
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        temporary = error.code >= 500 or error.code in (408, 425, 429)
-        raise (TemporaryFailure if temporary else PermanentFailure)(
-            f"webhook HTTP {error.code}"
-        ) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-        raise TemporaryFailure(f"webhook injoignable ({type(error).__name__})") from None
