@@ -20,19 +20,23 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/porte-voix serve --host $(HOST) --port $(PORT)
 
-# Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here) and
-# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils).
-DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo
+# Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here),
+# the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils) and Java for
+# the W3C Nu HTML checker.
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/java
 $(DEBIAN_TOOLS) &:
 	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium qpdf poppler-utils default-jre-headless >/dev/null; \
 	else \
-		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils », puis relance make test."; \
+		echo "Il manque des outils pour les tests : lance « sudo apt-get install chromium qpdf poppler-utils default-jre-headless », puis relance make test."; \
 		exit 1; \
 	fi
 
 ## make test: install what the tests need (Python packages, Chromium, PDF tools), then lint and run them
 test: $(STAMP) $(DEBIAN_TOOLS)
+	@# The W3C Nu HTML checker, pinned; --ignore-scripts: its install script would download a Java
+	@# runtime, Debian's is used instead.
+	test -f tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar || npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
 	$(BIN)/ruff check generator forms_backend tests bench
 	$(BIN)/ruff format --check generator forms_backend tests bench
 	$(BIN)/pytest
