@@ -50,10 +50,11 @@ run: $(STAMP)
 
 # Tests use Debian's Chromium (never a downloaded browser: `playwright install` fails here),
 # the real PDF tools (qpdf --check, pdfinfo/pdfimages/pdftoppm from poppler-utils),
-# SpamAssassin's local rules (`spamassassin -t -L`) to score every kind of e-mail sent, and
-# exiftool (libimage-exiftool-perl) to read what an uploaded photo still carries.
-DEBIAN_PACKAGES := chromium qpdf poppler-utils spamassassin libimage-exiftool-perl
-DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/spamassassin /usr/bin/exiftool
+# SpamAssassin's local rules (`spamassassin -t -L`) to score every kind of e-mail sent,
+# exiftool (libimage-exiftool-perl) to read what an uploaded photo still carries, and Java for
+# the W3C Nu HTML checker.
+DEBIAN_PACKAGES := chromium qpdf poppler-utils spamassassin libimage-exiftool-perl default-jre-headless
+DEBIAN_TOOLS := /usr/bin/chromium /usr/bin/qpdf /usr/bin/pdfinfo /usr/bin/spamassassin /usr/bin/exiftool /usr/bin/java
 $(DEBIAN_TOOLS) &:
 	@if [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
@@ -67,8 +68,16 @@ ICALJS := tests/js/node_modules/.package-lock.json
 $(ICALJS): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund
 
-## make test: install what the tests need (Python packages, Chromium, PDF tools, SpamAssassin, ical.js), then lint and run them
-test: $(STAMP) $(DEBIAN_TOOLS) $(ICALJS)
+# The W3C Nu HTML checker, pinned; --ignore-scripts: its install script would download a Java
+# runtime, Debian's is used instead.
+VNU := tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU): tests/vnu/package.json tests/vnu/package-lock.json
+	npm ci --prefix tests/vnu --ignore-scripts --no-audit --no-fund
+	touch $(VNU)
+
+## make test: install what the tests need (Python packages, Chromium, PDF tools, SpamAssassin,
+## exiftool, Java, ical.js, the W3C checker), then lint and run them
+test: $(STAMP) $(DEBIAN_TOOLS) $(ICALJS) $(VNU)
 	$(BIN)/ruff check generator forms_backend tests bench
 	$(BIN)/ruff format --check generator forms_backend tests bench
 	$(BIN)/pytest

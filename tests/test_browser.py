@@ -154,7 +154,7 @@ def test_every_page_type_has_no_axe_violation(
     page.goto(f"{live.url}/rappel/")
     page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
     page.click("form.pv-form button[type=submit]")
-    page.wait_for_selector("#pv-erreurs")
+    page.wait_for_selector("#pv-rappel-erreurs")
     problems += axe_violations(page, f"formulaire avec erreurs ({viewport['width']} px)")
     context.close()
     assert not problems, "\n".join(problems)
@@ -170,7 +170,7 @@ def test_form_errors_without_javascript_have_no_axe_violation(
     page.route("**/porte-voix-forms.js", lambda route: route.abort())
     page.goto(f"{live.url}/formulaires/rappel")
     page.click("form.pv-form button[type=submit]")
-    page.wait_for_selector("#pv-erreurs")
+    page.wait_for_selector("#pv-rappel-erreurs")
     assert page.title().startswith("Erreur")
     problems = axe_violations(page, "formulaire avec erreurs, sans JavaScript")
     context.close()
@@ -264,9 +264,11 @@ def test_after_an_error_focus_goes_to_the_summary_that_links_each_field(
     page.fill("#pv-rappel-prenom", "Inès")
     page.fill("#pv-rappel-telephone", "12")
     page.click("form.pv-form button[type=submit]")
-    page.wait_for_selector("#pv-erreurs")
-    assert page.evaluate("document.activeElement.id") == "pv-erreurs"
-    links = page.eval_on_selector_all("#pv-erreurs a", "as => as.map(a => a.getAttribute('href'))")
+    page.wait_for_selector("#pv-rappel-erreurs")
+    assert page.evaluate("document.activeElement.id") == "pv-rappel-erreurs"
+    links = page.eval_on_selector_all(
+        "#pv-rappel-erreurs a", "as => as.map(a => a.getAttribute('href'))"
+    )
     assert links == [
         "#pv-rappel-telephone",
         "#pv-rappel-commune",
@@ -279,7 +281,7 @@ def test_after_an_error_focus_goes_to_the_summary_that_links_each_field(
         "Ce numéro ne ressemble pas à un numéro français"
         in page.locator("#pv-rappel-telephone-erreur").inner_text()
     )
-    page.click("#pv-erreurs a[href='#pv-rappel-telephone']")
+    page.click("#pv-rappel-erreurs a[href='#pv-rappel-telephone']")
     assert page.evaluate("document.activeElement.id") == "pv-rappel-telephone"
     page.close()
 

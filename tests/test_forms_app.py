@@ -161,7 +161,7 @@ def test_without_javascript_errors_show_next_to_fields_and_everything_typed_is_k
     assert page.find(id="pv-rappel-prenom")["value"] == "Inès"
     assert page.find(id="pv-rappel-canal-sms").has_attr("checked")
     assert page.find(id="pv-rappel-consentement").has_attr("checked")
-    summary = page.find(id="pv-erreurs")
+    summary = page.find(id="pv-rappel-erreurs")
     assert summary["role"] == "alert"
     assert [a["href"] for a in summary.find_all("a")] == ["#pv-rappel-telephone"]
     assert rows(config) == []

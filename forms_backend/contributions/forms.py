@@ -45,7 +45,9 @@ TESTIMONY = FormSpec(
         FormField(
             "age", "Ton âge", kind="number", required=True, max_length=2, inputmode="numeric"
         ),
-        FormField("commune", "Ta commune", required=True, max_length=80),
+        FormField(
+            "commune", "Ta commune", required=True, max_length=80, autocomplete="address-level2"
+        ),
         FormField(
             "citation",
             "Une phrase qui résume ton parcours",

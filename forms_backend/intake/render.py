@@ -20,6 +20,8 @@ from forms_backend.intake.forms import (
 )
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
+# The input types HTML allows ``maxlength`` on (a date or a time is bounded by its own format).
+MAXLENGTH_TYPES = {"text", "tel", "email", "url", "search", "password"}
 PRIVACY_PAGE = "/donnees-personnelles/"
 
 PRIVACY_NOTICE = (
@@ -86,6 +88,11 @@ def field_id(spec_name: str, field_name: str) -> str:
     return f"pv-{spec_name}-{field_name}"
 
 
+def error_summary_id(spec_name: str) -> str:
+    """The HTML id of a form's error summary: one per form, as a page may hold two forms."""
+    return f"pv-{spec_name}-erreurs"
+
+
 def _field(spec_name: str, form_field: FormField, value: str, error: str | None) -> str:
     name = form_field.name
     ident = field_id(spec_name, name)
@@ -133,14 +140,14 @@ def _field(spec_name: str, form_field: FormField, value: str, error: str | None)
             f"{required}{aria}{invalid}></div>"
         )
     else:
-        attributes = f' maxlength="{form_field.max_length}"'
+        kind = (
+            "text" if form_field.kind == "number" else form_field.kind
+        )  # no spinner: typed digits stay as typed
+        attributes = f' maxlength="{form_field.max_length}"' if kind in MAXLENGTH_TYPES else ""
         if form_field.autocomplete:
             attributes += f' autocomplete="{form_field.autocomplete}"'
         if form_field.inputmode:
             attributes += f' inputmode="{form_field.inputmode}"'
-        kind = (
-            "text" if form_field.kind == "number" else form_field.kind
-        )  # no spinner: typed digits stay as typed
         html = (
             f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
             f'<input type="{kind}" id="{ident}" name="{name}" value="{escape(value)}"{attributes}{required}{aria}{invalid}></div>'
@@ -156,7 +163,7 @@ def _error_summary(spec: FormSpec, errors: Mapping[str, str]) -> str:
         for name, message in errors.items()
     )
     return (
-        '<div class="pv-error-summary" id="pv-erreurs" role="alert" tabindex="-1">'
+        f'<div class="pv-error-summary" id="{error_summary_id(spec.name)}" role="alert" tabindex="-1">'
         f"<h2>{title}</h2><ul>{items}</ul></div>"
     )
 

@@ -53,7 +53,7 @@
   function showErrors(form, errors) {
     var summary = document.createElement("div");
     summary.className = "pv-error-summary";
-    summary.id = "pv-erreurs";
+    summary.id = "pv-" + form.dataset.pvForm + "-erreurs"; // one per form: a page may hold two
     summary.setAttribute("role", "alert");
     summary.tabIndex = -1;
     var names = Object.keys(errors);
