@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from forms_backend import validation
 from forms_backend.config import BackendConfig
+from forms_backend.intake.forms import CALLBACK, REFERRAL
+from forms_backend.intake.render import form_html
+from forms_backend.validator import fields as validation
 
 from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
 
@@ -475,3 +477,9 @@ def test_error_page_is_the_site_page_with_the_form_in_place(sample_site) -> None
         == "Erreur : Écris ton prénom."
     )
     assert len(page.find_all("form", class_="pv-form")) == 1
+
+
+def test_labels_agree_with_their_noun() -> None:
+    young, partner = form_html(CALLBACK, action="/x"), form_html(REFERRAL, action="/x")
+    assert "Ta commune" in young and "Ton commune" not in young
+    assert "Sa commune" in partner and "Son commune" not in partner

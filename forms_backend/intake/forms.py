@@ -53,6 +53,7 @@ class FormSpec:
 def young_person_fields(you: bool = True) -> tuple[FormField, ...]:
     """The minimal fields about a young person: ``you`` for tutoiement, else about « le ou la jeune »."""
     who = "Ton" if you else "Son"
+    her = "Ta" if you else "Sa"  # « commune » is feminine: « Ta commune », never « Ton commune »
     return (
         FormField(
             "prenom",
@@ -80,7 +81,7 @@ def young_person_fields(you: bool = True) -> tuple[FormField, ...]:
         ),
         FormField(
             "commune",
-            f"{who} commune",
+            f"{her} commune",
             required=True,
             max_length=80,
             hint="La ville ou le village où tu habites."
