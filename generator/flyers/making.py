@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from importlib.metadata import version
 from io import BytesIO
@@ -23,7 +24,7 @@ from .pdf import PrintOptions, pdf_bytes
 from .subjects import Subject
 
 # Change it when the drawing code changes what it draws: every cached render is then redone.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 ICC_PROFILE = "FOGRA39L-300.icc"
 OG_MAX_BYTES = 300_000
 SUFFIXES = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg"}
@@ -38,6 +39,9 @@ class FlyerJob:
     layouts: Path
     options: PrintOptions = field(default_factory=PrintOptions)
     output: str = ""  # pdf, png or jpeg; empty: the layout's own
+    # When the content last changed: dates a CMYK PDF. Not part of the cache key (the history
+    # may only know when it first saw a file), so a cached flyer keeps the date it was made with.
+    revised: datetime | None = None
 
     def layout(self) -> Layout:
         """The layout file of this job's format."""
@@ -102,7 +106,9 @@ def make(job: FlyerJob, cache: Path, target: Path | None = None) -> Path:
     from .render import render  # the drawing code loads only when something is drawn
 
     layout = job.layout()
-    data = encode(render(job.subject, layout, job.options.bleed_mm), layout, job)
+    cmyk = job.options.cmyk and job.kind(layout) == "pdf"
+    artwork = render(job.subject, layout, job.options.bleed_mm, black_plate=cmyk)
+    data = encode(artwork.image, layout, job, artwork.black)
     cache.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}")
     partial.write_bytes(data)
@@ -110,8 +116,11 @@ def make(job: FlyerJob, cache: Path, target: Path | None = None) -> Path:
     return target
 
 
-def encode(image: Image.Image, layout: Layout, job: FlyerJob) -> bytes:
-    """The render as PDF, PNG or JPEG bytes (no metadata about anyone)."""
+def encode(
+    image: Image.Image, layout: Layout, job: FlyerJob, black: Image.Image | None = None
+) -> bytes:
+    """The render as PDF, PNG or JPEG bytes (no metadata about anyone); ``black``: what goes
+    on the black plate of a CMYK PDF."""
     kind = job.kind(layout)
     if kind == "pdf":
         if not layout.printed:
@@ -122,6 +131,8 @@ def encode(image: Image.Image, layout: Layout, job: FlyerJob) -> bytes:
             job.options,
             title=f"{job.subject.texts['titre']} — {layout.name}",
             profile=job.layouts / ICC_PROFILE,
+            black=black,
+            revised=job.revised,
         )
     buffer = BytesIO()
     if kind == "png":
