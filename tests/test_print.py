@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from generator.flyers.layouts import FORMATS, LayoutError, load_layout
 from generator.flyers.qr import qr_image
@@ -307,13 +307,23 @@ def test_no_line_starts_with_or_holds_a_lone_number_or_short_word(size: int) -> 
     assert tried > 100
 
 
-def test_the_flyer_title_is_drawn_with_its_no_break_spaces(sample: Project) -> None:
-    """The font has the glyphs: a no-break space draws blank, like a space."""
+@pytest.mark.parametrize("format_name", ["a5", "post", "story", "og"])
+def test_flyers_draw_titles_with_french_spacing_and_no_lonely_word(format_name: str) -> None:
+    title = "Atelier CV le 18 septembre à 17 h 30 avec un code"
+    texts = {"titre": title, "site": "exemple.fr/evenements/atelier", "quand": "Samedi"}
+    subject = Subject("evenement", "atelier", "atelier.md", texts, SITE, "essai", ())
+    drawn = render(subject, load_layout(LAYOUTS, format_name)).texts["titre"]
+    assert f"17{NBSP}h{NBSP}30" in " ".join(drawn.lines)
+    assert f"18{NBSP}septembre" in " ".join(drawn.lines)
+    for line in drawn.lines[1:]:
+        assert " " in line and not line.startswith(("30", "code", "septembre")), drawn.lines
+
+
+def test_the_font_draws_no_break_spaces_as_blanks() -> None:
+    """The pinned font has both glyphs: a no-break space is as blank as a space (no tofu box)."""
     face = font(False, 60)
     for space in (NBSP, NARROW_NBSP):
         assert face.getbbox(f"a{space}a")[2] > face.getbbox("aa")[2]
         blank = Image.new("L", (200, 100))
-        from PIL import ImageDraw
-
         ImageDraw.Draw(blank).text((0, 0), space, font=face, fill=255)
-        assert blank.getbbox() is None  # no tofu box
+        assert blank.getbbox() is None
