@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from .content import Campaign, Event, Partner
+from .content.history import ContentHistory
 from .flyers.layouts import FORMATS, LayoutError, load_layout
 from .flyers.making import SUFFIXES, FlyerJob, make_all
 from .flyers.pdf import PrintOptions
@@ -99,13 +101,20 @@ def register_flyer_commands(
             project.layouts,
             options,
             kind,
+            revised=_revised(project, item),
         )
         (made,) = make_all([job], project.cache / "flyers", workers=1)
         if made.path is None:
             raise click.ClickException(made.error)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(made.path, out)
-        click.echo(f"{layout.name} écrit dans {out} (code QR : {job.subject.qr_url})")
+        if layout.qr is None:
+            click.echo(
+                f"{layout.name} écrit dans {out} (pas de code QR : mets ce lien dans "
+                f"l'autocollant « Lien » : {job.subject.qr_url})"
+            )
+        else:
+            click.echo(f"{layout.name} écrit dans {out} (code QR : {job.subject.qr_url})")
 
     @group.command(
         help="Fabrique tous les formats pour tous les événements à venir et les campagnes en cours, sur tous les cœurs."
@@ -225,14 +234,30 @@ def _partner(project: Project, partner_id: str | None) -> Partner | None:
 def _subject(
     project: Project, item: Event | Campaign, channel: str, partner: Partner | None
 ) -> Subject:
-    urls = BuildContext(project.content, project.settings, directory_urls=project.directory_urls)
+    urls = _context(project)
     try:
         if isinstance(item, Event):
             return event_subject(
                 item, project.settings, urls.absolute_url(event_src(item)), channel, partner
             )
         return campaign_subject(
-            item, project.settings, urls.absolute_url(campaign_src(item)), partner
+            item, project.settings, urls.absolute_url(campaign_src(item)), channel, partner
         )
     except SubjectError as error:
         raise click.ClickException(str(error)) from None
+
+
+def _context(project: Project) -> BuildContext:
+    return BuildContext(project.content, project.settings, directory_urls=project.directory_urls)
+
+
+def _revised(project: Project, item: Event | Campaign) -> datetime:
+    """When the item's file last changed, as the build dates it (Git, ``modifie``, or the build's
+    first sighting): it dates a CMYK PDF, so the same content gives the same file."""
+    history = ContentHistory(
+        project.content.root.parent,  # the project, as the build sees it (sightings' keys)
+        project.cache / "history.json",  # read only: the build keeps it
+        folders=(project.content.root,),
+        declared=project.content.declared,
+    )
+    return history.revision(item.source).time

@@ -176,14 +176,18 @@ def expected_url(kind: str, item: str, source: str) -> str:
     return f"{SITE}{folder}/{item}/?source={source}"
 
 
-@pytest.mark.parametrize("format_name", FORMATS)
+# Formats that carry a QR code (a story cannot: nobody scans the phone that shows it).
+WITH_QR = tuple(name for name in FORMATS if name != "story")
+
+
+@pytest.mark.parametrize("format_name", WITH_QR)
 def test_qr_code_reads_back_as_the_page_with_its_channel(
     everything: Path, format_name: str
 ) -> None:
     layout = load_layout(LAYOUTS, format_name)
     for item, kind, source in (
         (EVENT, "event", layout.source),
-        (CAMPAIGN, "campaign", f"campagne-{CAMPAIGN}"),
+        (CAMPAIGN, "campaign", f"campagne-{CAMPAIGN}_{layout.source}"),
     ):
         path = (
             everything
@@ -195,17 +199,18 @@ def test_qr_code_reads_back_as_the_page_with_its_channel(
         assert code.text == expected_url(kind, item, source)
 
 
-@pytest.mark.parametrize("format_name", FORMATS)
+@pytest.mark.parametrize("format_name", WITH_QR)
 def test_partner_copies_say_which_partner_brought_the_person(
     sample: Project, tmp_path: Path, format_name: str
 ) -> None:
+    medium = load_layout(LAYOUTS, format_name).source
     for file, kind, item, source in (
         (event_file(sample), "event", EVENT, f"partenaire-{PARTNER}"),
         (
             campaign_file(sample),
             "campaign",
             CAMPAIGN,
-            f"campagne-{CAMPAIGN}_partenaire-{PARTNER}",
+            f"campagne-{CAMPAIGN}_{medium}_partenaire-{PARTNER}",
         ),
     ):
         flyer = partner_flyer(sample, file, format_name, tmp_path / f"{item}-{format_name}.png")
@@ -480,5 +485,9 @@ def test_the_longest_texts_the_checker_allows_fit_every_format(tmp_path: Path) -
     assert project.check().returncode == 0
     for format_name in FORMATS:
         flyer = partner_flyer(project, str(path), format_name, tmp_path / f"long-{format_name}.png")
-        (read,) = read_qr(flyer)
+        found = read_qr(flyer)
+        if format_name not in WITH_QR:
+            assert found == []  # a story shows its address instead
+            continue
+        (read,) = found
         assert read.text.endswith(f"?source=partenaire-{PARTNER}")

@@ -15,9 +15,24 @@ from typing import Any
 import yaml
 
 MM_PER_INCH = 25.4
+# The short address a story shows instead of a QR code is never smaller than this (px).
+SITE_MIN_PX = 48
 FORMATS = ("a5", "a4", "a3", "post", "story", "og")
 # Every text a layout may place (only ``titre`` is required).
-TEXT_ZONES = ("accroche", "titre", "quand", "ou", "public", "appel", "adresse", "financeurs")
+# ``lien`` and ``site`` are for screens without a QR code (stories): the call to tap the link,
+# and the short address alone, in large type.
+TEXT_ZONES = (
+    "accroche",
+    "titre",
+    "quand",
+    "ou",
+    "public",
+    "appel",
+    "adresse",
+    "lien",
+    "site",
+    "financeurs",
+)
 
 
 class LayoutError(ValueError):
@@ -85,8 +100,9 @@ class Layout:
     colours: dict[str, str]
     bands: tuple[Band, ...]
     texts: dict[str, TextZone]
-    qr: QrZone
+    qr: QrZone | None  # stories have none: nobody can scan the phone that shows it
     logos: Box | None
+    sticker: Box | None  # a band left empty for the app's link sticker (stories)
     path: Path
 
     def px(self, length: float) -> int:
@@ -178,12 +194,22 @@ def _layout(raw: Any, format_name: str, path: Path) -> Layout:
             background=colour(need(zone, "sur", where), where + "sur"),
             align=str(zone.get("alignement", "gauche")),
         )
+    site = texts.get("site")
+    on_screen = need(raw, "support") != "impression"
+    if site is not None and on_screen and site.min_size < SITE_MIN_PX:
+        raise LayoutError(
+            f"{path} : « textes.site.min » doit valoir au moins {SITE_MIN_PX} : l'adresse doit se "
+            "lire de loin sur un téléphone"
+        )
     bands = tuple(
         Band(float(need(b, "jusqu_a", "fonds.")), colour(need(b, "couleur", "fonds."), "fonds"))
         for b in need(raw, "fonds")
     )
-    qr = need(raw, "qr")
+    qr = raw.get("qr")
     printed = need(raw, "support") == "impression"
+    sticker = box(raw["autocollant"], "autocollant.") if raw.get("autocollant") else None
+    if sticker is not None:
+        _check_sticker(path, sticker, texts, bands)
     return Layout(
         format=format_name,
         name=str(need(raw, "nom")),
@@ -204,7 +230,39 @@ def _layout(raw: Any, format_name: str, path: Path) -> Layout:
             float(need(qr, "y", "qr.")),
             float(need(qr, "largeur", "qr.")),
             colour(need(qr, "sur", "qr."), "qr.sur"),
-        ),
+        )
+        if qr
+        else None,
         logos=box(raw["logos"], "logos.") if raw.get("logos") else None,
+        sticker=sticker,
         path=path,
     )
+
+
+def _check_sticker(
+    path: Path, sticker: Box, texts: dict[str, TextZone], bands: tuple[Band, ...]
+) -> None:
+    """The sticker band must stay empty: no text over it, one background colour under it."""
+    for zone in texts.values():
+        other = zone.box
+        if (
+            sticker.y < other.y + other.height
+            and other.y < sticker.y + sticker.height
+            and sticker.x < other.x + other.width
+            and other.x < sticker.x + sticker.width
+        ):
+            raise LayoutError(
+                f"{path} : « autocollant » recouvre « textes.{zone.name} » — "
+                "la bande de l'autocollant doit rester vide"
+            )
+    starts = [0.0] + [band.until for band in bands[:-1]]
+    under = [
+        start
+        for start, band in zip(starts, bands, strict=True)
+        if start < sticker.y + sticker.height and sticker.y < band.until
+    ]
+    if len(under) != 1:
+        raise LayoutError(
+            f"{path} : « autocollant » est à cheval sur deux « fonds » — "
+            "place-le sur une seule couleur"
+        )

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -40,6 +41,9 @@ class FlyerJob:
     layouts: Path
     options: PrintOptions = field(default_factory=PrintOptions)
     output: str = ""  # pdf, png or jpeg; empty: the layout's own
+    # When the content last changed: dates a CMYK PDF. Not part of the cache key (the history
+    # may only know when it first saw a file), so a cached flyer keeps the date it was made with.
+    revised: datetime | None = None
 
     def layout(self) -> Layout:
         """The layout file of this job's format."""
@@ -98,7 +102,9 @@ def make(job: FlyerJob, cache: Path, target: Path | None = None) -> Path:
     from .render import render  # the drawing code loads only when something is drawn
 
     layout = job.layout()
-    data = encode(render(job.subject, layout, job.options.bleed_mm), layout, job)
+    cmyk = job.options.cmyk and job.kind(layout) == "pdf"
+    artwork = render(job.subject, layout, job.options.bleed_mm, black_plate=cmyk)
+    data = encode(artwork.image, layout, job, artwork.black)
     cache.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}")
     partial.write_bytes(data)
@@ -106,8 +112,11 @@ def make(job: FlyerJob, cache: Path, target: Path | None = None) -> Path:
     return target
 
 
-def encode(image: Image.Image, layout: Layout, job: FlyerJob) -> bytes:
-    """The render as PDF, PNG or JPEG bytes (no metadata about anyone)."""
+def encode(
+    image: Image.Image, layout: Layout, job: FlyerJob, black: Image.Image | None = None
+) -> bytes:
+    """The render as PDF, PNG or JPEG bytes (no metadata about anyone); ``black``: what goes
+    on the black plate of a CMYK PDF."""
     kind = job.kind(layout)
     if kind == "pdf":
         if not layout.printed:
@@ -118,6 +127,8 @@ def encode(image: Image.Image, layout: Layout, job: FlyerJob) -> bytes:
             job.options,
             title=f"{job.subject.texts['titre']} — {layout.name}",
             profile=job.layouts / ICC_PROFILE,
+            black=black,
+            revised=job.revised,
         )
     buffer = BytesIO()
     if kind == "png":

@@ -3,15 +3,15 @@ the safe area, logos on their white band."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from .layouts import Box, Layout, LayoutError
 from .qr import qr_image
 from .subjects import Subject
-from .text import TextTooLong, fit, text_height
+from .text import FittedText, TextTooLong, fit, text_height
 
 TEXT_LABELS = {
     "titre": "le titre",
@@ -21,8 +21,27 @@ TEXT_LABELS = {
     "accroche": "l'accroche",
     "appel": "l'appel à l'action",
     "adresse": "l'adresse du site",
+    "lien": "l'appel à toucher le lien",
+    "site": "l'adresse du site",
     "financeurs": "la ligne des financeurs (mkdocs.yml, affiches.financeurs)",
 }
+
+
+# On the press, text smaller than this and the QR code print on the black plate alone.
+BLACK_PLATE_BELOW_PT = 12
+# A text colour darker than this (relative luminance) may print as plain black.
+DARK_LUMINANCE = 0.1
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """A render: the RGB picture, and for the press the coverage (0–255) of what must print
+    in black ink alone — the QR code's dark modules and small dark text, left out of ``image``
+    so that the ICC conversion never turns them into four-colour black."""
+
+    image: Image.Image
+    black: Image.Image | None = None
+    texts: dict[str, FittedText] = field(default_factory=dict)  # what each zone shows, as drawn
 
 
 class FlyerError(ValueError):
@@ -75,10 +94,14 @@ def geometry(layout: Layout, bleed_mm: float) -> Geometry:
     )
 
 
-def render(subject: Subject, layout: Layout, bleed_mm: float = 3.0) -> Image.Image:
-    """The RGB image of ``subject`` in ``layout`` (trim size plus bleed on printed formats)."""
+def render(
+    subject: Subject, layout: Layout, bleed_mm: float = 3.0, black_plate: bool = False
+) -> Artwork:
+    """``subject`` in ``layout`` (trim size plus bleed on printed formats); with
+    ``black_plate``, the QR code and small dark text go to ``Artwork.black`` instead."""
     shape = geometry(layout, bleed_mm)
     image = Image.new("RGB", (shape.width, shape.height), layout.rgb(layout.bands[-1].colour))
+    black = Image.new("L", image.size, 0) if black_plate and layout.printed else None
     draw = ImageDraw.Draw(image)
     top = 0
     for index, band in enumerate(layout.bands):
@@ -86,6 +109,7 @@ def render(subject: Subject, layout: Layout, bleed_mm: float = 3.0) -> Image.Ima
         draw.rectangle((0, top, shape.width, bottom), fill=layout.rgb(band.colour))
         top = bottom
     used: list[tuple[str, tuple[int, int, int, int]]] = []
+    drawn: dict[str, FittedText] = {}
     for zone in layout.texts.values():
         text = subject.texts.get(zone.name, "").strip()
         if not text:
@@ -103,27 +127,50 @@ def render(subject: Subject, layout: Layout, bleed_mm: float = 3.0) -> Image.Ima
             )
         except TextTooLong:
             raise FlyerError(_too_long(subject, layout, zone.name, text)) from None
+        drawn[zone.name] = fitted
+        on_black = black is not None and _black_text(layout, zone.colour, fitted.size)
+        pen = ImageDraw.Draw(black) if on_black and black is not None else draw
+        fill: int | tuple[int, int, int] = 255 if on_black else layout.rgb(zone.colour)
         y = zone_top
         for line in fitted.lines:
             x = left
             if zone.align == "centre":
                 x = left + (right - left - round(fitted.font.getlength(line))) // 2
-            draw.text((x, y), line, font=fitted.font, fill=layout.rgb(zone.colour), anchor="la")
+            pen.text((x, y), line, font=fitted.font, fill=fill, anchor="la")
             y += fitted.line_height
         assert y - fitted.line_height + text_height(1, fitted.size, zone.bold) <= zone_bottom
-    _draw_qr(image, subject, layout, shape, used)
+    if layout.qr is not None:
+        _draw_qr(image, black, subject, layout, shape, used)
     if layout.logos and subject.logos:
         _draw_logos(image, [Path(p) for p in subject.logos], shape.place(layout.logos))
-    return image
+    return Artwork(image, black, drawn)
+
+
+def _black_text(layout: Layout, colour: str, size_px: int) -> bool:
+    """Small dark text prints in black ink alone: four inks never line up on thin strokes."""
+    return size_px < layout.font_px(BLACK_PLATE_BELOW_PT) and _luminance(layout.rgb(colour)) < (
+        DARK_LUMINANCE
+    )
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
 def _draw_qr(
     image: Image.Image,
+    black: Image.Image | None,
     subject: Subject,
     layout: Layout,
     shape: Geometry,
     texts: list[tuple[str, tuple[int, int, int, int]]],
 ) -> None:
+    assert layout.qr is not None
     code = qr_image(subject.qr_url, layout.px(layout.qr.width))
     left, top, right, bottom = shape.safe
     x = left + round(layout.qr.x * (right - left))
@@ -139,7 +186,12 @@ def _draw_qr(
                 f"{layout.path} : le code QR ({code.width} px avec sa marge blanche) recouvre "
                 f"la zone « textes.{name} » — déplace l'un ou l'autre"
             )
-    image.paste(code, (x, y))
+    if black is None:
+        image.paste(code, (x, y))
+        return
+    # The picture gets the white square; the dark modules go to the black plate only.
+    image.paste((255, 255, 255), (x, y, x + code.width, y + code.height))
+    black.paste(ImageChops.invert(code.convert("L")), (x, y))
 
 
 def _draw_logos(image: Image.Image, paths: list[Path], area: tuple[int, int, int, int]) -> None:

@@ -54,9 +54,10 @@ def event_subject(
 ) -> Subject:
     """The flyer of ``event`` for ``channel`` (e.g. ``flyer-a5``), or for a partner's copies."""
     if event.registration is not None:
-        call = "Inscris-toi : scanne le code"
+        call, tap = "Inscris-toi : scanne le code", "Inscris-toi : touche le lien"
     else:
         call = "Entrée libre. Pour tout savoir, scanne le code"
+        tap = "Entrée libre. Pour tout savoir, touche le lien"
     where = event.place.name
     if normalise(event.commune) not in normalise(where):
         where = f"{where}, {event.commune}"
@@ -68,6 +69,8 @@ def event_subject(
         "public": event.audience,
         "appel": call,
         "adresse": f"ou va sur {_short(page_url)}",
+        "lien": tap,
+        "site": _short(page_url),
         "financeurs": settings.funders,
     }
     source = f"partenaire-{partner.id}" if partner else channel
@@ -81,26 +84,31 @@ def campaign_subject(
     campaign: Campaign,
     settings: Settings,
     page_url: str,
+    channel: str,
     partner: Partner | None = None,
 ) -> Subject:
-    """The flyer of ``campaign``: every QR code it prints says ``campagne-SLUG``."""
+    """The image of ``campaign`` for ``channel`` (e.g. ``instagram-story``): its address says
+    ``campagne-SLUG_CHANNEL``, so the counsellor sees which medium brought someone
+    (``campagne-SLUG_CHANNEL_partenaire-ID`` on a partner's copies)."""
     if campaign.call == CALL_BACK:
-        call = "Laisse ton numéro, on te rappelle : scanne le code"
+        ask = "Laisse ton numéro, on te rappelle"
     elif campaign.call == AGENDA:
-        call = "Tous nos rendez-vous près de chez toi : scanne le code"
+        ask = "Tous nos rendez-vous près de chez toi"
     else:
         assert campaign.event is not None
-        call = f"Rendez-vous le {long_date(campaign.event.start)} : scanne le code"
+        ask = f"Rendez-vous le {long_date(campaign.event.start)}"
     texts = {
         "accroche": _kicker(settings, partner),
         "titre": campaign.title,
         "quand": campaign.message,
         "ou": campaign.audience,
-        "appel": call,
+        "appel": f"{ask} : scanne le code",
         "adresse": f"ou va sur {_short(page_url)}",
+        "lien": f"{ask} : touche le lien",
+        "site": _short(page_url),
         "financeurs": settings.funders,
     }
-    source = campaign.qr_source + (f"_partenaire-{partner.id}" if partner else "")
+    source = f"{campaign.qr_source}_{channel}" + (f"_partenaire-{partner.id}" if partner else "")
     partners = ([*campaign.event.partners] if campaign.event else []) + (
         [partner] if partner else []
     )

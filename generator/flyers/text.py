@@ -1,5 +1,9 @@
 """Fitting text in a box: wrap at word boundaries, then shrink down to a minimum size, else say so.
 
+Lines break only at plain spaces: French typography (``generator.typography``) first glues
+« 17 h 30 », « 18 septembre 2027 », « 29 ans » and the space before « : ; ! ? » with no-break
+spaces, and no line is left holding a lone number or a lone short word (« 30 », « code »).
+
 The font comes from a pinned package (Atkinson Hyperlegible, OFL, designed for low-vision
 readers), never from the system, so a flyer renders the same on every machine.
 """
@@ -14,12 +18,16 @@ from pathlib import Path
 import fontpkg_atkinson_hyperlegible
 from PIL import ImageFont
 
+from ..typography import french_spacing
+
 FONT_FILES = {
     False: Path(fontpkg_atkinson_hyperlegible.ROOT) / "files/AtkinsonHyperlegible-Regular.ttf",
     True: Path(fontpkg_atkinson_hyperlegible.ROOT) / "files/AtkinsonHyperlegible-Bold.ttf",
 }
 LINE_HEIGHT = 1.15
 SHRINK_STEP = 0.94
+# A line holding one word this short (or one number) looks like a leftover: « code », « 30 ».
+LONELY_WORD = 5
 
 
 class TextTooLong(ValueError):
@@ -53,6 +61,7 @@ def font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
 
 def fit(text: str, width: int, height: int, size: int, min_size: int, bold: bool) -> FittedText:
     """The largest size from ``size`` down to ``min_size`` at which ``text`` fits the box."""
+    text = french_spacing(text)
     current = size
     while True:
         lines = wrap(text, font(bold, current), width)
@@ -70,12 +79,15 @@ def text_height(line_count: int, size: int, bold: bool = False) -> int:
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str] | None:
-    """Greedy wrapping at spaces (and after the ``/`` of a long web address); ``None`` when a
-    piece alone is wider than the box."""
+    """Greedy wrapping at plain spaces (and after the ``/`` of a long web address), then no
+    lonely last word; ``None`` when a piece alone is wider than the box. No-break spaces
+    (U+00A0, U+202F) never break."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
+        wrapped: list[str] = []
+        at_space: list[bool] = [False]  # per line: does it start after a space (not mid-address)?
         line = ""
-        for word in paragraph.split():
+        for word in (w for w in paragraph.split(" ") if w):
             pieces = [word] if face.getlength(word) <= width else _address_pieces(word)
             for number, piece in enumerate(pieces):
                 glue = "" if number or not line else " "
@@ -85,10 +97,36 @@ def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str] | Non
                     continue
                 if not line or face.getlength(piece) > width:
                     return None
-                lines.append(line)
+                wrapped.append(line)
+                at_space.append(number == 0)
                 line = piece
-        lines.append(line)
+        wrapped.append(line)
+        lines += _without_lonely_lines(wrapped, at_space, face, width)
     return lines
+
+
+def _without_lonely_lines(
+    lines: list[str], at_space: list[bool], face: ImageFont.FreeTypeFont, width: int
+) -> list[str]:
+    """Lines where none but the first is a lone number or short word, and the last is never a
+    single word: the previous line's last word comes down to keep it company (from the end up,
+    so a line left alone in turn is mended too). Same number of lines, so the text still fits."""
+    lines = list(lines)
+    for index in range(len(lines) - 1, 0, -1):
+        if not at_space[index] or not _lonely(lines[index], last=index == len(lines) - 1):
+            continue
+        head, _, moved = lines[index - 1].rpartition(" ")
+        candidate = f"{moved} {lines[index]}"
+        if head and face.getlength(candidate) <= width:
+            lines[index - 1], lines[index] = head, candidate
+    return lines
+
+
+def _lonely(line: str, last: bool) -> bool:
+    if " " in line:
+        return False
+    word = line.strip(".,;:!?»«\u00a0\u202f")
+    return last or word.isdigit() or len(word) <= LONELY_WORD
 
 
 def _address_pieces(word: str) -> list[str]:

@@ -102,7 +102,7 @@ def _subject(
     channel = load_layout(layouts, format_name).source
     if isinstance(item, Event):
         return event_subject(item, build.settings, build.absolute_url(event_src(item)), channel)
-    return campaign_subject(item, build.settings, build.absolute_url(campaign_src(item)))
+    return campaign_subject(item, build.settings, build.absolute_url(campaign_src(item)), channel)
 
 
 def downloads_markdown(build: BuildContext, item: Event | Campaign, from_src: str) -> str:
