@@ -161,7 +161,7 @@ def periods_chart(periods: list[ShownPeriod], start: date, last_day: date) -> st
     exact = [period for period in periods if period.new.exact]
     busiest = max(exact, key=lambda period: period.new.value or 0, default=None)
     description = (
-        f"{len(periods)} périodes ; la plus forte : {busiest.new.text} jeunes, "
+        f"La plus forte : {busiest.new.text} jeunes, "
         f"du {busiest.first:%d/%m/%Y} au {busiest.last:%d/%m/%Y}."
         if busiest
         else f"Moins de {THRESHOLD} jeunes en tout : rien n'est dessiné."
