@@ -158,9 +158,9 @@ class Publication:
     def _gives_away(self, unknown: dict[str, int]) -> bool:
         """True when these hidden counts, with these signs, add up to a known number that
         gives someone away: a single hidden cell, or a group of 1 to 4 young people."""
-        if not unknown or set(unknown.values()) not in ({1}, {-1}):
+        if not unknown or len({coefficient > 0 for coefficient in unknown.values()}) > 1:
             return False  # nothing hidden, or unknowns on both sides: no sum can be worked out
-        worked_out = sum(self._counts[k] for k in unknown)
+        worked_out = sum(abs(c) * self._counts[k] for k, c in unknown.items())
         alone = len(unknown) == 1 and next(iter(unknown)) not in self._unpublished
         return alone or 0 < worked_out < THRESHOLD
 
