@@ -195,7 +195,9 @@ def periods_chart(periods: list[ShownPeriod], start: date, last_day: date) -> st
     month = date(start.year, start.month, 1)
     months = (last_day.year - start.year) * 12 + last_day.month - start.month
     while month <= last_day:
-        if month >= start and (months <= 7 or month.month % 3 == 1):
+        # Not too near the right edge: the label would be cut.
+        room = x(month) <= WIDTH - right - 50
+        if month >= start and room and (months <= 7 or month.month % 3 == 1):
             parts.append(
                 f'<text x="{x(month):.1f}" y="{height - bottom + 20}" font-size="12" '
                 f'fill="{INK}">{_month_label(month)}</text>'
