@@ -103,6 +103,7 @@ def report_problems(folder: Path) -> list[str]:
                 problems.append(f"an unmarked number in {table.caption.get_text()}")
     problems += _csv_problems(folder, soup)
     problems += _relation_problems(soup, cells)
+    problems += _attacker_problems(soup, cells)
     return problems
 
 
@@ -165,6 +166,79 @@ def _territory_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str 
         communes = members.get(name, members[""] if name == OUTSIDE else [])
         found.append(_sum_problem(name, [shown], communes))
     return found
+
+
+Relation = tuple[list[str], list[str]]  # keys: the left ones add up to the right ones
+
+
+def _relations(soup: BeautifulSoup, cells: dict[str, str]) -> list[Relation]:
+    """Every sum a reader can know between published counts; ``?…`` an unpublished rest."""
+
+    def keys(pattern: str) -> list[str]:
+        return [key for key in cells if re.fullmatch(pattern, key)]
+
+    found: list[Relation] = [
+        (["reached"], keys(pattern))
+        for pattern in (
+            "channels/[a-z]+/people",
+            r"territories/\d+",
+            r"communes/\d+",
+            r"ages/\d+",
+            r"contact/\d+",
+        )
+    ]
+    found.append((["channels/partenaire/people"], keys(r"partners/\d+/flyers")))
+    found.append((["channels/orientation/people"], keys(r"partners/\d+/referrals")))
+    within = [("since", "reached"), ("reached", "priority"), ("reached", "rural")]
+    within += [(key, key.replace("people", "to_event")) for key in keys("channels/.*/people")]
+    cumulative = keys(r"periods/\d+/cumulative")
+    news = keys(r"periods/\d+/new")
+    found.append((["since"], news))
+    found.append((["since"], cumulative[-1:]))
+    for index in range(1, len(cumulative)):
+        found.append(([cumulative[index]], [cumulative[index - 1], news[index]]))
+    members: dict[str, list[str]] = {}
+    for row in _table(soup, "Par commune"):
+        tds = row.find_all("td")
+        key = str(tds[-1]["data-count"])
+        members.setdefault(tds[0].get_text() or OUTSIDE, []).append(key)
+        for flag, column in (("priority", 1), ("rural", 2)):
+            if tds[column].get_text() == "oui":
+                members.setdefault(flag, []).append(key)
+    for row in _table(soup, "Par communauté de communes"):
+        found.append(([str(row.td["data-count"])], members.get(row.th.get_text(), [])))
+    found += [([flag], members.get(flag, [])) for flag in ("priority", "rural")]
+    found += [([whole], [part, f"?{whole}-{part}"]) for whole, part in within]
+    return found
+
+
+def _attacker_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
+    """What a reader works out from one relation, or from the sum or difference of two: a
+    single hidden cell, or hidden cells adding up to 1 to 4."""
+    relations = []
+    for left, right in _relations(soup, cells):
+        terms: dict[str, int] = {}
+        for key, sign in [(k, 1) for k in left] + [(k, -1) for k in right]:
+            terms[key] = terms.get(key, 0) + sign
+        relations.append(terms)
+    problems = []
+    for index, first in enumerate(relations):
+        combinations = [first]
+        for second in relations[index + 1 :]:
+            for sign in (1, -1):
+                combined = dict(first)
+                for key, coefficient in second.items():
+                    combined[key] = combined.get(key, 0) + sign * coefficient
+                combinations.append(combined)
+        for terms in combinations:
+            known = -sum(c * int(cells[k]) for k, c in terms.items() if cells.get(k, "").isdigit())
+            hidden = {k: c for k, c in terms.items() if c and not cells.get(k, "").isdigit()}
+            if not hidden or len({c > 0 for c in hidden.values()}) > 1:
+                continue
+            alone = len(hidden) == 1 and not next(iter(hidden)).startswith("?")
+            if alone or 0 < abs(known) < 5:
+                problems.append(f"{sorted(hidden)} worked out as {abs(known)}")
+    return problems
 
 
 def _table(soup: BeautifulSoup, caption: str) -> list[Tag]:
