@@ -31,6 +31,7 @@ from generator.slugs import normalise
 from .backend import client_for, fresh, make_config, manifest_event, write_manifest
 from .browser import AXE_TAGS, chromium
 from .conftest import PARIS, Project, event_text, new_project, when
+from .test_report_privacy import report_problems
 
 CAPTIONS = {
     "canaux": "Par quel moyen les jeunes sont venus",
@@ -210,7 +211,9 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
         "Communauté de communes du Bassin de Pont-à-Mousson": ["7"],
         "Communauté de communes du Bassin de Pompey": ["9"],  # Frouard 6 + Pompey 3
         "Communauté de communes Mad et Moselle": [SMALL],
-        "Communauté de communes de Seille et Grand Couronné": ["5"],  # « nomeny », any spelling
+        # 5 (« nomeny », any spelling), hidden: else 23 - 7 - 9 - 5 = 2 would tell how many
+        # live outside the territories or in Mad et Moselle.
+        "Communauté de communes de Seille et Grand Couronné": [HIDDEN],
         "Hors territoire ou non reconnue": [SMALL],
     }
     assert table(report, "priorites") == {
@@ -218,13 +221,16 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
         "Commune rurale": ["5"],  # Nomeny: its territory is marked rural
     }
     communes = table(report, "communes")
+    # Pont-à-Mousson (7), Frouard (6) and Nomeny (5) are hidden too: with the territories and
+    # the priority and rural totals, they would give Pompey's 3 away (9 - (13 - 7) = 3).
     assert communes["Pont-à-Mousson"] == [
         "Communauté de communes du Bassin de Pont-à-Mousson",
         "oui",
         "",
-        "7",
+        HIDDEN,
     ]
-    assert communes["Nomeny"][-1] == "5" and communes["Nomeny"][2] == "oui"
+    assert communes["Frouard"][-1] == HIDDEN
+    assert communes["Nomeny"][-1] == HIDDEN and communes["Nomeny"][2] == "oui"
     assert communes["Pompey"][-1] == SMALL
     assert len(communes) == 78 + 1  # every commune, even without anyone, and the others
     events = table(report, "evenements")
@@ -253,19 +259,21 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
             (report / "semaines.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"
         )
     )[1:]
-    assert sum(int(row[1]) for row in weeks) == 23 and weeks[-1][2] == "23"
-    first_monday = START - timedelta(days=START.weekday())
-    assert weeks[0][0] == f"{first_monday:%d/%m/%Y}"
-    assert len(weeks) == (TODAY - first_monday).days // 7 + 1
+    # Periods of at least 5 new young people: A1, A2, C1, A3, B1 (65 to 45 days ago), then
+    # nine; the last weeks, with fewer than 5, join the period before.
+    assert [row[1:] for row in weeks] == [["5", "5"], ["9", "14"], ["9", "23"]]
+    assert weeks[0][0].startswith(f"du {START:%d/%m/%Y} au ")
+    assert weeks[-1][0].endswith(f" au {TODAY:%d/%m/%Y}")
+    assert all(int(row[1]) >= 5 for row in weeks)
 
 
 def test_the_page_says_the_same_as_the_csv_files(report: Path) -> None:
     page = (report / "rapport.html").read_text(encoding="utf-8")
-    assert re.search(r"<strong>23</strong> jeunes atteints", page)
+    assert re.search(r'<strong data-count="reached">23</strong> jeunes atteints', page)
     assert "pour un objectif de 100" in page
     end = date(START.year + 2, START.month, min(START.day, 28)) - timedelta(days=1)
     projection = round(23 * ((end - START).days + 1) / ((TODAY - START).days + 1))
-    assert f"<strong>{projection}</strong> à la fin du programme" in page
+    assert f'<strong data-count="projection">{projection}</strong> à la fin' in page
     soup = BeautifulSoup(page, "html.parser")
     for name in ("canaux", "partenaires", "territoires", "communes", "ages", "evenements"):
         expected = table(report, name)
@@ -286,7 +294,8 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
         "ages": (1,),
         "contact": (1,),
         "priorites": (1,),
-        "evenements": (3, 4),
+        "evenements": (3, 4, 5),
+        "semaines": (1, 2),
     }
     for name, columns in people_columns.items():
         rows = list(
@@ -297,7 +306,18 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
         for row in rows:
             for column in columns:
                 cell = row[column]
-                assert cell in (SMALL, HIDDEN) or int(cell) >= 5, (name, row)
+                assert cell in (SMALL, HIDDEN, "à venir") or int(cell) >= 5, (name, row)
+    # The page too: every count (tables, key figures, chart labels), every number in the charts'
+    # titles and descriptions, and every difference between figures that can be compared.
+    page = BeautifulSoup((report / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    weekly_chart = page.find("svg", attrs={"aria-labelledby": "semaines-t semaines-d"})
+    assert [label.get_text() for label in weekly_chart.select("text[data-count]")] == [
+        "5",
+        "9",
+        "9",
+    ]
+    assert "La plus forte : 9 jeunes" in weekly_chart.desc.get_text()
+    assert report_problems(report) == []
     everything = "".join(path.read_text(encoding="utf-8-sig") for path in report.iterdir())
     with sqlite3.connect(filled.config.database) as db:
         personal = db.execute(
@@ -326,8 +346,8 @@ def test_a_chosen_period_counts_who_came_then(filled: Filled, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     page = (tmp_path / "rapport.html").read_text(encoding="utf-8")
     # A5, A6, B2–B5, C2, C3, D1, D2 and the seven of E.
-    assert "<strong>17</strong> jeunes atteints" in page
-    assert "<strong>23</strong> depuis le début" in page
+    assert '<strong data-count="reached">17</strong> jeunes atteints' in page
+    assert '<strong data-count="since">23</strong> depuis le début' in page
     wrong = run(filled, "forms", "report", "--out", str(tmp_path), "--from", "31/02/2027")
     assert wrong.exit_code != 0 and "n'est pas une date" in wrong.output
 
@@ -404,11 +424,10 @@ def test_a_wrong_programme_setting_is_explained_in_french(
 
 
 def test_rows_are_ordered_by_what_they_show_not_by_hidden_counts(report: Path) -> None:
-    # Pompey (3 young people) among the « < 5 » must not stand before Agincourt (none): the
-    # order would tell what « < 5 » hides.
+    # Pompey (3 young people) among the « < 5 » must not stand before Agincourt (none), nor
+    # Pont-à-Mousson (7, « masqué ») before them: the order would tell what the cells hide.
     communes = list(table(report, "communes"))
-    assert communes[:3] == ["Pont-à-Mousson", "Frouard", "Nomeny"]
-    hidden = communes[3:-1]
+    hidden = communes[:-1]
     assert hidden == sorted(hidden, key=normalise) and hidden.index("Agincourt") < hidden.index(
         "Pompey"
     )

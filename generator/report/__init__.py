@@ -1,4 +1,5 @@
-"""The programme's report: figures counted from the form backend, shown as charts and tables."""
+"""The programme's report: figures counted from the form backend, published through one
+masking step (:mod:`.publication`), shown as charts and tables."""
 
 from __future__ import annotations
 
@@ -6,15 +7,18 @@ from pathlib import Path
 
 from .document import report_html
 from .figures import Figures, count_figures
+from .publication import publish
 from .tables import report_tables
 
 __all__ = ["Figures", "count_figures", "write_report"]
 
 
 def write_report(figures: Figures, folder: Path, organisation: str) -> list[Path]:
-    """``rapport.html`` and one CSV per table in ``folder``; returns the files written."""
+    """``rapport.html`` and one CSV per table in ``folder``; returns the files written. The
+    writers only see what :func:`publish` lets out."""
     folder.mkdir(parents=True, exist_ok=True)
-    tables = report_tables(figures)
+    shown = publish(figures)
+    tables = report_tables(shown)
     page = folder / "rapport.html"
-    page.write_text(report_html(figures, tables, organisation), encoding="utf-8")
+    page.write_text(report_html(shown, tables, organisation), encoding="utf-8")
     return [page, *(table.write_csv(folder) for table in tables)]

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
-from .figures import Week
-from .masking import HIDDEN, SMALL, THRESHOLD
+from .masking import SMALL, THRESHOLD, Cell
+from .publication import ShownPeriod
 
 INK = "#1b1b1b"
 BLUE = "#1d4f91"  # 8.6:1 on white
@@ -26,11 +26,10 @@ MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "s
 
 @dataclass(frozen=True)
 class Bar:
-    """One row of a bar chart: its label, the cell as the table shows it, and the count."""
+    """One row of a bar chart: its label and the published cell."""
 
     label: str
-    cell: str
-    count: int
+    cell: Cell
 
 
 def _open(chart_id: str, height: int, title: str, description: str) -> list[str]:
@@ -54,20 +53,39 @@ def _month_label(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+def _count(x: float, y: float, cell: Cell, attributes: str) -> str:
+    """A published count written in a chart, marked as one (``data-count``: what it counts)."""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" data-count="{cell.key}" {attributes}>'
+        f"{escape(cell.text)}</text>"
+    )
+
+
+def _tick(x: float, y: float, value: int) -> str:
+    """A value of an axis (``data-axis``: a scale, not a count of young people)."""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" data-axis="" text-anchor="end" font-size="12" '
+        f'fill="{INK}">{value}</text>'
+    )
+
+
 def progress_chart(
-    weeks: list[Week],
+    periods: list[ShownPeriod],
     *,
     start: date,
     end: date,
     target: int,
     last_day: date,
-    projection: int | None,
+    reached: Cell,
+    projection: Cell | None,
 ) -> str:
     """Young people reached since the start, against the straight line to the target, with the
-    trend to the end when the pace is known."""
+    trend to the end when the pace is known. Only published cumulative figures are drawn."""
     height, left, right, top, bottom = 320, 52, 24, 20, 44
-    reached = weeks[-1].cumulative if weeks else 0
-    y_top = _nice_top(max(target, reached, projection or 0) * 1.05)
+    pace = projection if projection is not None and projection.exact else None
+    y_top = _nice_top(
+        max(target, reached.value or 0, pace.value if pace and pace.value else 0) * 1.05
+    )
     span = max((end - start).days, 1)
 
     def x(day: date) -> float:
@@ -77,17 +95,16 @@ def progress_chart(
         return top + (height - top - bottom) * (1 - value / y_top)
 
     description = (
-        f"Depuis le {start:%d/%m/%Y}, {reached} jeunes atteints au {last_day:%d/%m/%Y}, pour un "
-        f"objectif de {target} au {end:%d/%m/%Y}."
-        + (f" À ce rythme, environ {projection} à la fin." if projection is not None else "")
+        f"Depuis le {start:%d/%m/%Y}, {reached.text} jeunes atteints au {last_day:%d/%m/%Y}, "
+        f"pour un objectif de {target} au {end:%d/%m/%Y}."
+        + (f" À ce rythme, environ {pace.text} à la fin." if pace else "")
     )
     parts = _open("progression", height, "Jeunes atteints depuis le début", description)
     step = y_top // 5
     for value in range(0, y_top + 1, step):
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-            f'stroke="{GRID}"/><text x="{left - 8}" y="{y(value) + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="{INK}">{value}</text>'
+            f'stroke="{GRID}"/>' + _tick(left - 8, y(value) + 4, value)
         )
     month = date(start.year, start.month, 1)
     while month <= end:
@@ -104,62 +121,88 @@ def progress_chart(
         f'fill="{GREY}">Objectif : {target}</text>'
     )
     points = [(x(start), y(0))] + [
-        (x(min(week.monday + timedelta(days=6), last_day)), y(week.cumulative)) for week in weeks
+        (x(period.last), y(period.cumulative.value))
+        for period in periods
+        if period.cumulative.value is not None
     ]
-    path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-    parts.append(f'<polyline points="{path}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
-    if projection is not None and last_day < end:
+    if len(points) > 1:
+        path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
+    level = reached.value or 0
+    if pace and reached.exact and last_day < end:
         parts.append(
-            f'<line x1="{x(last_day):.1f}" y1="{y(reached):.1f}" x2="{x(end):.1f}" '
-            f'y2="{y(projection):.1f}" stroke="{ORANGE}" stroke-width="2" stroke-dasharray="3 4"/>'
-            f'<text x="{x(end) - 4:.1f}" y="{y(projection) + 18:.1f}" text-anchor="end" '
-            f'font-size="13" fill="{ORANGE}">À ce rythme : {projection}</text>'
+            f'<line x1="{x(last_day):.1f}" y1="{y(level):.1f}" x2="{x(end):.1f}" '
+            f'y2="{y(pace.value or 0):.1f}" stroke="{ORANGE}" stroke-width="2" '
+            f'stroke-dasharray="3 4"/><text x="{x(end) - 4:.1f}" y="{y(pace.value or 0) + 18:.1f}" '
+            f'text-anchor="end" font-size="13" fill="{ORANGE}">À ce rythme : '
+            f'<tspan data-count="{pace.key}">{escape(pace.text)}</tspan></text>'
         )
     parts.append(
-        f'<text x="{x(last_day) + 6:.1f}" y="{y(reached) - 8:.1f}" font-size="13" '
-        f'font-weight="bold" fill="{BLUE}">{reached}</text></svg>'
+        _count(
+            x(last_day) + 6,
+            y(level) - 8,
+            reached,
+            f'font-size="13" font-weight="bold" fill="{BLUE}"',
+        )
+        + "</svg>"
     )
     return "\n".join(parts)
 
 
-def weekly_chart(weeks: list[Week]) -> str:
-    """New young people reached each week."""
+def periods_chart(periods: list[ShownPeriod], start: date, last_day: date) -> str:
+    """New young people reached, period by period: each bar as wide as its period."""
     height, left, right, top, bottom = 180, 52, 24, 16, 36
-    y_top = _nice_top(max((week.new for week in weeks), default=0) or 1)
-    plot_width = WIDTH - left - right
-    slot = plot_width / max(len(weeks), 1)
-    busiest = max(weeks, key=lambda week: week.new, default=None)
+    y_top = _nice_top(max((p.new.value or 0 for p in periods), default=0) or 1)
+    span = max((last_day - start).days + 1, 1)
+
+    def x(day: date) -> float:
+        return left + (WIDTH - left - right) * (day - start).days / span
+
+    exact = [period for period in periods if period.new.exact]
+    busiest = max(exact, key=lambda period: period.new.value or 0, default=None)
     description = (
-        f"{len(weeks)} semaines ; la plus forte : {busiest.new} jeunes, semaine du "
-        f"{busiest.monday:%d/%m/%Y}."
+        f"La plus forte : {busiest.new.text} jeunes, "
+        f"du {busiest.first:%d/%m/%Y} au {busiest.last:%d/%m/%Y}."
         if busiest
-        else "Aucune semaine."
+        else f"Moins de {THRESHOLD} jeunes en tout : rien n'est dessiné."
     )
-    parts = _open("semaines", height, "Nouveaux jeunes atteints chaque semaine", description)
+    parts = _open("semaines", height, "Nouveaux jeunes atteints, période par période", description)
     for value in (0, y_top):
         level = top + (height - top - bottom) * (1 - value / y_top)
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{level:.1f}" y2="{level:.1f}" '
-            f'stroke="{GRID}"/><text x="{left - 8}" y="{level + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="{INK}">{value}</text>'
+            f'stroke="{GRID}"/>' + _tick(left - 8, level + 4, value)
         )
-    for index, week in enumerate(weeks):
-        bar = (height - top - bottom) * week.new / y_top
-        parts.append(
-            f'<rect x="{left + index * slot + slot * 0.15:.1f}" y="{height - bottom - bar:.1f}" '
-            f'width="{max(slot * 0.7, 1):.1f}" height="{bar:.1f}" fill="{BLUE}"/>'
-        )
-        if slot >= 18 and week.new:  # room for the number above the bar
+    for period in periods:
+        first, after = x(period.first), x(period.last + timedelta(days=1))
+        if period.new.value is not None:
+            bar = (height - top - bottom) * period.new.value / y_top
             parts.append(
-                f'<text x="{left + (index + 0.5) * slot:.1f}" y="{height - bottom - bar - 4:.1f}" '
-                f'text-anchor="middle" font-size="12" fill="{INK}">{week.new}</text>'
+                f'<rect x="{first + 1:.1f}" y="{height - bottom - bar:.1f}" '
+                f'width="{max(after - first - 2, 1):.1f}" height="{bar:.1f}" fill="{BLUE}"/>'
             )
-        # Each month's first week while the weeks are few, then each quarter's.
-        if week.monday.day <= 7 and (len(weeks) <= 30 or week.monday.month % 3 == 1):
+        else:
+            bar = 0.0
+        if after - first >= 18:  # room for the number above the bar
             parts.append(
-                f'<text x="{left + index * slot:.1f}" y="{height - bottom + 20}" font-size="12" '
-                f'fill="{INK}">{_month_label(week.monday)}</text>'
+                _count(
+                    (first + after) / 2,
+                    height - bottom - bar - 4,
+                    period.new,
+                    f'text-anchor="middle" font-size="12" fill="{INK}"',
+                )
             )
+    month = date(start.year, start.month, 1)
+    months = (last_day.year - start.year) * 12 + last_day.month - start.month
+    while month <= last_day:
+        # Not too near the right edge: the label would be cut.
+        room = x(month) <= WIDTH - right - 50
+        if month >= start and room and (months <= 7 or month.month % 3 == 1):
+            parts.append(
+                f'<text x="{x(month):.1f}" y="{height - bottom + 20}" font-size="12" '
+                f'fill="{INK}">{_month_label(month)}</text>'
+            )
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -169,9 +212,9 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> str:
     is drawn hatched to the length of 5 (what it may be at most), « masqué » not at all."""
     row, left, right, top = 44, 8, 70, 8
     height = top + row * len(bars) + 8
-    largest = max([bar.count for bar in bars if bar.cell not in (SMALL, HIDDEN)] + [THRESHOLD])
+    largest = max([bar.cell.value or 0 for bar in bars] + [THRESHOLD])
     scale = (WIDTH - left - right) / largest
-    shown_bars = "; ".join(f"{bar.label} : {bar.cell}" for bar in bars)
+    shown_bars = "; ".join(f"{bar.label} : {bar.cell.text}" for bar in bars)
     parts = _open(chart_id, height, title, shown_bars)
     parts.append(
         f'<defs><pattern id="{chart_id}-h" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -183,22 +226,26 @@ def bar_chart(chart_id: str, title: str, bars: list[Bar]) -> str:
         parts.append(
             f'<text x="{left}" y="{y + 14}" font-size="13" fill="{INK}">{escape(bar.label)}</text>'
         )
-        if bar.cell == HIDDEN:
-            length = 0.0
-        elif bar.cell == SMALL:
+        if bar.cell.value is not None:
+            length = bar.cell.value * scale
+            parts.append(
+                f'<rect x="{left}" y="{y + 20}" width="{length:.1f}" height="16" fill="{BLUE}"/>'
+            )
+        elif bar.cell.text == SMALL:
             length = THRESHOLD * scale
             parts.append(
                 f'<rect x="{left}" y="{y + 20}" width="{length:.1f}" height="16" '
                 f'fill="url(#{chart_id}-h)" stroke="{BLUE}"/>'
             )
         else:
-            length = bar.count * scale
-            parts.append(
-                f'<rect x="{left}" y="{y + 20}" width="{length:.1f}" height="16" fill="{BLUE}"/>'
-            )
+            length = 0.0
         parts.append(
-            f'<text x="{left + length + 6:.1f}" y="{y + 33}" font-size="13" font-weight="bold" '
-            f'fill="{INK}">{escape(bar.cell)}</text>'
+            _count(
+                left + length + 6,
+                y + 33,
+                bar.cell,
+                f'font-size="13" font-weight="bold" fill="{INK}"',
+            )
         )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from .charts import bar_chart, progress_chart, weekly_chart
-from .figures import PARIS, Figures
-from .masking import HIDDEN, SMALL, THRESHOLD, shown
+from .charts import bar_chart, periods_chart, progress_chart
+from .figures import PARIS
+from .masking import HIDDEN, SMALL, THRESHOLD, Cell
+from .publication import Shown
 from .tables import Table
 
 STYLE = """
@@ -30,16 +31,25 @@ tr { break-inside: avoid; }
 """
 
 
+def _td(cell: str | Cell) -> str:
+    """A table cell: a published count is marked with what it counts (``data-count``)."""
+    if isinstance(cell, Cell):
+        return f'<td class="n" data-count="{cell.key}">{escape(cell.text)}</td>'
+    if cell.isdigit():  # the places of an event: a setting, not a count of young people
+        return f'<td class="n" data-setting="">{escape(cell)}</td>'
+    return f"<td>{escape(cell)}</td>"
+
+
+def _strong(cell: Cell) -> str:
+    return f'<strong data-count="{cell.key}">{escape(cell.text)}</strong>'
+
+
 def _table_html(table: Table) -> str:
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
     body = []
     for row in table.rows:
-        cells = [f'<th scope="row">{escape(row[0])}</th>']
-        for cell in row[1:]:
-            numeric = cell.isdigit() or cell in (SMALL, HIDDEN)
-            cells.append(
-                f'<td class="n">{escape(cell)}</td>' if numeric else f"<td>{escape(cell)}</td>"
-            )
+        label = row[0].text if isinstance(row[0], Cell) else row[0]
+        cells = [f'<th scope="row">{escape(label)}</th>', *(_td(cell) for cell in row[1:])]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
@@ -55,30 +65,33 @@ def _figure(table: Table) -> str:
     )
 
 
-def report_html(figures: Figures, tables: list[Table], organisation: str) -> str:
-    """The whole report page."""
+def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
+    """The whole page."""
     by_name = {table.name: table for table in tables}
-    period = f"du {figures.first_day:%d/%m/%Y} au {figures.last_day:%d/%m/%Y}"
+    period = f"du {shown.first_day:%d/%m/%Y} au {shown.last_day:%d/%m/%Y}"
     made = datetime.now(PARIS).strftime("%d/%m/%Y à %H:%M")
     key = [
-        f"<li><strong>{shown(figures.reached)}</strong> jeunes atteints {period}</li>",
-        f"<li><strong>{shown(figures.reached_since_start)}</strong> depuis le début du programme "
-        f"({figures.programme_start:%d/%m/%Y}), pour un objectif de {figures.target} d'ici le "
-        f"{figures.programme_end:%d/%m/%Y}</li>",
+        f"<li>{_strong(shown.reached)} jeunes atteints {period}</li>",
+        f"<li>{_strong(shown.since_start)} depuis le début du programme "
+        f"({shown.programme_start:%d/%m/%Y}), pour un objectif de "
+        f'<span data-setting="">{shown.target}</span> d\'ici le '
+        f"{shown.programme_end:%d/%m/%Y}</li>",
     ]
-    if figures.projection is not None:
+    if shown.projection is not None and shown.projection.exact:
         key.append(
-            f"<li><strong>{figures.projection}</strong> à la fin du programme, "
+            f"<li>{_strong(shown.projection)} à la fin du programme, "
             "si le rythme reste le même</li>"
         )
     progress = progress_chart(
-        figures.weeks,
-        start=figures.programme_start,
-        end=figures.programme_end,
-        target=figures.target,
-        last_day=figures.last_day,
-        projection=figures.projection,
+        shown.periods,
+        start=shown.programme_start,
+        end=shown.programme_end,
+        target=shown.target,
+        last_day=shown.last_day,
+        reached=shown.since_start,
+        projection=shown.projection,
     )
+    weeks_end = max(shown.last_day, shown.programme_start)
     sections = [
         f"<h1>« Aller vers » : les jeunes atteints</h1><p>{escape(organisation)} — période "
         f"{period}. Rapport fait le {made}. Que des nombres : aucune donnée personnelle.</p>",
@@ -86,8 +99,8 @@ def report_html(figures: Figures, tables: list[Table], organisation: str) -> str
         "<h2>Au fil des semaines</h2>",
         f"<figure><figcaption>Jeunes atteints depuis le début, et l'objectif</figcaption>"
         f"{progress}</figure>",
-        f"<figure><figcaption>Nouveaux jeunes chaque semaine</figcaption>"
-        f"{weekly_chart(figures.weeks)}</figure>",
+        f"<figure><figcaption>Nouveaux jeunes, période par période</figcaption>"
+        f"{periods_chart(shown.periods, shown.programme_start, weeks_end)}</figure>",
         _table_html(by_name["semaines"]),
         "<h2>D'où viennent les jeunes</h2>",
         _figure(by_name["canaux"]),
@@ -109,13 +122,19 @@ def report_html(figures: Figures, tables: list[Table], organisation: str) -> str
         "QR code (flyer, affiche, image pour les réseaux, partenaire) ou du formulaire "
         "d'orientation.</p>"
         f"<p>Pour que personne ne puisse être reconnu, toute case de moins de {THRESHOLD} jeunes "
-        f"affiche « {SMALL} » (zéro compris). Quand une seule case d'un tableau est dans ce cas, "
-        f"une autre case affiche « {HIDDEN} », pour qu'on ne la retrouve pas par soustraction. "
-        "Dans les graphiques, « < 5 » est hachuré jusqu'à 5, sa valeur la plus haute "
-        "possible.</p>"
-        "<p>Les nombres par semaine ne sont pas masqués : ils ne disent rien d'autre que la date "
-        "d'une demande, et le total depuis le début, que le financeur suit, les donne de toute "
-        "façon.</p>"
+        f"affiche « {SMALL} » (zéro compris). Aucune soustraction entre deux nombres de ce "
+        f"rapport ne peut donner moins de {THRESHOLD} jeunes : quand un total moins les cases "
+        "visibles, un territoire moins ses communes, les jeunes d'un moyen moins ceux qui se "
+        "sont inscrits, la période moins le début du programme… donnerait un petit groupe, ou "
+        f"une seule case cachée, la plus petite case encore visible affiche « {HIDDEN} », "
+        f"et ainsi de suite. Dans les graphiques, « {SMALL} » est hachuré jusqu'à {THRESHOLD}, "
+        "sa valeur la plus haute possible.</p>"
+        f"<p>Les semaines sont regroupées en périodes d'au moins {THRESHOLD} nouveaux jeunes : "
+        f"une période se ferme dès qu'elle en compte {THRESHOLD}, et les dernières semaines, "
+        f"tant qu'elles en comptent moins, rejoignent la période d'avant. Deux totaux « depuis "
+        f"le début » qui se suivent ne diffèrent donc jamais de moins de {THRESHOLD}. Quand le "
+        "rapport porte sur une période qui commence après le début du programme, son premier "
+        "jour sépare aussi deux périodes.</p>"
         "<p>« Inscrits à un événement » compte les inscriptions, pas la présence le jour "
         "même.</p></div>",
     ]

@@ -44,9 +44,11 @@ CONTACT_CHANNELS = {"sms": "SMS", "appel": "Appel", "whatsapp": "WhatsApp", "ema
 
 @dataclass(frozen=True)
 class Week:
-    """Young people reached in one week (Monday first) and since the programme began."""
+    """Young people reached in one week (Monday to Sunday, cut at the programme's start, the
+    period's first day and its last day) and since the programme began."""
 
-    monday: date
+    first: date
+    last: date
     new: int
     cumulative: int
 
@@ -106,6 +108,7 @@ class Figures:
     target: int
     reached: int
     reached_since_start: int
+    before_period: int  # reached from the programme's start to the day before the period
     projection: int | None
     weeks: list[Week]
     channels: list[ChannelRow]
@@ -149,8 +152,9 @@ def count_figures(
         target=programme.target,
         reached=len(chosen),
         reached_since_start=since_start,
+        before_period=sum(1 for c in firsts.values() if start <= _day(c) < first_day),
         projection=_projection(since_start, start, end, last_day),
-        weeks=_weeks(firsts.values(), start, max(last_day, start)),
+        weeks=_weeks(firsts.values(), start, first_day, max(last_day, start)),
         channels=_channels(chosen, signed_up),
         partners=_partners(chosen, signed_up, partners),
         communes=_communes(chosen, settings),
@@ -202,16 +206,19 @@ def _projection(reached: int, start: date, end: date, last_day: date) -> int | N
     return round(reached * ((end - start).days + 1) / elapsed)
 
 
-def _weeks(firsts: Iterable[Contact], start: date, last_day: date) -> list[Week]:
-    per_week = Counter(
-        _day(c) - timedelta(days=_day(c).weekday()) for c in firsts if start <= _day(c) <= last_day
-    )
-    monday = start - timedelta(days=start.weekday())
-    weeks, total = [], 0
-    while monday <= last_day:
-        total += per_week[monday]
-        weeks.append(Week(monday, per_week[monday], total))
-        monday += timedelta(days=7)
+def _weeks(firsts: Iterable[Contact], start: date, first_day: date, last_day: date) -> list[Week]:
+    """Week by week from the start; the week of the period's first day in two pieces, so that
+    the period begins on a boundary."""
+    per_day = Counter(_day(c) for c in firsts if start <= _day(c) <= last_day)
+    weeks, total, first = [], 0, start
+    while first <= last_day:
+        last = min(first + timedelta(days=6 - first.weekday()), last_day)
+        if first < first_day <= last:
+            last = first_day - timedelta(days=1)
+        new = sum(per_day[first + timedelta(days=n)] for n in range((last - first).days + 1))
+        total += new
+        weeks.append(Week(first, last, new, total))
+        first = last + timedelta(days=1)
     return weeks
 
 

@@ -1,0 +1,275 @@
+"""What the report publishes: every count of :class:`Figures` goes through one
+:class:`Publication`, with every relation between them anyone could use, and comes out as a
+:class:`Cell`. The writers (tables, charts, page) read only :class:`Shown`: no raw count.
+
+Weeks are published in periods of at least 5 new young people: a period closes as soon as it
+counts 5; the last weeks, while they count fewer, join the period before. So two consecutive
+cumulative figures never differ by 1 to 4. When the report covers a period that begins after the
+programme's start, that day is also a boundary (when both sides count at least 5: else the
+relation between the period and « depuis le début » hides one of them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .figures import CHANNEL_GROUPS, Figures, Week
+from .masking import THRESHOLD, Cell, Publication
+
+
+@dataclass(frozen=True)
+class ShownPeriod:
+    """Weeks published together: their first and last days, new young people, cumulative."""
+
+    first: date
+    last: date
+    new: Cell
+    cumulative: Cell
+
+
+@dataclass(frozen=True)
+class ShownCommune:
+    commune: str
+    territory: str
+    priority: bool
+    rural: bool
+    people: Cell
+
+
+@dataclass(frozen=True)
+class ShownEvent:
+    day: date
+    title: str
+    registration: bool
+    places: int | None  # a setting of the event, not a count of young people
+    signed_up: Cell
+    waiting: Cell
+    reached: Cell
+    past: bool
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The report's figures as published: dates, settings, labels and cells."""
+
+    first_day: date
+    last_day: date
+    programme_start: date
+    programme_end: date
+    target: int  # the programme's setting, not a count
+    reached: Cell
+    since_start: Cell
+    projection: Cell | None
+    periods: list[ShownPeriod]
+    channels: list[tuple[str, Cell, Cell]]  # label, young people, of them signed up
+    partners: list[tuple[str, Cell, Cell, Cell]]  # label, flyers, referrals, signed up
+    territories: list[tuple[str, Cell]]
+    priority: Cell
+    rural: Cell
+    communes: list[ShownCommune]
+    events: list[ShownEvent]
+    ages: list[tuple[str, Cell]]
+    contact_channels: list[tuple[str, Cell]]
+
+
+def periods(figures: Figures) -> list[list[Week]]:
+    """The weeks grouped so that each period counts at least 5 new young people (or all of them
+    when they are fewer), the period's first day a boundary when both sides count 5 or more."""
+    split = (
+        figures.programme_start < figures.first_day
+        and min(figures.before_period, figures.reached) >= THRESHOLD
+    )
+    index = next(
+        (i for i, week in enumerate(figures.weeks) if week.first >= figures.first_day),
+        len(figures.weeks),
+    )
+    if split:
+        return _greedy(figures.weeks[:index]) + _greedy(figures.weeks[index:])
+    return _greedy(figures.weeks)
+
+
+def _greedy(weeks: list[Week]) -> list[list[Week]]:
+    groups: list[list[Week]] = []
+    current: list[Week] = []
+    for week in weeks:
+        current.append(week)
+        if sum(w.new for w in current) >= THRESHOLD:
+            groups.append(current)
+            current = []
+    if current:
+        if groups:
+            groups[-1].extend(current)
+        else:
+            groups.append(current)
+    return groups
+
+
+def publish(figures: Figures) -> Shown:
+    """Register every count and relation, decide the cells once, and give them back."""
+    pub = Publication()
+    reached = pub.count("reached", figures.reached)
+    since = pub.count("since", figures.reached_since_start)
+    if figures.first_day >= figures.programme_start:
+        pub.within([reached], [since])
+    if figures.first_day <= figures.programme_start:
+        pub.within([since], [reached])
+    projection = (
+        pub.derived("projection", figures.projection, since)
+        if figures.projection is not None
+        else None
+    )
+    period_keys = _register_periods(pub, figures, reached, since)
+    channels = _register_channels(pub, figures, reached)
+    partners = _register_partners(pub, figures, channels)
+    territories = [
+        pub.count(f"territories/{i}", count) for i, (_, count) in enumerate(figures.territories)
+    ]
+    communes = [pub.count(f"communes/{i}", row.people) for i, row in enumerate(figures.communes)]
+    _register_places(pub, figures, reached, territories, communes)
+    priority = pub.count("priority", figures.priority_people)
+    rural = pub.count("rural", figures.rural_people)
+    for key, flag in ((priority, "priority"), (rural, "rural")):
+        flagged = [
+            k for k, row in zip(communes, figures.communes, strict=True) if getattr(row, flag)
+        ]
+        pub.equal([key], flagged)
+        pub.within([key], [reached])
+    events = _register_events(pub, figures)
+    ages = [pub.count(f"ages/{i}", count) for i, (_, count) in enumerate(figures.ages)]
+    contact = [
+        pub.count(f"contact/{i}", count) for i, (_, count) in enumerate(figures.contact_channels)
+    ]
+    pub.equal([reached], ages)
+    pub.equal([reached], contact)
+    cell = pub.cell
+    return Shown(
+        first_day=figures.first_day,
+        last_day=figures.last_day,
+        programme_start=figures.programme_start,
+        programme_end=figures.programme_end,
+        target=figures.target,
+        reached=cell(reached),
+        since_start=cell(since),
+        projection=cell(projection) if projection else None,
+        periods=[
+            ShownPeriod(first, last, cell(new), cell(cum)) for first, last, new, cum in period_keys
+        ],
+        channels=[
+            (row.label, cell(people), cell(signed))
+            for row, (people, signed) in zip(figures.channels, channels, strict=True)
+        ],
+        partners=[
+            (row.label, *(cell(key) for key in keys))
+            for row, keys in zip(figures.partners, partners, strict=True)
+        ],
+        territories=[
+            (name, cell(key))
+            for (name, _), key in zip(figures.territories, territories, strict=True)
+        ],
+        priority=cell(priority),
+        rural=cell(rural),
+        communes=[
+            ShownCommune(row.commune, row.territory, row.priority, row.rural, cell(key))
+            for row, key in zip(figures.communes, communes, strict=True)
+        ],
+        events=[
+            ShownEvent(
+                row.day,
+                row.title,
+                row.registration,
+                row.places,
+                *(cell(key) for key in keys),
+                row.past,
+            )
+            for row, keys in zip(figures.events, events, strict=True)
+        ],
+        ages=[(label, cell(key)) for (label, _), key in zip(figures.ages, ages, strict=True)],
+        contact_channels=[
+            (label, cell(key))
+            for (label, _), key in zip(figures.contact_channels, contact, strict=True)
+        ],
+    )
+
+
+def _register_periods(
+    pub: Publication, figures: Figures, reached: str, since: str
+) -> list[tuple[date, date, str, str]]:
+    """New and cumulative per period; each cumulative is the one before plus the new ones."""
+    keys = []
+    before: str | None = None
+    in_period = []
+    for index, weeks in enumerate(periods(figures)):
+        new = pub.count(f"periods/{index}/new", sum(week.new for week in weeks))
+        cumulative = pub.count(f"periods/{index}/cumulative", weeks[-1].cumulative)
+        pub.equal([cumulative], [before, new] if before else [new])
+        if weeks[0].first >= figures.first_day:
+            in_period.append(new)
+        keys.append((weeks[0].first, weeks[-1].last, new, cumulative))
+        before = cumulative
+    if before:
+        pub.equal([since], [before])
+    if in_period and figures.first_day >= figures.programme_start:
+        pub.equal([reached], in_period)
+    return keys
+
+
+def _register_channels(pub: Publication, figures: Figures, reached: str) -> list[tuple[str, str]]:
+    keys = []
+    for key, row in zip(CHANNEL_GROUPS, figures.channels, strict=True):
+        people = pub.count(f"channels/{key}/people", row.people)
+        signed = pub.count(f"channels/{key}/to_event", row.to_event)
+        pub.within([signed], [people])
+        keys.append((people, signed))
+    pub.equal([reached], [people for people, _ in keys])
+    return keys
+
+
+def _register_partners(
+    pub: Publication, figures: Figures, channels: list[tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    keys = []
+    for index, row in enumerate(figures.partners):
+        flyers = pub.count(f"partners/{index}/flyers", row.flyers)
+        referrals = pub.count(f"partners/{index}/referrals", row.referrals)
+        signed = pub.count(f"partners/{index}/to_event", row.to_event)
+        pub.within([signed], [flyers, referrals])
+        keys.append((flyers, referrals, signed))
+    by_group = dict(zip(CHANNEL_GROUPS, channels, strict=True))
+    pub.equal([by_group["partenaire"][0]], [flyers for flyers, _, _ in keys])
+    pub.equal([by_group["orientation"][0]], [referrals for _, referrals, _ in keys])
+    pub.equal(
+        [by_group["partenaire"][1], by_group["orientation"][1]], [signed for _, _, signed in keys]
+    )
+    return keys
+
+
+def _register_places(
+    pub: Publication, figures: Figures, reached: str, territories: list[str], communes: list[str]
+) -> None:
+    """A territory is the sum of its communes; the young people outside the territories are
+    those of no known commune: the same count, in two tables."""
+    pub.equal([reached], territories)
+    pub.equal([reached], communes)
+    for (name, _), territory in zip(figures.territories[:-1], territories[:-1], strict=True):
+        members = [
+            key
+            for key, row in zip(communes, figures.communes, strict=True)
+            if row.territory == name
+        ]
+        pub.equal([territory], members)
+    pub.equal([territories[-1]], [communes[-1]])
+
+
+def _register_events(pub: Publication, figures: Figures) -> list[tuple[str, str, str]]:
+    """Sign-ups and waiting list (only when the event takes sign-ups), and the young people it
+    reached first (once past): those are among its sign-ups."""
+    keys = []
+    for index, row in enumerate(figures.events):
+        signed = pub.count(f"events/{index}/signed_up", row.signed_up)
+        waiting = pub.count(f"events/{index}/waiting", row.waiting)
+        reached = pub.count(f"events/{index}/reached", row.reached)
+        if row.registration and row.past:
+            pub.within([reached], [signed, waiting])
+        keys.append((signed, waiting, reached))
+    return keys

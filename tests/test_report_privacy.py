@@ -1,0 +1,399 @@
+"""The report's small-count rule, checked on random small populations (Hypothesis).
+
+Each example fills a real SQLite file through the backend's store (0 to 40 young people, many of
+them alone in their commune, week, channel or age band), counts and writes the report with the
+real code (``contacts`` → ``count_figures`` → ``write_report``), then reads the HTML and CSV
+files as an attacker would: every count, wherever it is printed, and every pair of published
+figures whose difference means something.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup, Tag
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from forms_backend.follow_up import contacts
+from forms_backend.store import Store
+from generator.cli import Project as LoadedProject
+from generator.cli import load_project
+from generator.report import count_figures, write_report
+from generator.report.figures import OUTSIDE
+from generator.report.masking import HIDDEN, SMALL
+
+from .conftest import PARIS, event_text, new_project, when
+
+TODAY = datetime.now(PARIS).date()
+START = TODAY - timedelta(days=70)
+COMMUNES = ("Frouard", "Pompey", "Champigneulles", "Nomeny", "Pont-à-Mousson", "Arnaville", "Lyon")
+SOURCES = ("partenaire-mjc-pompey", "partenaire-inconnu", "flyer-a5", "instagram-story", "", "x")
+DATES = re.compile(r"\d{2}/\d{2}/\d{4}|\d{2}:\d{2}|\b\d{4}\b")
+
+
+# --- reading a report as an attacker would -------------------------------------------------
+
+
+def _published(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def _free_numbers(soup: BeautifulSoup) -> list[int]:
+    """Numbers printed outside the marked counts, axes and settings (dates and years left out)."""
+    copy = BeautifulSoup(str(soup), "html.parser")
+    for marked in copy.select("[data-count], [data-axis], [data-setting]"):
+        marked.decompose()
+    for element in copy(["style", "head"]):
+        element.decompose()
+    text = DATES.sub(" ", " ".join(copy.stripped_strings))
+    text = text.replace(SMALL, " ")
+    return [int(number) for number in re.findall(r"\d+", text)]
+
+
+def _sum_problem(name: str, left: list[str], right: list[str]) -> str | None:
+    """Left and right add up to the same number: what can be worked out from the shown cells?"""
+    known = sum(_published(c) or 0 for c in left) - sum(_published(c) or 0 for c in right)
+    hidden_left = [c for c in left if _published(c) is None]
+    hidden_right = [c for c in right if _published(c) is None]
+    if hidden_left and hidden_right:
+        return None  # unknowns on both sides
+    hidden = hidden_left or hidden_right
+    if not hidden:
+        return None if known == 0 else f"{name}: the shown cells do not add up ({known})"
+    if len(hidden) == 1:
+        return f"{name}: a single hidden cell, worked out as {abs(known)}"
+    if 0 < abs(known) < 5:
+        return f"{name}: the hidden cells add up to {abs(known)}"
+    return None
+
+
+def _within_problem(name: str, whole: str, part: str) -> str | None:
+    """``part`` counts some of the young people of ``whole``: the rest must not be 1 to 4."""
+    if _published(whole) is None or _published(part) is None:
+        return None
+    rest = (_published(whole) or 0) - (_published(part) or 0)
+    return f"{name}: {whole} - {part} = {rest}" if 0 < rest < 5 or rest < 0 else None
+
+
+def report_problems(folder: Path) -> list[str]:
+    """Everything in ``folder``'s report that gives a count of 1 to 4 away."""
+    soup = BeautifulSoup((folder / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    problems: list[str] = []
+    cells: dict[str, str] = {}
+    for element in soup.select("[data-count]"):
+        key, shown = str(element["data-count"]), element.get_text()
+        if shown not in (SMALL, HIDDEN) and not (shown.isdigit() and int(shown) >= 5):
+            problems.append(f"{key} shows {shown!r}")
+        if cells.setdefault(key, shown) != shown:
+            problems.append(f"{key} shows {cells[key]!r} and {shown!r}")
+    problems += [f"a number {n} outside the counts" for n in _free_numbers(soup) if n < 5]
+    for table in soup.find_all("table"):
+        for td in table.find_all("td"):
+            marked = td.has_attr("data-count") or td.has_attr("data-setting")
+            if td.get_text().isdigit() and not marked:
+                problems.append(f"an unmarked number in {table.caption.get_text()}")
+    problems += _csv_problems(folder, soup)
+    problems += _relation_problems(soup, cells)
+    problems += _attacker_problems(soup, cells)
+    return problems
+
+
+def _csv_problems(folder: Path, soup: BeautifulSoup) -> list[str]:
+    """Each CSV file holds the same cells as a table of the page (so the checks above hold)."""
+    tables = []
+    for table in soup.find_all("table"):
+        rows = [[cell.get_text() for cell in row.find_all(["th", "td"])] for row in table("tr")]
+        tables.append(rows)
+    problems = []
+    for path in folder.glob("*.csv"):
+        rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+        if rows not in tables:
+            problems.append(f"{path.name} differs from the page")
+    return problems
+
+
+def _keys(cells: dict[str, str], pattern: str) -> list[str]:
+    return [shown for key, shown in cells.items() if re.fullmatch(pattern, key)]
+
+
+def _relation_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
+    reached, since = cells["reached"], cells["since"]
+    found = []
+    for name in ("channels/[a-z]+/people", r"territories/\d+", r"communes/\d+", r"ages/\d+"):
+        found.append(_sum_problem(name, [reached], _keys(cells, name)))
+    found.append(_sum_problem("contact", [reached], _keys(cells, r"contact/\d+")))
+    found.append(_sum_problem("partner flyers", [cells["channels/partenaire/people"]], _keys(cells, r"partners/\d+/flyers")))  # fmt: skip
+    found.append(_sum_problem("referrals", [cells["channels/orientation/people"]], _keys(cells, r"partners/\d+/referrals")))  # fmt: skip
+    found.append(_within_problem("period and since the start", since, reached))
+    cumulative = _keys(cells, r"periods/\d+/cumulative")
+    news = _keys(cells, r"periods/\d+/new")
+    found.append(_sum_problem("since the start", [since], news))
+    for index in range(1, len(cumulative)):
+        found.append(_within_problem("cumulative", cumulative[index], cumulative[index - 1]))
+        found.append(
+            _sum_problem("week", [cumulative[index]], [cumulative[index - 1], news[index]])
+        )
+    found.append(_sum_problem("last cumulative", [since], cumulative[-1:]))
+    for key in cells:
+        if match := re.fullmatch("channels/([a-z]+)/people", key):
+            signed = cells[f"channels/{match[1]}/to_event"]
+            found.append(_within_problem(key, cells[key], signed))
+    found.append(_within_problem("priority", reached, cells["priority"]))
+    found.append(_within_problem("rural", reached, cells["rural"]))
+    found += _territory_problems(soup, cells)
+    return [problem for problem in found if problem]
+
+
+def _territory_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str | None]:
+    """A territory and its communes; the young people of no known commune, in two tables."""
+    members: dict[str, list[str]] = {}
+    for row in _table(soup, "Par commune"):
+        tds = row.find_all("td")
+        members.setdefault(tds[0].get_text(), []).append(tds[-1].get_text())
+    found: list[str | None] = []
+    for row in _table(soup, "Par communauté de communes"):
+        name, shown = row.th.get_text(), row.td.get_text()
+        # The young people outside the territories are those of « Autre commune » (no territory).
+        communes = members.get(name, members[""] if name == OUTSIDE else [])
+        found.append(_sum_problem(name, [shown], communes))
+    return found
+
+
+Relation = tuple[list[str], list[str]]  # keys: the left ones add up to the right ones
+
+
+def _relations(soup: BeautifulSoup, cells: dict[str, str]) -> list[Relation]:
+    """Every sum a reader can know between published counts; ``?…`` an unpublished rest."""
+
+    def keys(pattern: str) -> list[str]:
+        return [key for key in cells if re.fullmatch(pattern, key)]
+
+    found: list[Relation] = [
+        (["reached"], keys(pattern))
+        for pattern in (
+            "channels/[a-z]+/people",
+            r"territories/\d+",
+            r"communes/\d+",
+            r"ages/\d+",
+            r"contact/\d+",
+        )
+    ]
+    found.append((["channels/partenaire/people"], keys(r"partners/\d+/flyers")))
+    found.append((["channels/orientation/people"], keys(r"partners/\d+/referrals")))
+    within = [("since", "reached"), ("reached", "priority"), ("reached", "rural")]
+    within += [(key, key.replace("people", "to_event")) for key in keys("channels/.*/people")]
+    cumulative = keys(r"periods/\d+/cumulative")
+    news = keys(r"periods/\d+/new")
+    found.append((["since"], news))
+    found.append((["since"], cumulative[-1:]))
+    for index in range(1, len(cumulative)):
+        found.append(([cumulative[index]], [cumulative[index - 1], news[index]]))
+    members: dict[str, list[str]] = {}
+    for row in _table(soup, "Par commune"):
+        tds = row.find_all("td")
+        key = str(tds[-1]["data-count"])
+        members.setdefault(tds[0].get_text() or OUTSIDE, []).append(key)
+        for flag, column in (("priority", 1), ("rural", 2)):
+            if tds[column].get_text() == "oui":
+                members.setdefault(flag, []).append(key)
+    for row in _table(soup, "Par communauté de communes"):
+        found.append(([str(row.td["data-count"])], members.get(row.th.get_text(), [])))
+    found += [([flag], members.get(flag, [])) for flag in ("priority", "rural")]
+    found += [([whole], [part, f"?{whole}-{part}"]) for whole, part in within]
+    return found
+
+
+def _attacker_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
+    """What a reader works out from one relation, or from the sum or difference of two: a
+    single hidden cell, or hidden cells adding up to 1 to 4."""
+    relations = []
+    for left, right in _relations(soup, cells):
+        terms: dict[str, int] = {}
+        for key, sign in [(k, 1) for k in left] + [(k, -1) for k in right]:
+            terms[key] = terms.get(key, 0) + sign
+        relations.append(terms)
+    problems = []
+    for index, first in enumerate(relations):
+        combinations = [first]
+        for second in relations[index + 1 :]:
+            for sign in (1, -1):
+                combined = dict(first)
+                for key, coefficient in second.items():
+                    combined[key] = combined.get(key, 0) + sign * coefficient
+                combinations.append(combined)
+        for terms in combinations:
+            known = -sum(c * int(cells[k]) for k, c in terms.items() if cells.get(k, "").isdigit())
+            hidden = {k: c for k, c in terms.items() if c and not cells.get(k, "").isdigit()}
+            if not hidden or len({c > 0 for c in hidden.values()}) > 1:
+                continue
+            alone = len(hidden) == 1 and not next(iter(hidden)).startswith("?")
+            if alone or 0 < abs(known) < 5:
+                problems.append(f"{sorted(hidden)} worked out as {abs(known)}")
+    return problems
+
+
+def _table(soup: BeautifulSoup, caption: str) -> list[Tag]:
+    table = next(t for t in soup.find_all("table") if t.caption.get_text() == caption)
+    return table.tbody.find_all("tr")
+
+
+# --- random small populations ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    days_ago: int
+    form: str
+    source: str
+    commune: str
+    age: int
+    channel: str
+    structure: str
+    past_event: bool
+    signs_up_later: bool
+
+
+people = st.lists(
+    st.builds(
+        Person,
+        # Few distinct days: several young people in the same week, and weeks of one or two.
+        days_ago=st.sampled_from((69, 66, 60, 45, 44, 43, 30, 20, 19, 12, 6, 1, 0)),
+        form=st.sampled_from(("rappel", "rappel", "orientation", "inscription")),
+        source=st.sampled_from(SOURCES),
+        commune=st.sampled_from(COMMUNES),
+        age=st.integers(16, 29),
+        channel=st.sampled_from(("sms", "appel", "whatsapp", "email")),
+        structure=st.sampled_from(("MJC de Pompey", "Une structure inconnue")),
+        past_event=st.booleans(),
+        signs_up_later=st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The project and its two events; a short repr for Hypothesis' failure report."""
+
+    project: LoadedProject
+    past: str
+    future: str
+
+    def __repr__(self) -> str:
+        return f"Loaded({self.past}, {self.future})"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
+    root = tmp_path_factory.mktemp("confidentialite") / "projet"
+    made = new_project(root)
+    settings_file = made.root / "mkdocs.yml"
+    config = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
+    plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "porte-voix" in p)
+    plugin["porte-voix"]["programme"]["debut"] = START.isoformat()
+    settings_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    ids = []
+    for days, places, title in ((-10, 6, "Forum de l'emploi"), (12, 10, "Atelier CV")):
+        moment = when(days)
+        ids.append(f"{moment:%Y-%m-%d}-{'forum' if days < 0 else 'atelier'}")
+        made.write(
+            f"evenements/{ids[-1]}.md",
+            event_text(moment, title=title).replace(
+                "inscription: non", f"inscription:\n  places: {places}"
+            ),
+        )
+    return Loaded(load_project(str(settings_file)), ids[0], ids[1])
+
+
+def _fill(store: Store, crowd: list[Person], past: str, future: str) -> None:
+    for number, person in enumerate(crowd):
+        requests = [(person.form, person.days_ago)]
+        if person.signs_up_later and person.days_ago > 0:
+            requests.append(("inscription", person.days_ago - 1))
+        for form, days_ago in requests:
+            values = {
+                "id": str(uuid.uuid4()),
+                "form": form,
+                "first_name": f"Prénom{number}",
+                "phone": f"+336{number:08d}",
+                "commune": person.commune,
+                "age": person.age,
+                "channel": person.channel,
+                "source": person.source,
+            }
+            if form == "orientation":
+                values.update(referrer_name="Karim", referrer_structure=person.structure)
+            if form == "inscription":
+                values["event_id"] = past if person.past_event else future
+            store.record(values, [], capacity=6 if values.get("event_id") == past else 10)
+            moment = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(
+                timespec="milliseconds"
+            )
+            store.write(
+                lambda db, moment=moment, row=values["id"]: db.execute(
+                    "UPDATE submissions SET created_at = ?, consent_at = ?, last_contact_at = ? "
+                    "WHERE id = ?",
+                    (moment, moment, moment, row),
+                )
+            )
+
+
+# Hypothesis warns when it prints a large failing example: the example is what we want to see.
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
+# No shrinking: each example writes a whole report (about half a second), and shrinking a crowd
+# of 40 took minutes; the failing example is printed as it was drawn.
+@settings(
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(crowd=people, from_days_ago=st.sampled_from((None, 50, 44, 21, 3)))
+def test_no_published_figure_gives_a_small_count_away(
+    project: Loaded, crowd: list[Person], from_days_ago: int | None
+) -> None:
+    loaded, past, future = project.project, project.past, project.future
+    first_day = TODAY - timedelta(days=from_days_ago) if from_days_ago is not None else None
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "formulaires.sqlite3")
+        store.migrate()
+        _fill(store, crowd, past, future)
+        figures = count_figures(
+            contacts(store),
+            loaded.settings,
+            loaded.content.partners,
+            loaded.content.events,
+            first_day=first_day,
+        )
+        store.close()
+        out = Path(folder) / "rapport"
+        write_report(figures, out, "Mission Locale")
+        assert report_problems(out) == []
+
+
+def test_the_checks_find_what_an_unmasked_report_gives_away(tmp_path: Path) -> None:
+    """The reader above is not blind: a page printing 3 young people is caught."""
+    (tmp_path / "rapport.html").write_text(
+        "<html><body><p>la plus forte : 3 jeunes, semaine du 02/03/2026</p>"
+        '<strong data-count="reached">7</strong><strong data-count="since">9</strong>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    soup = BeautifulSoup((tmp_path / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    assert _free_numbers(soup) == [3]
+    assert _within_problem("period", "9", "7") == "period: 9 - 7 = 2"
+    assert (
+        _sum_problem("ages", ["23"], ["11", "7", SMALL])
+        == "ages: a single hidden cell, worked out as 5"
+    )
+    assert _sum_problem("ages", ["23"], ["11", "9", SMALL, SMALL]) is not None
+    assert _sum_problem("ages", ["23"], ["11", "7", SMALL, SMALL]) is None
