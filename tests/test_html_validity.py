@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from forms_backend.contribution_forms import CONTRIBUTION_FORMS
-from forms_backend.forms import FORMS
-from forms_backend.render import form_html, page_with_form
+from forms_backend.contributions.forms import CONTRIBUTION_FORMS
+from forms_backend.intake.forms import FORMS
+from forms_backend.intake.render import form_html, page_with_form
 
 from .conftest import REPO, Project
 

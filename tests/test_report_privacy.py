@@ -23,8 +23,8 @@ from bs4 import BeautifulSoup, Tag
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from forms_backend.follow_up import contacts
-from forms_backend.store import Store
+from forms_backend.store.database import Store
+from forms_backend.store.follow_up import contacts
 from generator.cli import Project as LoadedProject
 from generator.cli import load_project
 from generator.report import count_figures, write_report
