@@ -435,3 +435,26 @@ def test_rows_are_ordered_by_what_they_show_not_by_hidden_counts(report: Path) -
     partners = list(table(report, "partenaires"))
     assert partners[0] == "MJC de Pompey"
     assert partners[1:-1] == sorted(partners[1:-1], key=normalise)
+
+
+@pytest.mark.parametrize(
+    ("source", "channel"),
+    [
+        ("campagne-hiver_flyer-a5", ("affiches", None)),
+        ("campagne-hiver_affiche-a4", ("affiches", None)),
+        ("campagne-hiver_instagram-story", ("reseaux", None)),
+        ("campagne-hiver_instagram-post", ("reseaux", None)),
+        ("campagne-hiver_partage", ("reseaux", None)),
+        ("campagne-hiver_flyer-a5_partenaire-mjc-pompey", ("partenaire", "mjc-pompey")),
+        ("flyer-a5", ("affiches", None)),
+        ("instagram-story", ("reseaux", None)),
+    ],
+)
+def test_a_campaigns_medium_decides_its_channel(source: str, channel: tuple) -> None:
+    from forms_backend.store.follow_up import Contact
+    from generator.report.figures import channel_of
+
+    contact = Contact(
+        "x", "rappel", None, "recu", "Frouard", 19, "sms", source, "", datetime.now(UTC)
+    )
+    assert channel_of(contact) == channel

@@ -179,9 +179,11 @@ def channel_of(contact: Contact) -> tuple[str, str | None]:
     found = PARTNER_SOURCE.search(source)
     if found:
         return "partenaire", found[1]
-    if source in PRINT_SOURCES or source.startswith("campagne-"):
+    # A campaign's copies say their medium after the campaign: ``campagne-SLUG_instagram-story``.
+    medium = source.rpartition("_")[2] if source.startswith("campagne-") else source
+    if medium in PRINT_SOURCES:
         return "affiches", None
-    if source in SOCIAL_SOURCES:
+    if medium in SOCIAL_SOURCES:
         return "reseaux", None
     return ("site", None) if not source else ("autre", None)
 
