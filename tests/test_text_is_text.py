@@ -292,9 +292,9 @@ def test_no_payload_ever_runs_or_becomes_an_element_in_chromium(
 ) -> None:
     event_pages = [url for url in visits if "/evenements/" in url]
     assert len(event_pages) >= len(hostile.titles)
-    for url, visit in visits.items():
-        assert visit.flag is None, url
-        assert visit.dangerous == [], url
+    ran = {url: v.flag for url, v in visits.items() if v.flag is not None}
+    elements = {url: v.dangerous for url, v in visits.items() if v.dangerous}
+    assert ran == {} and elements == {}
     assert "Tournoi" in visits["#search"].text  # the search did show results
 
 
