@@ -23,8 +23,10 @@ class GeneratedPage:
         The title goes in HTML-escaped: MkDocs and Material's templates write ``page.title``
         into the page as it is (header, navigation, search index), as markup. ``title`` itself
         stays the plain text (an event's name, a testimonial's « Inès, 19 ans, Frouard »).
+        Quotes stay as they are: Material's search index tokenises titles on its own separators,
+        and « l&#x27;alternance » would no longer be found by « alternance ».
         The description stays plain text: ``theme/main.html`` escapes it where it is written."""
-        return {"title": html.escape(self.title, quote=True), **self.meta}
+        return {"title": html.escape(self.title, quote=False), **self.meta}
 
     def body(self) -> str:
         """The Markdown without front matter (the plugin hands MkDocs the meta directly: parsing
