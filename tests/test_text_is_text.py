@@ -315,6 +315,7 @@ def test_every_title_is_shown_as_the_text_typed(
         assert f"« {one_line(typed['citation'])} »" in visit.text
         # The story keeps each payload as words on the page, not as markup.
         assert "<script>__pv_xss=1</script>" in visit.text
+        assert "<b>Zoé</b>" in visit.text and "'><svg/onload=__pv_xss=1>" in visit.text
         assert "&lt;img src=x onerror=__pv_xss=1&gt;" in visit.text
 
 
