@@ -21,12 +21,13 @@ from forms_backend.contributions.store import (
 from forms_backend.store.database import Store
 from forms_backend.store.fingerprints import address_fingerprint
 
-from .content.contributed import plain_text
+from .content.contributed import CleanText, body_text, plain_text
 from .content.fields import PARIS
 from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
 from .content.testimonials import ADULT_AGE, GUARDIANS, PERSON, TESTIMONIALS_DIR
 from .content.writing import paragraphs, passage_hints
 from .slugs import slugify
+from .terminal import terminal_text
 
 if TYPE_CHECKING:
     from .cli import Project
@@ -54,7 +55,8 @@ def register_contribution_commands(
             title = item.fields.get("titre") or item.fields.get("prenom", "")
             click.echo(
                 f"{item.id[:8]}  {item.created_at[:10]}  {KINDS[item.kind]:<11}  "
-                f"{STATUSES.get(item.status, item.status):<28}  {title}"
+                f"{STATUSES.get(item.status, item.status):<28}  "
+                + terminal_text(title, multiline=False)
             )
 
     @contributions.command(help="Montre une contribution en entier, avec des conseils d'écriture.")
@@ -68,6 +70,7 @@ def register_contribution_commands(
         )
         click.echo(f"Reçu le {item.created_at[:16].replace('T', ' à ')} (UTC)")
         for key, value in item.fields.items():
+            key, value = terminal_text(key, multiline=False), terminal_text(value)
             click.echo(
                 f"\n{key} :\n{value}" if "\n" in value or len(value) > 60 else f"{key} : {value}"
             )
@@ -76,7 +79,8 @@ def register_contribution_commands(
             click.echo(f"photo : oui ({consent})")
         if item.guardian_email:
             confirmed = item.guardian_confirmed_at or "pas encore"
-            click.echo(f"accord du parent ({item.guardian_email}) : {confirmed}")
+            address = terminal_text(item.guardian_email, multiline=False)
+            click.echo(f"accord du parent ({address}) : {confirmed}")
         rules = load_project(config_file).settings.writing
         hints = [
             f"{key} : {message} — {fix}"
@@ -88,7 +92,7 @@ def register_contribution_commands(
         if hints:
             click.echo("\nConseils d'écriture (à proposer à la personne, ou à corriger) :")
             for hint in hints:
-                click.echo(f"  {hint}")
+                click.echo(f"  {terminal_text(hint, multiline=False)}")
 
     @contributions.command(help="Publie une contribution : écrit le fichier dans content/.")
     @click.argument("ident")
@@ -104,15 +108,16 @@ def register_contribution_commands(
             )
         project = load_project(config_file)
         content = project.content.root
+        fields = _Fields(item.fields)
         if item.kind == "temoignage":
             guardian = (
                 address_fingerprint(store.store, item.guardian_email)
                 if item.guardian_email
                 else None
             )
-            written = _write_testimonial(content, item, backend.uploads, guardian)
+            written = _write_testimonial(content, item, fields, backend.uploads, guardian)
         else:
-            written = [_write_event(content, item)]
+            written = [_write_event(content, item, fields)]
         notice = None
         if item.contributor_email:
             notice = (
@@ -126,10 +131,16 @@ def register_contribution_commands(
             (backend.uploads / item.photo).unlink(missing_ok=True)
         relative = [str(path.relative_to(content.parent)) for path in written]
         click.echo(f"C'est écrit : {', '.join(relative)}")
+        for key, count in fields.removed.items():
+            click.echo(
+                f"Attention : {count} caractère(s) invisible(s) retiré(s) de « {key} » "
+                "(commandes de terminal ou inversion du sens du texte). Relis ce texte dans le "
+                "fichier avant de publier."
+            )
         reloaded = load_project(config_file)
         problems = [str(p) for p in reloaded.problems if Path(p.path).name == written[0].name]
         if problems:
-            click.echo("À corriger avant de publier :\n" + "\n".join(problems))
+            click.echo("À corriger avant de publier :\n" + terminal_text("\n".join(problems)))
         click.echo("Pour publier :")
         click.echo(f"  git add {' '.join(relative)}")
         click.echo(f'  git commit -m "Publie une contribution : {written[0].stem}"')
@@ -206,11 +217,36 @@ def _one(store: ContributionStore, ident: str) -> Contribution:
     return found[0]
 
 
+class _Fields:
+    """A contribution's fields as they go into a content file: as typed, less invisible
+    controls, with a count of what was taken out of each, to tell the moderator."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = fields
+        self.removed: dict[str, int] = {}
+
+    def plain(self, key: str) -> str:
+        """A one-line field."""
+        return self._keep(key, plain_text(self.fields[key]))
+
+    def body(self, key: str) -> str:
+        """A Markdown body."""
+        return self._keep(key, body_text(self.fields[key]))
+
+    def _keep(self, key: str, clean: CleanText) -> str:
+        if clean.removed:
+            self.removed[key] = self.removed.get(key, 0) + clean.removed
+        return clean.text
+
+
 def _write_testimonial(
-    content: Path, item: Contribution, uploads: Path, guardian_fingerprint: str | None
+    content: Path,
+    item: Contribution,
+    fields: _Fields,
+    uploads: Path,
+    guardian_fingerprint: str | None,
 ) -> list[Path]:
-    fields = item.fields
-    age = int(fields["age"])
+    age = int(fields.plain("age"))
     signed = datetime.fromisoformat(item.consent_at).astimezone(PARIS).date()
     proof = f"donné en ligne le {_moment(item.consent_at)}"
     if item.guardian_confirmed_at:
@@ -221,10 +257,10 @@ def _write_testimonial(
             f"envoyé à l'adresse d'empreinte {guardian_fingerprint}"
         )
     meta: dict[str, Any] = {
-        "prenom": plain_text(fields["prenom"]),
+        "prenom": fields.plain("prenom"),
         "age": age,
-        "commune": plain_text(fields["commune"]),
-        "citation": plain_text(fields["citation"]),
+        "commune": fields.plain("commune"),
+        "citation": fields.plain("citation"),
     }
     name = slugify(meta["prenom"]) or "temoignage"
     written = []
@@ -250,30 +286,27 @@ def _write_testimonial(
         "jusqu_au": f"{years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
         "preuve": proof,
     }
-    body = plain_text(fields["recit"]) + "\n"
+    body = fields.body("recit") + "\n"
     written.insert(0, write_content_file(content / TESTIMONIALS_DIR, name, meta, body))
     return written
 
 
-def _write_event(content: Path, item: Contribution) -> Path:
-    fields = item.fields
-    day = date.fromisoformat(fields["date"])
-    start = datetime.combine(day, time.fromisoformat(fields["debut"]))
-    place = plain_text(fields["lieu"])
+def _write_event(content: Path, item: Contribution, fields: _Fields) -> Path:
+    day = date.fromisoformat(fields.plain("date"))
+    start = datetime.combine(day, time.fromisoformat(fields.plain("debut")))
+    place = fields.plain("lieu")
     meta = {
-        "titre": plain_text(fields["titre"]),
+        "titre": fields.plain("titre"),
         "debut": f"{start:%Y-%m-%d %H:%M}",
-        "fin": fields["fin"],
+        "fin": fields.plain("fin"),
         "lieu": {"nom": place, "adresse": place},
-        "commune": plain_text(fields["commune"]),
+        "commune": fields.plain("commune"),
         "public": "Jeunes de 16 à 29 ans",
         "inscription": "non",
         "contribution": item.id[:8],
     }
     name = f"{day:%Y-%m-%d}-{slugify(meta['titre'])[:50].strip('-')}"
-    return write_content_file(
-        content / "evenements", name, meta, plain_text(fields["description"]) + "\n"
-    )
+    return write_content_file(content / "evenements", name, meta, fields.body("description") + "\n")
 
 
 def _moment(stamp: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,8 +18,15 @@ class GeneratedPage:
     in_nav: bool = False
 
     def page_meta(self) -> dict[str, Any]:
-        """What an author's front matter would give MkDocs: the title, then the rest."""
-        return {"title": self.title, **self.meta}
+        """What an author's front matter would give MkDocs: the title, then the rest.
+
+        The title goes in HTML-escaped: MkDocs and Material's templates write ``page.title``
+        into the page as it is (header, navigation, search index), as markup. ``title`` itself
+        stays the plain text (an event's name, a testimonial's « Inès, 19 ans, Frouard »).
+        Quotes stay as they are: Material's search index tokenises titles on its own separators,
+        and « l&#x27;alternance » would no longer be found by « alternance ».
+        The description stays plain text: ``theme/main.html`` escapes it where it is written."""
+        return {"title": html.escape(self.title, quote=False), **self.meta}
 
     def body(self) -> str:
         """The Markdown without front matter (the plugin hands MkDocs the meta directly: parsing
