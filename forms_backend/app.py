@@ -12,7 +12,8 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
@@ -33,6 +34,7 @@ from .forms import EVENT, FORMS, HONEYPOT, SIGNUP, SOURCE, SUBMISSION_ID, TOKEN,
 from .letters import LetterPost
 from .negotiation import NO_STORE, wants_json
 from .outbox import Forwarder
+from .purge import Removed, purge_if_due
 from .render import form_html, page_with_form
 from .spam import RateLimiter, TimeTokens, foreign_origin
 from .store import Store
@@ -82,7 +84,6 @@ class Backend:
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
-        self.last_purge: datetime | None = None
 
     def form_page(
         self,
@@ -294,7 +295,7 @@ async def _worker(backend: Backend) -> None:
         try:
             await run_in_threadpool(backend.forwarder.deliver_due)
             await run_in_threadpool(backend.letters.deliver_due)
-            await run_in_threadpool(_purge_contributions, backend)
+            await run_in_threadpool(_purge, backend)
         except Exception as error:  # the worker must survive anything; rows stay in the outbox
             log.error("le transfert a échoué (%s) ; nouvel essai bientôt", type(error).__name__)
         with contextlib.suppress(TimeoutError):
@@ -302,15 +303,13 @@ async def _worker(backend: Backend) -> None:
         backend.wake.clear()
 
 
-def _purge_contributions(backend: Backend) -> None:
-    """Contributions nobody touched for 90 days go, with their photos (checked once an hour)."""
-    now = datetime.now(UTC)
-    if backend.last_purge and now - backend.last_purge < timedelta(hours=1):
-        return
-    backend.last_purge = now
-    for gone in backend.contributions.purge():
-        if gone.photo:
-            (backend.config.uploads / gone.photo).unlink(missing_ok=True)
+def _purge(backend: Backend, now: datetime | None = None) -> Removed | None:
+    """Retention runs by itself: past its age (``retention.py``) everything goes, checked at each
+    pass and done every ``PURGE_EVERY`` — no cron job needed for the privacy page to be true."""
+    removed = purge_if_due(backend.store, backend.config.uploads, now or datetime.now(UTC))
+    if removed and any(asdict(removed).values()):
+        log.info("purge : %s", removed)  # counts only
+    return removed
 
 
 def _source(raw: str) -> str:

@@ -5,15 +5,18 @@ Nothing sent here is published as it is: staff read it first (``porte-voix contr
 
 from __future__ import annotations
 
+from . import retention
 from .forms import FormField, FormSpec
+from .retention import french_duration
 
 ADULT_AGE = 18
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
 PUBLICATION_NOTICE = (
     "Ta contribution est lue par l'équipe « Aller vers » de la Mission Locale (responsable du "
-    "traitement) avant d'être publiée. Base légale : ton accord, donné en cochant la case. Si elle "
-    "n'est pas publiée, elle est effacée au bout de 90 jours au plus ; ton e-mail et celui de ton "
-    "parent ne sont jamais publiés. Tu peux la faire retirer à tout moment en écrivant à la "
+    "traitement) avant d'être publiée ; elle est gardée chez notre hébergeur. Base légale : ton "
+    "accord, donné en cochant la case. Si elle n'est pas publiée, elle est effacée "
+    f"{french_duration(retention.CONTRIBUTIONS)} après l'envoi au plus tard ; ton e-mail et celui "
+    "de ton parent ne sont jamais publiés. Tu peux la faire retirer à tout moment en écrivant à la "
     "Mission Locale, et te plaindre à la CNIL (cnil.fr)."
 )
 

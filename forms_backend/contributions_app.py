@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from . import retention
 from .bodies import read_body
 from .contribution_checks import check_contribution
 from .contribution_forms import ADULT_AGE, CONTRIBUTION_FORMS
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 THANKS = "/merci/contribution/"
 GUARDIAN_PAGE = "accord-parent/"
-LINK_LIFETIME = timedelta(days=7)
+LINK_LIFETIME = retention.PARENT_LINK
 
 
 def token_hash(token: str) -> str:

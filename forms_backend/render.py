@@ -8,17 +8,21 @@ from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
+from . import retention
 from .forms import EVENT, HONEYPOT, SOURCE, SUBMISSION_ID, TOKEN, FormField, FormSpec
+from .retention import french_duration
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
 PRIVACY_PAGE = "/donnees-personnelles/"
 
 PRIVACY_NOTICE = (
-    "Ces informations sont lues seulement par l'équipe « Aller vers » de la Mission Locale "
-    "(responsable du traitement), pour recontacter la personne ou l'inscrire. Base légale : le consentement, "
-    "donné en cochant la case. Elles sont effacées 3 ans après le dernier contact. On peut les voir, les "
-    "corriger, les faire effacer ou retirer son accord en écrivant à la Mission Locale, et se plaindre à la "
-    "CNIL (cnil.fr)."
+    "Ces informations servent à l'équipe « Aller vers » de la Mission Locale (responsable du "
+    "traitement) pour recontacter la personne ou l'inscrire. Elles passent par notre hébergeur et "
+    "notre service de courriel, et par Meta si WhatsApp est choisi. Base légale : le consentement, "
+    "donné en cochant la case. Elles sont effacées "
+    f"{french_duration(retention.SUBMISSIONS)} après le dernier contact. On peut les voir, les "
+    "corriger, les faire effacer ou retirer son accord en écrivant à la Mission Locale, et se "
+    "plaindre à la CNIL (cnil.fr)."
 )
 
 
