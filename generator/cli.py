@@ -102,7 +102,9 @@ def legal_problems(config_file: str) -> tuple[list[Problem], str]:
 def check(config_file: str) -> None:
     """Report every content problem at once; exit code 1 when there is one."""
     project = load_project(config_file)
-    content, problems = project.content, project.problems
+    content = project.content
+    legal, sample = legal_problems(config_file)
+    problems = [*project.problems, *legal]
     for problem in problems:
         click.echo(str(problem))
     summary = (
@@ -110,8 +112,6 @@ def check(config_file: str) -> None:
         f"{len(content.campaigns)} campagnes, {len(content.partners)} partenaires, "
         f"{len(content.pages)} pages"
     )
-    legal, sample = legal_problems(config_file)
-    problems = [*problems, *legal]
     if sample:
         click.echo(f"Attention : {sample}", err=True)
     hints = writing_hints(project.content.root, project.settings.writing, content.now.date())

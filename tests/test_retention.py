@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -166,3 +167,14 @@ def test_testimonials_are_from_16_to_29_in_the_form_and_in_content(tmp_path: Pat
         tmp_path / "site-content", {"temoignages/lea.md": make_testimonial(age=15)}
     )
     assert any("« age » vaut 15 — écris un nombre entre 16 et 29" in p for p in problems)
+
+
+def test_the_running_server_purges_without_any_cron_job(tmp_path: Path) -> None:
+    config = filled(tmp_path)
+    with client_for(config, run_worker=True):
+        deadline = time.monotonic() + 60
+        while not rows(config, "SELECT COUNT(*) FROM purges")[0][0]:
+            assert time.monotonic() < deadline, "the worker never purged"
+            time.sleep(0.1)
+    assert rows(config, "SELECT first_name FROM submissions") == [("Récent",)]
+    assert rows(config, "SELECT COUNT(*) FROM letters") == [(0,)]
