@@ -16,6 +16,8 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 
+ROLE_ONLY = re.compile(r"(le|la|les|l')[\s']", re.IGNORECASE)  # « Le président », not a name
+
 
 @dataclass(frozen=True)
 class Organisation:
@@ -192,6 +194,16 @@ def legal_gaps(options: Mapping[str, Any]) -> list[Gap]:
                     "écris la vraie valeur (elle est publiée dans les mentions légales)",
                 )
             )
+    director = value_at(options, ("editeur", "directeur_publication"))
+    if director and ROLE_ONLY.match(director):
+        gaps.append(
+            Gap(
+                ("editeur", "directeur_publication"),
+                f"editeur.directeur_publication vaut « {director} » : c'est une fonction, pas un nom",
+                "écris le prénom et le nom de la personne, puis sa fonction (par exemple : "
+                "Claire Martin, présidente)",
+            )
+        )
     return gaps
 
 

@@ -277,3 +277,12 @@ def test_the_readme_lists_the_settings_to_fill_before_publishing() -> None:
     ):
         assert f"`{key}" in publishing, key
     assert os.path.exists(REPO / "generator" / "defaults" / "mentions-legales.md")
+
+
+def test_a_role_is_not_a_directeur_de_la_publication() -> None:
+    from generator.legal import legal_gaps
+
+    role = {"editeur": {"directeur_publication": "Le président ou la présidente"}}
+    assert any("c'est une fonction, pas un nom" in gap.message for gap in legal_gaps(role))
+    named = {"editeur": {"directeur_publication": "Claire Martin, présidente"}}
+    assert not any(gap.path[-1] == "directeur_publication" for gap in legal_gaps(named))

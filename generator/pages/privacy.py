@@ -265,8 +265,8 @@ def privacy_block(build: BuildContext, from_src: str) -> str:
                 _young_person_form(
                     "Quand tu t'inscris à un événement",
                     SIGNUP,
-                    "t'inscrire (ou te mettre sur la liste d'attente) et te prévenir en cas de "
-                    "changement. L'événement choisi est gardé avec ta demande.",
+                    "t'inscrire (ou te mettre sur la liste d'attente). L'événement choisi est "
+                    "gardé avec ta demande.",
                 ),
                 _referral(),
                 _testimonial(),
