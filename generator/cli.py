@@ -78,6 +78,13 @@ def load_project(config_file: str) -> Project:
     )
 
 
+LEGAL_BLOCKS = {
+    "mentions-legales.md": "mentions-legales",
+    "donnees-personnelles.md": "donnees-personnelles",
+    "accessibilite.md": "accessibilite",
+}
+
+
 def legal_problems(config_file: str) -> tuple[list[Problem], str]:
     """Every legal value missing or left as a placeholder in ``mkdocs.yml``, each at its line;
     and, on the shipped sample (``exemple: oui``), the reminder to replace its values."""
@@ -90,6 +97,18 @@ def legal_problems(config_file: str) -> tuple[list[Problem], str]:
     problems = [
         Problem(name, key_line(text, gap.path), gap.message, gap.fix) for gap in legal_gaps(options)
     ]
+    for page, block in LEGAL_BLOCKS.items():
+        own = Path(config.docs_dir) / page
+        if own.is_file() and f"porte-voix: {block}" not in own.read_text(encoding="utf-8"):
+            problems.append(
+                Problem(
+                    own.relative_to(Path(config.config_file_path).parent).as_posix(),
+                    1,
+                    f"cette page remplace celle que le kit écrit d'après mkdocs.yml et le code, "
+                    f"sans le bloc <!-- porte-voix: {block} -->",
+                    "ajoute ce bloc (ton texte peut l'entourer), ou supprime le fichier",
+                )
+            )
     sample = ""
     if is_sample(options):
         line = key_line(text, ("exemple",))

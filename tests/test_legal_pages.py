@@ -286,3 +286,18 @@ def test_a_role_is_not_a_directeur_de_la_publication() -> None:
     assert any("c'est une fonction, pas un nom" in gap.message for gap in legal_gaps(role))
     named = {"editeur": {"directeur_publication": "Claire Martin, présidente"}}
     assert not any(gap.path[-1] == "directeur_publication" for gap in legal_gaps(named))
+
+
+def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    project.write("donnees-personnelles.md", "# Données personnelles\n\nSeulement l'équipe.\n")
+    project.write(
+        "mentions-legales.md", "# Mentions légales\n\n<!-- porte-voix: mentions-legales -->\n"
+    )
+    result = project.check()
+    assert result.returncode == 1
+    assert (
+        "content/donnees-personnelles.md:1: cette page remplace celle que le kit écrit d'après "
+        "mkdocs.yml et le code, sans le bloc <!-- porte-voix: donnees-personnelles -->"
+    ) in result.stdout
+    assert "content/mentions-legales.md" not in result.stdout
