@@ -12,7 +12,8 @@ import logging
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
@@ -50,6 +51,7 @@ from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.store.committer import GroupCommitter
 from forms_backend.store.database import Store
+from forms_backend.store.purge import Removed, purge_if_due
 from forms_backend.validator.fields import Checked, check_form
 
 log = logging.getLogger("porte_voix.forms")
@@ -90,7 +92,6 @@ class Backend:
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.attempts = RateLimiter(config.attempt_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
-        self.last_purge: datetime | None = None
 
     def refused_for(self, client: str) -> float:
         """Counts one attempt from ``client``: the seconds to wait when over a budget, else 0."""
@@ -306,7 +307,7 @@ def _one_pass(backend: Backend) -> None:
     jobs: tuple[tuple[str, Callable[[], object]], ...] = (
         ("les envois à la conseillère", backend.forwarder.deliver_due),
         ("les lettres", backend.letters.deliver_due),
-        ("l'effacement des contributions", lambda: _purge_contributions(backend)),
+        ("l'effacement des données trop anciennes", lambda: _purge(backend)),
     )
     for name, job in jobs:
         try:
@@ -315,15 +316,13 @@ def _one_pass(backend: Backend) -> None:
             log_traceback(log, f"{name} : échec de ce passage, nouvel essai au suivant", error)
 
 
-def _purge_contributions(backend: Backend) -> None:
-    """Contributions nobody touched for 90 days go, with their photos (checked once an hour)."""
-    now = datetime.now(UTC)
-    if backend.last_purge and now - backend.last_purge < timedelta(hours=1):
-        return
-    backend.last_purge = now
-    for gone in backend.contributions.purge():
-        if gone.photo:
-            (backend.config.uploads / gone.photo).unlink(missing_ok=True)
+def _purge(backend: Backend, now: datetime | None = None) -> Removed | None:
+    """Retention runs by itself: past its age (``retention.py``) everything goes, checked at each
+    pass and done every ``PURGE_EVERY`` — no cron job needed for the privacy page to be true."""
+    removed = purge_if_due(backend.store, backend.config.uploads, now or datetime.now(UTC))
+    if removed and any(asdict(removed).values()):
+        log.info("purge : %s", removed)  # counts only
+    return removed
 
 
 def _allowed_methods(request: Request) -> str:

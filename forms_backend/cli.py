@@ -6,6 +6,7 @@ import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -18,6 +19,7 @@ from forms_backend.outbox.failures import DeliveryFailure
 from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.mail import send_email
+from forms_backend.store import retention
 from forms_backend.store.database import Store
 from forms_backend.store.export import export_csv
 from forms_backend.store.follow_up import (
@@ -26,6 +28,9 @@ from forms_backend.store.follow_up import (
     waiting_before,
     waiting_since,
 )
+from forms_backend.store.purge import expected, next_purge, purge_expired
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def _config() -> BackendConfig:
@@ -151,6 +156,11 @@ def status() -> None:
         f"Lettres aux parents et aux contributeurs : {letters.get('pending', 0)} en attente, "
         f"{letters.get('dead', 0)} en échec définitif"
     )
+    now = datetime.now(UTC)
+    at = next_purge(store, now)
+    when = "au démarrage du serveur" if at <= now else f"le {at.astimezone(PARIS):%d/%m/%Y à %H:%M}"
+    click.echo(f"Prochaine purge (faite par le serveur) : {when}")
+    click.echo(f"  elle effacera : {expected(store, at)}")
     dead = store.dead_letters()
     if dead:
         click.echo("\nEn échec définitif (relancer avec « porte-voix forms retry ») :")
@@ -199,24 +209,24 @@ def parse_age(text: str) -> timedelta:
     return timedelta(days=number * days)
 
 
-@forms.command(help="Efface les demandes sans contact depuis plus longtemps que la durée donnée.")
-@click.option(
-    "--older-than", "older_than", required=True, help="Par exemple 3y (recommandation de la CNIL)."
+@forms.command(
+    help="Efface maintenant ce qui a passé sa durée de conservation (le serveur le fait aussi "
+    "chaque jour) ; --older-than efface plus tôt les demandes sans contact."
 )
-def purge(older_than: str) -> None:
-    """Retention: delete old submissions and spam."""
-    before = datetime.now(UTC) - parse_age(older_than)
+@click.option(
+    "--older-than",
+    "older_than",
+    default=None,
+    help=f"Par exemple 1y ; au plus {retention.french_duration(retention.SUBMISSIONS)} "
+    "(la durée annoncée aux jeunes).",
+)
+def purge(older_than: str | None) -> None:
+    """Retention: delete what is past its age now (``retention.py``)."""
+    now = datetime.now(UTC)
+    before = now - min(parse_age(older_than), retention.SUBMISSIONS) if older_than else None
     config = _config()
-    store = _store(config)
-    submissions, spam = store.purge(before)
-    gone = ContributionStore(store).purge()  # contributions: 90 days untouched, whatever the option
-    for contribution in gone:
-        if contribution.photo:
-            (config.uploads / contribution.photo).unlink(missing_ok=True)
-    click.echo(
-        f"Effacés : {submissions} demande(s) et {spam} spam(s) d'avant le {before:%d/%m/%Y}, "
-        f"et {len(gone)} contribution(s) sans suite depuis 90 jours."
-    )
+    removed = purge_expired(_store(config), config.uploads, now, submissions_before=before)
+    click.echo(f"Effacés : {removed}.")
 
 
 @forms.command(

@@ -17,6 +17,7 @@ from .content import Content, Problem, load_content
 from .content.writing import writing_hints
 from .contribution_commands import register_contribution_commands
 from .flyer_commands import register_flyer_commands
+from .legal import SAMPLE_FIX, SAMPLE_MESSAGE, is_sample, key_line, legal_gaps
 from .new_commands import register_new_command
 from .photo_commands import photo_problems, register_photo_commands
 from .report_commands import register_report_command
@@ -78,6 +79,44 @@ def load_project(config_file: str) -> Project:
     )
 
 
+LEGAL_BLOCKS = {
+    "mentions-legales.md": "mentions-legales",
+    "donnees-personnelles.md": "donnees-personnelles",
+    "accessibilite.md": "accessibilite",
+}
+
+
+def legal_problems(config_file: str) -> tuple[list[Problem], str]:
+    """Every legal value missing or left as a placeholder in ``mkdocs.yml``, each at its line;
+    and, on the shipped sample (``exemple: oui``), the reminder to replace its values."""
+    from mkdocs.config import load_config
+
+    config = load_config(config_file)
+    options = config.plugins["porte-voix"].config
+    text = Path(config.config_file_path).read_text(encoding="utf-8")
+    name = Path(config_file).name
+    problems = [
+        Problem(name, key_line(text, gap.path), gap.message, gap.fix) for gap in legal_gaps(options)
+    ]
+    for page, block in LEGAL_BLOCKS.items():
+        own = Path(config.docs_dir) / page
+        if own.is_file() and f"porte-voix: {block}" not in own.read_text(encoding="utf-8"):
+            problems.append(
+                Problem(
+                    own.relative_to(Path(config.config_file_path).parent).as_posix(),
+                    1,
+                    f"cette page remplace celle que le kit écrit d'après mkdocs.yml et le code, "
+                    f"sans le bloc <!-- porte-voix: {block} -->",
+                    "ajoute ce bloc (ton texte peut l'entourer), ou supprime le fichier",
+                )
+            )
+    sample = ""
+    if is_sample(options):
+        line = key_line(text, ("exemple",))
+        sample = str(Problem(name, line, SAMPLE_MESSAGE, SAMPLE_FIX))
+    return problems, sample
+
+
 @main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
 @CONFIG_OPTION
 def check(config_file: str) -> None:
@@ -85,7 +124,8 @@ def check(config_file: str) -> None:
     project = load_project(config_file)
     content = project.content
     # Photos are checked here only: the build publishes clean copies, but content/ is in git.
-    problems = sorted([*project.problems, *photo_problems(content.root)])
+    legal, sample = legal_problems(config_file)
+    problems = sorted([*project.problems, *photo_problems(content.root), *legal])
     for problem in problems:
         click.echo(str(problem))
     summary = (
@@ -93,6 +133,8 @@ def check(config_file: str) -> None:
         f"{len(content.campaigns)} campagnes, {len(content.partners)} partenaires, "
         f"{len(content.pages)} pages"
     )
+    if sample:
+        click.echo(f"Attention : {sample}", err=True)
     hints = writing_hints(project.content.root, project.settings.writing, content.now.date())
     if hints:
         click.echo(f"\nConseils pour écrire simplement ({len(hints)}, facultatifs) :")

@@ -9,8 +9,23 @@ from mkdocs.config import config_options as c
 class PorteVoixConfig(base.Config):
     """What one Mission Locale sets; see the README for each option."""
 
-    accessibilite = c.Choice(("totalement", "partiellement", "non"), default="partiellement")
-    """RGAA status shown in every footer: « partiellement » until a human audit says otherwise."""
+    accessibilite = c.Type(dict, default={})
+    """The RGAA statement: ``audit`` (``taux``, ``date``, ``auditeur``, ``pages``,
+    ``environnement``, ``outils``), ``non_accessible`` (``contenu``, ``raison``),
+    ``schema_pluriannuel``, ``plan_action`` (links). The status shown in every footer is computed
+    from the audit: « non conforme » without one."""
+    editeur = c.Type(dict, default={})
+    """The publisher and data controller: ``nom``, ``forme_juridique``, ``rna``, ``siret``,
+    ``adresse``, ``telephone``, ``email``, ``directeur_publication`` (a person's name)."""
+    hebergement = c.Type(dict, default={})
+    """Hosts, ``site`` and ``formulaires``, each with ``nom``, ``adresse``, ``telephone``."""
+    dpo = c.Type(dict, default={})
+    """The data protection officer, when there is one: ``nom``, ``email``."""
+    destinataires = c.Type(dict, default={})
+    """Who else receives the forms' data: ``courriel`` (mail provider), ``webhook``, ``sms``."""
+    exemple = c.Type((bool, str), default=False)
+    """``oui`` on the shipped sample: its legal values are examples, and ``porte-voix check``
+    says « à remplacer avant la mise en ligne »."""
     territoire = c.Type(list, default=[])
     """Communautés de communes: ``nom``, optional ``id``, ``communes``; each gets an agenda page."""
     contact = c.Type(dict, default={})

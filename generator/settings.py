@@ -12,13 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from .accessibility import Accessibility, AccessibilityError, accessibility_from
+from .legal import LegalFacts, legal_facts
 from .slugs import normalise, slugify
-
-ACCESSIBILITY_STATUSES = {
-    "totalement": "totalement conforme",
-    "partiellement": "partiellement conforme",
-    "non": "non conforme",
-}
 
 
 class SettingsError(ValueError):
@@ -89,7 +85,8 @@ class Settings:
     site_name: str
     site_url: str
     territories: tuple[Territory, ...] = ()
-    accessibility: str = "partiellement"
+    accessibility: Accessibility = field(default_factory=Accessibility)
+    legal: LegalFacts = field(default_factory=LegalFacts)
     forms_url: str = "/formulaires/"
     phone: str = ""
     email: str = ""
@@ -124,11 +121,10 @@ class Settings:
             raise SettingsError(
                 "site_url manque dans mkdocs.yml — écris l'adresse publique du site, par exemple https://www.exemple.fr/"
             )
-        status = str(options.get("accessibilite", "partiellement"))
-        if status not in ACCESSIBILITY_STATUSES:
-            raise SettingsError(
-                f"accessibilite vaut « {status} » dans mkdocs.yml — écris totalement, partiellement ou non"
-            )
+        try:
+            accessibility = accessibility_from(options.get("accessibilite"))
+        except AccessibilityError as error:
+            raise SettingsError(str(error)) from None
         territories = []
         for index, raw in enumerate(options.get("territoire") or []):
             if not isinstance(raw, Mapping) or not raw.get("nom") or not raw.get("communes"):
@@ -166,7 +162,8 @@ class Settings:
             site_name=site_name,
             site_url=site_url.rstrip("/") + "/",
             territories=tuple(territories),
-            accessibility=status,
+            accessibility=accessibility,
+            legal=legal_facts(options),
             forms_url=str(options.get("formulaires", "/formulaires/")),
             phone=str(contact.get("telephone", "")),
             email=str(contact.get("email", "")),
@@ -179,8 +176,8 @@ class Settings:
 
     @property
     def accessibility_label(self) -> str:
-        """« partiellement conforme » and the like, as shown in every footer."""
-        return ACCESSIBILITY_STATUSES[self.accessibility]
+        """« non conforme » and the like, computed from the recorded audit, in every footer."""
+        return self.accessibility.label
 
     def commune(self, name: str) -> tuple[str, Territory] | None:
         """The commune's usual spelling and its territory, whatever the accents or case."""

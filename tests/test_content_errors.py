@@ -253,7 +253,7 @@ def test_unknown_block_in_a_page(tmp_path: Path) -> None:
         "content/index.md:6: le bloc « agenda » n'existe pas"
         " — les blocs possibles sont : prochains-evenements, temoignages, accessibilite,"
         " formulaire-rappel, formulaire-orientation, campagne, formulaire-temoignage,"
-        " formulaire-evenement, accord-parent"
+        " formulaire-evenement, accord-parent, mentions-legales, donnees-personnelles"
     ]
 
 

@@ -371,21 +371,21 @@ def test_reject_deletes_the_contribution_and_its_photo(config, tmp_path: Path) -
     assert "Contributions à relire : 0" in status
 
 
-def test_untouched_contributions_are_purged_after_90_days(config, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_contributions_sent_90_days_ago_are_purged_with_their_photos(
+    config, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     photo = phone_photo(tmp_path / "p.jpg").read_bytes()
     with client_for(config) as client:
         send(client, "temoignage", {**ADULT, "accord_photo": "oui"}, photo)
         send(client, "temoignage", ADULT)
     with sqlite3.connect(config.database) as db:
         db.execute(
-            "UPDATE contributions SET updated_at = '2020-01-01T00:00:00.000+00:00' WHERE photo IS NOT NULL"
+            "UPDATE contributions SET created_at = '2020-01-01T00:00:00.000+00:00' WHERE photo IS NOT NULL"
         )
     status = CliRunner().invoke(main, ["forms", "status"], env=backend_env(config)).output
     assert "Contributions à relire : 2" in status
-    result = CliRunner().invoke(
-        main, ["forms", "purge", "--older-than", "3y"], env=backend_env(config)
-    )
-    assert "1 contribution(s) sans suite depuis 90 jours" in result.output
+    result = CliRunner().invoke(main, ["forms", "purge"], env=backend_env(config))
+    assert "1 contribution(s) non publiée(s) envoyée(s) il y a plus de 90 jours" in result.output
     assert len(contributions(config)) == 1 and not any(config.uploads.iterdir())
 
 

@@ -140,7 +140,7 @@ def test_serve_keeps_the_previous_site_after_a_failed_rebuild(project: Project) 
     # wrong setting stops the whole build.
     settings = project.root / "mkdocs.yml"
     good = settings.read_text(encoding="utf-8")
-    assert "accessibilite: partiellement" in good
+    assert "debut: 2026-09-01" in good
     port = free_port()
     log = project.root / "serve.log"
     with log.open("w", encoding="utf-8") as output:
@@ -164,7 +164,7 @@ def test_serve_keeps_the_previous_site_after_a_failed_rebuild(project: Project) 
         agenda = f"http://127.0.0.1:{port}/agenda/"
         wait_for(agenda, "Atelier CV")
         settings.write_text(
-            good.replace("accessibilite: partiellement", "accessibilite: peut-etre"),
+            good.replace("debut: 2026-09-01", "debut: peut-etre"),
             encoding="utf-8",
         )
         deadline = time.monotonic() + 180

@@ -62,7 +62,7 @@ def test_footer_on_every_page_links_mandatory_pages_and_accessibility_status(
         assert "Mentions légales" in texts, path
         assert "Données personnelles" in texts, path
         assert "Plan du site" in texts, path
-        status_link = texts["Accessibilité : partiellement conforme"]
+        status_link = texts["Accessibilité : non conforme"]
         if path.name == "index.html":  # 404.html is served at any depth: its links are absolute
             assert target(sample_site, path, status_link) == "accessibilite/", path
         assert "Made with" not in footer.get_text(), path
@@ -301,5 +301,5 @@ def test_home_page_shows_next_events_and_testimonials(sample_site: Project) -> N
 
 def test_accessibility_declaration_states_the_status(sample_site: Project) -> None:
     text = sample_site.page("accessibilite").find("article").get_text(" ", strip=True)
-    assert "partiellement conforme avec le RGAA 4.1" in text
+    assert "non conforme avec le RGAA 4.1" in text
     assert "Défenseur des droits" in text

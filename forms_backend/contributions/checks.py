@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from forms_backend.contributions.forms import ADULT_AGE
-from forms_backend.intake.forms import FormSpec
+from forms_backend.intake.forms import MAX_AGE, MIN_AGE, FormSpec
 from forms_backend.validator.addresses import check_address
 from forms_backend.validator.fields import Checked, screen_controls
 
@@ -70,8 +70,13 @@ def check_contribution(
 def _check_testimony(values: dict[str, str], errors: dict[str, str], has_photo: bool) -> None:
     age = values.get("age", "")
     if age and "age" not in errors:
-        if not age.isdigit() or not 14 <= int(age) <= 99:
+        if not age.isdigit():
             errors["age"] = "Écris ton âge en chiffres, par exemple : 19."
+        elif not MIN_AGE <= int(age) <= MAX_AGE:
+            errors["age"] = (
+                f"Les témoignages sont ceux des jeunes de {MIN_AGE} à {MAX_AGE} ans, le public "
+                "de la Mission Locale. Tu peux quand même nous appeler ou nous écrire."
+            )
         elif (
             int(age) < ADULT_AGE and not values.get("email_parent") and "email_parent" not in errors
         ):

@@ -6,6 +6,8 @@ Nothing sent here is published as it is: staff read it first (``porte-voix contr
 from __future__ import annotations
 
 from forms_backend.intake.forms import FormField, FormSpec
+from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
 
 ADULT_AGE = 18
 PHOTO_TYPES = "image/jpeg,image/png,image/webp"
@@ -16,9 +18,10 @@ PHOTO_TOO_HEAVY = (
 )
 PUBLICATION_NOTICE = (
     "Ta contribution est lue par l'équipe « Aller vers » de la Mission Locale (responsable du "
-    "traitement) avant d'être publiée. Base légale : ton accord, donné en cochant la case. Si elle "
-    "n'est pas publiée, elle est effacée au bout de 90 jours au plus ; ton e-mail et celui de ton "
-    "parent ne sont jamais publiés. Tu peux la faire retirer à tout moment en écrivant à la "
+    "traitement) avant d'être publiée ; elle est gardée chez notre hébergeur. Base légale : ton "
+    "accord, donné en cochant la case. Si elle n'est pas publiée, elle est effacée "
+    f"{french_duration(retention.CONTRIBUTIONS)} après l'envoi au plus tard ; ton e-mail et celui "
+    "de ton parent ne sont jamais publiés. Tu peux la faire retirer à tout moment en écrivant à la "
     "Mission Locale, et te plaindre à la CNIL (cnil.fr)."
 )
 

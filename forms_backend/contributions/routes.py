@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,7 @@ from forms_backend.intake.negotiation import NO_STORE, wants_json
 from forms_backend.intake.posted_form import read_posted_form
 from forms_backend.intake.render import END, START, page_with_form
 from forms_backend.intake.spam import client_address, foreign_origin
+from forms_backend.store import retention
 from forms_backend.validator.fields import control_message
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ BROKEN_LINK = (
     "nouveau le lien reçu par e-mail, sans le modifier.</p>"
 )
 GUARDIAN_PAGE = "accord-parent/"
-LINK_LIFETIME = timedelta(days=7)
+LINK_LIFETIME = retention.PARENT_LINK
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 

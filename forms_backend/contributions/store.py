@@ -3,7 +3,7 @@ counsellor) that go with them — the SQL of both, beside ``store.py`` which kee
 
 Nothing here lasts longer than needed: an accepted or rejected contribution is deleted (its
 content file holds the consent record, a parent's address only as a fingerprint), a sent letter
-is deleted, and what nobody touched for 90 days is purged.
+is deleted, and the rest is purged at the ages of ``retention.py``.
 """
 
 from __future__ import annotations
@@ -176,17 +176,38 @@ class ContributionStore:
         )
         return {row["status"]: row["n"] for row in rows}
 
-    def purge(self, untouched_for: timedelta = timedelta(days=90)) -> list[Contribution]:
-        """Delete what nobody touched for ``untouched_for``; returns them (to delete photos)."""
-        limit = now_text(datetime.now(UTC) - untouched_for)
+    def purge(self, sent_before: datetime) -> list[Contribution]:
+        """Delete what was sent before ``sent_before`` and is still here (never published: a
+        published or refused one is deleted at once). Counted from the sending, not from the last
+        change, so that no update extends it. Returns them, to delete their photos."""
+        limit = now_text(sent_before)
 
         def job(db: sqlite3.Connection) -> list[Contribution]:
             rows = db.execute(
-                "DELETE FROM contributions WHERE updated_at < ? RETURNING *", (limit,)
+                "DELETE FROM contributions WHERE created_at < ? RETURNING *", (limit,)
             ).fetchall()
             return [Contribution.from_row(row) for row in rows]
 
         return self.store.write(job)
+
+    def purge_letters(self, written_before: datetime) -> int:
+        """Delete letters written before ``written_before`` that are still here — undelivered
+        ones, dead letters above all: each holds an address (and a minor's first name and age)."""
+        limit = now_text(written_before)
+        return self.store.write(
+            lambda db: db.execute("DELETE FROM letters WHERE created_at < ?", (limit,)).rowcount
+        )
+
+    def count_expired(self, sent_before: datetime, letters_before: datetime) -> tuple[int, int]:
+        """What the two purges above would delete: contributions, letters."""
+        db = self.store.connection()
+        contributions = db.execute(
+            "SELECT COUNT(*) FROM contributions WHERE created_at < ?", (now_text(sent_before),)
+        ).fetchone()[0]
+        letters = db.execute(
+            "SELECT COUNT(*) FROM letters WHERE created_at < ?", (now_text(letters_before),)
+        ).fetchone()[0]
+        return contributions, letters
 
     # Letters: the same retry rules as the counsellor's outbox (outbox.RETRY_DELAYS).
 

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
+
+REFERRAL_NOTICE = (
+    "Ces informations servent à l'équipe « Aller vers » de la Mission Locale (responsable du "
+    "traitement) pour contacter le ou la jeune. Base légale : la mission de service public de la "
+    "Mission Locale. La conseillère l'informe de ses droits dès le premier contact. Elles passent "
+    "par notre hébergeur et notre service de courriel, et sont effacées "
+    f"{french_duration(retention.SUBMISSIONS)} après le dernier contact. Le ou la jeune, comme "
+    "vous, peut les voir, les corriger, les faire effacer ou s'y opposer en écrivant à la Mission "
+    "Locale, et se plaindre à la CNIL (cnil.fr)."
+)
 CHANNELS = {"sms": "SMS", "appel": "Appel", "whatsapp": "WhatsApp", "email": "E-mail"}
 MIN_AGE, MAX_AGE = 16, 29
 
@@ -171,6 +183,7 @@ REFERRAL = FormSpec(
     button="Envoyer l'orientation",
     page_path="orientation/",
     intro="Ce formulaire est réservé aux professionnels des structures partenaires.",
+    privacy=REFERRAL_NOTICE,
 )
 
 FORMS = {spec.name: spec for spec in (CALLBACK, SIGNUP, REFERRAL)}

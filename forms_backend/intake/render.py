@@ -18,6 +18,8 @@ from forms_backend.intake.forms import (
     FormField,
     FormSpec,
 )
+from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
 # The input types HTML allows ``maxlength`` on (a date or a time is bounded by its own format).
@@ -25,11 +27,13 @@ MAXLENGTH_TYPES = {"text", "tel", "email", "url", "search", "password"}
 PRIVACY_PAGE = "/donnees-personnelles/"
 
 PRIVACY_NOTICE = (
-    "Ces informations sont lues seulement par l'équipe « Aller vers » de la Mission Locale "
-    "(responsable du traitement), pour recontacter la personne ou l'inscrire. Base légale : le consentement, "
-    "donné en cochant la case. Elles sont effacées 3 ans après le dernier contact. On peut les voir, les "
-    "corriger, les faire effacer ou retirer son accord en écrivant à la Mission Locale, et se plaindre à la "
-    "CNIL (cnil.fr)."
+    "Ces informations servent à l'équipe « Aller vers » de la Mission Locale (responsable du "
+    "traitement) pour recontacter la personne ou l'inscrire. Elles passent par notre hébergeur et "
+    "notre service de courriel, et par Meta si WhatsApp est choisi. Base légale : le consentement, "
+    "donné en cochant la case. Elles sont effacées "
+    f"{french_duration(retention.SUBMISSIONS)} après le dernier contact. On peut les voir, les "
+    "corriger, les faire effacer ou retirer son accord en écrivant à la Mission Locale, et se "
+    "plaindre à la CNIL (cnil.fr)."
 )
 
 

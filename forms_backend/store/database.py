@@ -353,13 +353,43 @@ class Store:
         )
         return {row["value"]: row["n"] for row in rows}
 
-    def purge(self, before: datetime) -> tuple[int, int]:
-        """Delete submissions whose last contact is before ``before`` (their outbox rows go too), and old spam."""
+    def purge(self, before: datetime, spam_before: datetime | None = None) -> tuple[int, int]:
+        """Delete submissions whose last contact is before ``before`` (their outbox rows, dead
+        letters included, go too), and spam received before ``spam_before`` (else ``before``)."""
         with self.transaction() as db:
             submissions = db.execute(
                 "DELETE FROM submissions WHERE last_contact_at < ?", (now_text(before),)
             ).rowcount
             spam = db.execute(
-                "DELETE FROM spam WHERE received_at < ?", (now_text(before),)
+                "DELETE FROM spam WHERE received_at < ?", (now_text(spam_before or before),)
             ).rowcount
         return submissions, spam
+
+    def count_expired(self, before: datetime, spam_before: datetime) -> tuple[int, int]:
+        """What :meth:`purge` would delete with these limits: submissions, spam."""
+        db = self.connection()
+        submissions = db.execute(
+            "SELECT COUNT(*) FROM submissions WHERE last_contact_at < ?", (now_text(before),)
+        ).fetchone()[0]
+        spam = db.execute(
+            "SELECT COUNT(*) FROM spam WHERE received_at < ?", (now_text(spam_before),)
+        ).fetchone()[0]
+        return submissions, spam
+
+    def record_purge(self, at: datetime, removed: dict[str, int]) -> None:
+        """Note that a purge ran (counts only), for ``forms status`` and the next purge."""
+        self.write(
+            lambda db: db.execute(
+                "INSERT INTO purges (ran_at, removed) VALUES (?, ?)",
+                (now_text(at), json.dumps(removed, sort_keys=True)),
+            )
+        )
+
+    def last_purge(self) -> datetime | None:
+        """When the last purge ran, if one ever did."""
+        row = (
+            self.connection()
+            .execute("SELECT ran_at FROM purges ORDER BY ran_at DESC LIMIT 1")
+            .fetchone()
+        )
+        return datetime.fromisoformat(row["ran_at"]) if row else None

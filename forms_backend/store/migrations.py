@@ -111,4 +111,18 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE UNIQUE INDEX contributions_submission ON contributions (submission_id)",
         ),
     ),
+    (
+        "0005_purge_runs",
+        (
+            # When the server's own purge last ran (counts only): ``forms status`` tells the next.
+            """CREATE TABLE purges (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                ran_at TEXT NOT NULL,
+                removed TEXT NOT NULL
+            )""",
+            "CREATE INDEX purges_ran_at ON purges (ran_at)",
+            "CREATE INDEX contributions_created ON contributions (created_at)",
+            "CREATE INDEX letters_created ON letters (created_at)",
+        ),
+    ),
 )

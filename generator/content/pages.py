@@ -22,6 +22,8 @@ BLOCK_NAMES = (
     "formulaire-temoignage",
     "formulaire-evenement",
     "accord-parent",
+    "mentions-legales",
+    "donnees-personnelles",
 )
 
 

@@ -24,6 +24,7 @@ from .frontmatter import Document
 
 TESTIMONIALS_DIR = "temoignages"
 ADULT_AGE = 18
+MIN_AGE, MAX_AGE = 16, 29  # the programme's public (forms_backend/forms.py says the same)
 PERSON = "la personne"
 GUARDIANS = "ses représentants légaux"
 
@@ -46,7 +47,8 @@ class TestimonialSchema(Schema):
     """Front matter of a testimonial."""
 
     prenom = Text(max_length=40, example="Inès")
-    age = Integer(minimum=14, maximum=99, example="19")
+    age = Integer(minimum=MIN_AGE, maximum=MAX_AGE, example="19")
+    """16 to 29: the programme's public; under 18, both parents sign (``consentement.par``)."""
     commune = Text(max_length=80, example="Frouard")
     citation = Text(max_length=280, example="Ici, on m'a écoutée.")
     photo = LocalFile(required=False)

@@ -9,11 +9,14 @@ from forms_backend.intake.forms import CALLBACK, REFERRAL, FormSpec
 from forms_backend.intake.render import END, START, form_html
 
 from ..content.pages import MARKER
+from .accessibility_statement import accessibility_block
 from .agenda import next_events_block
 from .campaign_page import campaign_block
 from .cards import testimonial_card
 from .context import TESTIMONIALS, BuildContext
+from .legal_notice import legal_notice_block
 from .links import link
+from .privacy import privacy_block
 
 
 def testimonials_block(build: BuildContext, from_src: str, count: int = 2) -> str:
@@ -23,11 +26,6 @@ def testimonials_block(build: BuildContext, from_src: str, count: int = 2) -> st
     )
     cards = "\n".join(testimonial_card(t, from_src, build) for t in chosen)
     return f"{cards}\n[Tous les témoignages]({link(from_src, TESTIMONIALS)}){{ .md-button }}\n"
-
-
-def accessibility_block(build: BuildContext, from_src: str) -> str:
-    """The declared RGAA status, from ``mkdocs.yml``."""
-    return f"**État de conformité : {build.settings.site_name} est {build.settings.accessibility_label} avec le RGAA 4.1.**\n"
 
 
 def callback_form_block(build: BuildContext, from_src: str) -> str:
@@ -69,6 +67,8 @@ BLOCKS = {
     "prochains-evenements": next_events_block,
     "temoignages": testimonials_block,
     "accessibilite": accessibility_block,
+    "mentions-legales": legal_notice_block,
+    "donnees-personnelles": privacy_block,
     "formulaire-rappel": callback_form_block,
     "formulaire-orientation": referral_form_block,
     "formulaire-temoignage": testimony_form_block,

@@ -1,0 +1,128 @@
+"""The accessibility statement's facts (RGAA 4.1 model), from ``accessibilite`` in mkdocs.yml.
+
+The status is computed, never declared: without a recorded audit the site is « non conforme »
+(automated tools reach about a third of the criteria, so a clean axe run proves no status);
+« partiellement conforme » from 50 % of criteria met; « totalement conforme » only at 100 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+LABELS = {
+    "totalement": "totalement conforme",
+    "partiellement": "partiellement conforme",
+    "non": "non conforme",
+}
+PARTIAL_FROM = 50.0  # RGAA: « partiellement conforme » when at least half the criteria are met
+
+
+class AccessibilityError(ValueError):
+    """A wrong ``accessibilite`` setting; the message says which and how to fix it, in French."""
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A recorded RGAA audit, made by a person on a sample of pages."""
+
+    rate: float  # percentage of applicable criteria met
+    day: date
+    auditor: str
+    pages: tuple[str, ...]
+    environment: tuple[str, ...]
+    tools: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """What the statement says: the audit (if any), the known gaps and the plans."""
+
+    audit: Audit | None = None
+    not_accessible: tuple[tuple[str, str], ...] = ()  # (content, reason)
+    multiyear_plan: str = ""
+    action_plan: str = ""
+
+    @property
+    def status(self) -> str:
+        """``totalement``, ``partiellement`` or ``non``, from the audit's rate."""
+        if self.audit is None or self.audit.rate < PARTIAL_FROM:
+            return "non"
+        return "totalement" if self.audit.rate >= 100 else "partiellement"
+
+    @property
+    def label(self) -> str:
+        """« non conforme » and the like, as shown in every footer."""
+        return LABELS[self.status]
+
+
+def accessibility_from(raw: Any) -> Accessibility:
+    """Read the ``accessibilite`` mapping; raise :class:`AccessibilityError` in French."""
+    if raw in (None, ""):
+        return Accessibility()
+    if not isinstance(raw, Mapping):
+        raise AccessibilityError(
+            f"accessibilite vaut « {raw} » dans mkdocs.yml — l'état de conformité se calcule "
+            "maintenant d'après l'audit : écris « accessibilite: » avec « audit: » (taux, date, "
+            "auditeur, pages, environnement, outils) une fois l'audit fait, ou rien avant"
+        )
+    gaps = []
+    for index, item in enumerate(raw.get("non_accessible") or []):
+        if not isinstance(item, Mapping) or not item.get("contenu") or not item.get("raison"):
+            raise AccessibilityError(
+                f"accessibilite.non_accessible, élément {index + 1} : il faut « contenu » (ce qui "
+                "n'est pas accessible) et « raison » (pourquoi, et ce qui le remplace)"
+            )
+        gaps.append((str(item["contenu"]), str(item["raison"])))
+    return Accessibility(
+        audit=_audit(raw.get("audit")),
+        not_accessible=tuple(gaps),
+        multiyear_plan=str(raw.get("schema_pluriannuel") or ""),
+        action_plan=str(raw.get("plan_action") or ""),
+    )
+
+
+def _audit(raw: Any) -> Audit | None:
+    if not raw:
+        return None
+    if not isinstance(raw, Mapping):
+        raise AccessibilityError("accessibilite.audit doit contenir taux, date, auditeur et pages")
+    try:
+        rate = float(str(raw.get("taux", "")).replace(",", ".").rstrip(" %"))
+    except ValueError:
+        rate = -1.0
+    if not 0 <= rate <= 100:
+        raise AccessibilityError(
+            "accessibilite.audit.taux : écris le pourcentage de critères respectés, par exemple 82.5"
+        )
+    day = raw.get("date")
+    if not isinstance(day, date):
+        try:
+            day = date.fromisoformat(str(day))
+        except ValueError:
+            raise AccessibilityError(
+                "accessibilite.audit.date : écris la date de l'audit ainsi : 2026-11-15"
+            ) from None
+    auditor, pages = str(raw.get("auditeur") or "").strip(), _texts(raw.get("pages"))
+    if not auditor or not pages:
+        raise AccessibilityError(
+            "accessibilite.audit : écris qui a fait l'audit (« auditeur ») et la liste des pages "
+            "vérifiées (« pages »)"
+        )
+    return Audit(
+        rate,
+        day,
+        auditor,
+        pages,
+        _texts(raw.get("environnement")),
+        _texts(raw.get("outils")),
+    )
+
+
+def _texts(raw: Any) -> tuple[str, ...]:
+    if raw in (None, ""):
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    return tuple(str(item) for item in items)

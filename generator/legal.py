@@ -1,0 +1,242 @@
+"""Who publishes the site, who hosts it, who receives the forms' data: declared once in
+``mkdocs.yml`` (``editeur``, ``hebergement``, ``destinataires``) and used by the mentions
+légales, the privacy page, and whatever else must name the Mission Locale (the parent's letter,
+flyers). ``porte-voix check`` lists every missing or placeholder value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+PLACEHOLDER = re.compile(
+    r"exemple|example|[àa] v[ée]rifier|[àa] compl[ée]ter|[àa] remplacer|xxx|todo|lorem|\.\.\.|…",
+    re.IGNORECASE,
+)
+
+ROLE_ONLY = re.compile(r"(le|la|les|l')[\s']", re.IGNORECASE)  # « Le président », not a name
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A company or body named in the legal pages: name, postal address, phone."""
+
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """The Mission Locale as publisher (LCEN art. 6) and data controller (RGPD)."""
+
+    name: str = ""
+    legal_form: str = ""
+    rna: str = ""
+    siret: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    director: str = ""  # directeur de la publication: a person's name
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A processor that receives the forms' data (mail provider, webhook receiver, SMS)."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class LegalFacts:
+    """Everything the legal pages state about who does what."""
+
+    publisher: Publisher = Publisher()
+    site_host: Organisation = Organisation()
+    forms_host: Organisation = Organisation()
+    dpo: str = ""  # name or service, with its e-mail; empty: the publisher answers
+    dpo_email: str = ""
+    mail_provider: str = ""
+    webhook: str = ""
+    sms: str = ""
+    sample: bool = False  # the shipped example values (``exemple: oui``)
+
+    def recipients(self) -> list[Recipient]:
+        """The processors actually declared, in the order the privacy page lists them."""
+        found = [
+            Recipient(self.site_host.name, "hébergeur du site"),
+            Recipient(self.forms_host.name, "hébergeur du serveur des formulaires"),
+            Recipient(self.mail_provider, "service de courriel qui achemine les demandes"),
+            Recipient(self.webhook, "outil de suivi qui reçoit une copie de chaque demande"),
+            Recipient(self.sms, "service d'envoi de SMS"),
+        ]
+        return [r for r in found if r.name]
+
+
+# Every value a Mission Locale must fill: (path in mkdocs.yml, what it is).
+REQUIRED: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("editeur", "nom"), "le nom de la Mission Locale"),
+    (("editeur", "forme_juridique"), "sa forme juridique (par exemple : association loi 1901)"),
+    (("editeur", "adresse"), "l'adresse de son siège"),
+    (("editeur", "telephone"), "son téléphone"),
+    (("editeur", "email"), "son adresse e-mail"),
+    (
+        ("editeur", "directeur_publication"),
+        "le nom du directeur ou de la directrice de la publication",
+    ),
+    (("hebergement", "site", "nom"), "le nom de l'hébergeur du site"),
+    (("hebergement", "site", "adresse"), "l'adresse de l'hébergeur du site"),
+    (("hebergement", "site", "telephone"), "le téléphone de l'hébergeur du site"),
+    (("hebergement", "formulaires", "nom"), "le nom de l'hébergeur du serveur des formulaires"),
+    (("hebergement", "formulaires", "adresse"), "l'adresse de l'hébergeur des formulaires"),
+    (("hebergement", "formulaires", "telephone"), "le téléphone de l'hébergeur des formulaires"),
+    (
+        ("destinataires", "courriel"),
+        "le nom du service de courriel (SMTP) qui achemine les demandes",
+    ),
+)
+OPTIONAL = (
+    ("editeur", "rna"),
+    ("editeur", "siret"),
+    ("dpo", "nom"),
+    ("dpo", "email"),
+    ("destinataires", "webhook"),
+    ("destinataires", "sms"),
+)
+
+
+def value_at(options: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """The text at ``path`` in the plugin options, or an empty string."""
+    current: Any = options
+    for key in path:
+        if not isinstance(current, Mapping):
+            return ""
+        current = current.get(key)
+    return "" if current is None or isinstance(current, Mapping | list) else str(current).strip()
+
+
+def is_sample(options: Mapping[str, Any]) -> bool:
+    """``exemple: oui``: the legal values are the kit's examples."""
+    return options.get("exemple") in (True, "oui")
+
+
+def legal_facts(options: Mapping[str, Any]) -> LegalFacts:
+    """Read ``editeur``, ``hebergement``, ``dpo``, ``destinataires`` and ``exemple``."""
+
+    def at(*path: str) -> str:
+        return value_at(options, path)
+
+    def host(kind: str) -> Organisation:
+        return Organisation(
+            at("hebergement", kind, "nom"),
+            at("hebergement", kind, "adresse"),
+            at("hebergement", kind, "telephone"),
+        )
+
+    return LegalFacts(
+        publisher=Publisher(
+            name=at("editeur", "nom"),
+            legal_form=at("editeur", "forme_juridique"),
+            rna=at("editeur", "rna"),
+            siret=at("editeur", "siret"),
+            address=at("editeur", "adresse"),
+            phone=at("editeur", "telephone"),
+            email=at("editeur", "email"),
+            director=at("editeur", "directeur_publication"),
+        ),
+        site_host=host("site"),
+        forms_host=host("formulaires"),
+        dpo=at("dpo", "nom"),
+        dpo_email=at("dpo", "email"),
+        mail_provider=at("destinataires", "courriel"),
+        webhook=at("destinataires", "webhook"),
+        sms=at("destinataires", "sms"),
+        sample=is_sample(options),
+    )
+
+
+SAMPLE_MESSAGE = (
+    "les mentions légales et les destinataires des données sont les valeurs d'exemple du kit"
+)
+SAMPLE_FIX = (
+    "à remplacer avant la mise en ligne : écris les vraies valeurs sous editeur, hebergement, "
+    "destinataires (et dpo), puis retire « exemple: oui »"
+)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A legal value that is missing or looks like a placeholder."""
+
+    path: tuple[str, ...]
+    message: str
+    fix: str
+
+
+def legal_gaps(options: Mapping[str, Any]) -> list[Gap]:
+    """Every required value missing, and every value (required or not) that is a placeholder."""
+    gaps = []
+    for path, what in REQUIRED:
+        if not value_at(options, path):
+            gaps.append(
+                Gap(path, f"{'.'.join(path)} manque", f"écris {what} sous le plugin porte-voix")
+            )
+    for path in (*(p for p, _ in REQUIRED), *OPTIONAL):
+        value = value_at(options, path)
+        if value and PLACEHOLDER.search(value):
+            gaps.append(
+                Gap(
+                    path,
+                    f"{'.'.join(path)} vaut « {value} », qui ressemble à une valeur à compléter",
+                    "écris la vraie valeur (elle est publiée dans les mentions légales)",
+                )
+            )
+    director = value_at(options, ("editeur", "directeur_publication"))
+    if director and ROLE_ONLY.match(director):
+        gaps.append(
+            Gap(
+                ("editeur", "directeur_publication"),
+                f"editeur.directeur_publication vaut « {director} » : c'est une fonction, pas un nom",
+                "écris le prénom et le nom de la personne, puis sa fonction (par exemple : "
+                "Claire Martin, présidente)",
+            )
+        )
+    return gaps
+
+
+def key_line(yaml_text: str, path: tuple[str, ...]) -> int:
+    """The line of ``path``'s deepest key found in ``mkdocs.yml`` (1 when none is), so that a
+    problem points where to write; searched under the ``porte-voix`` plugin's own line."""
+    lines = yaml_text.splitlines()
+    start, indent, found = 0, -1, 1
+    for number, line in enumerate(lines):
+        if re.match(r"\s*- porte-voix:", line):
+            start, indent, found = number + 1, _indent(line), number + 1
+            break
+    for key in path:
+        number = _child_line(lines, start, indent, key)
+        if number is None:
+            return found
+        start, indent, found = number + 1, _indent(lines[number]), number + 1
+    return found
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" -"))
+
+
+def _child_line(lines: list[str], start: int, indent: int, key: str) -> int | None:
+    """The index of ``key:`` in the block that begins at ``start`` deeper than ``indent``."""
+    pattern = re.compile(rf"[ -]*{re.escape(key)}\s*:")
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if _indent(lines[number]) <= indent:
+            return None  # out of the parent's block
+        if pattern.match(lines[number]):
+            return number
+    return None

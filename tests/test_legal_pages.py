@@ -1,0 +1,303 @@
+"""Mentions légales, privacy notice and accessibility statement made from the settings and from
+the code's own facts, on the real ``mkdocs build``; ``porte-voix check`` on the legal values."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from forms_backend.contributions.forms import PUBLICATION_NOTICE
+from forms_backend.intake.forms import REFERRAL
+from forms_backend.intake.render import PRIVACY_NOTICE
+from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
+
+from .conftest import REPO, Project, new_project
+
+
+def text_of(page: BeautifulSoup) -> str:
+    """The article's text with French non-breaking spaces as plain ones."""
+    text = page.find("article").get_text(" ", strip=True)
+    return re.sub(r"[\u00a0\u202f\s]+", " ", text)
+
+
+def section(page: BeautifulSoup, title_start: str) -> str:
+    """The text of one ``<h2>`` section of the article."""
+    heading = next(
+        h for h in page.find("article").find_all("h2") if h.get_text().startswith(title_start)
+    )
+    parts = []
+    for sibling in heading.find_next_siblings():
+        if sibling.name == "h2":
+            break
+        parts.append(sibling.get_text(" ", strip=True))
+    return re.sub(r"[\u00a0\u202f\s]+", " ", " ".join(parts))
+
+
+def plugin_options(project: Project) -> dict:
+    config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    return next(
+        p["porte-voix"] for p in config["plugins"] if isinstance(p, dict) and "porte-voix" in p
+    )
+
+
+def set_options(project: Project, **changes: object) -> None:
+    path = project.root / "mkdocs.yml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    options = next(
+        p["porte-voix"] for p in config["plugins"] if isinstance(p, dict) and "porte-voix" in p
+    )
+    for key, value in changes.items():
+        if value is None:
+            options.pop(key, None)
+        else:
+            options[key] = value
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def test_the_legal_notice_says_what_mkdocs_yml_declares(sample_site: Project) -> None:
+    options = plugin_options(sample_site)
+    text = text_of(sample_site.page("mentions-legales"))
+    publisher, hosts = options["editeur"], options["hebergement"]
+    for value in (
+        publisher["nom"],
+        publisher["forme_juridique"],
+        publisher["adresse"],
+        publisher["telephone"],
+        publisher["email"],
+        publisher["siret"],
+        publisher["directeur_publication"],
+    ):
+        assert str(value) in text
+    for host in ("site", "formulaires"):
+        for key in ("nom", "adresse", "telephone"):
+            assert str(hosts[host][key]) in text
+    assert "à remplacer avant la mise en ligne" in text  # the sample says it is a sample
+    assert "exemple à vérifier" not in text and "à compléter" not in text
+
+
+def test_check_passes_on_the_sample_but_reminds_to_replace_its_values(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    result = project.check()
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(
+        number
+        for number, text in enumerate((project.root / "mkdocs.yml").read_text().splitlines(), 1)
+        if text.strip().startswith("exemple:")
+    )
+    assert f"mkdocs.yml:{line}: les mentions légales" in result.stderr
+    assert "à remplacer avant la mise en ligne" in result.stderr
+
+
+def test_check_lists_every_missing_or_placeholder_legal_value_at_its_line(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    options = plugin_options(project)
+    publisher = dict(options["editeur"], adresse="1 rue de la Poste (adresse d'exemple à vérifier)")
+    del publisher["directeur_publication"]
+    hosts = {"site": {"nom": "XXX", "adresse": "", "telephone": "01 02 03 04 05"}}
+    set_options(project, exemple=None, editeur=publisher, hebergement=hosts)
+    result = project.check()
+    assert result.returncode == 1
+    lines = (project.root / "mkdocs.yml").read_text().splitlines()
+
+    def line_of(pattern: str) -> int:
+        return next(n for n, text in enumerate(lines, 1) if re.match(pattern, text))
+
+    out = result.stdout
+    address, host_name = line_of(r"\s+adresse: 1 rue de la Poste"), line_of(r"\s+nom: XXX")
+    host_address = line_of(r"\s+adresse: .?.?$")
+    assert (
+        f"mkdocs.yml:{address}: editeur.adresse vaut « 1 rue de "
+        "la Poste (adresse d'exemple à vérifier) », qui ressemble à une valeur à compléter"
+    ) in out
+    assert "editeur.directeur_publication manque — écris le nom du directeur" in out
+    assert f"mkdocs.yml:{host_name}: hebergement.site.nom vaut « XXX »" in out
+    assert f"mkdocs.yml:{host_address}: hebergement.site.adresse manque" in out
+    assert "hebergement.formulaires.nom manque" in out
+    assert "à remplacer avant la mise en ligne" not in result.stderr
+
+
+def test_the_privacy_notice_covers_every_form_with_the_codes_facts(sample_site: Project) -> None:
+    page = sample_site.page("donnees-personnelles")
+    text = text_of(page)
+    assert "Seulement l'équipe" not in text and "seulement l'équipe" not in text
+    keep = f"effacées {french_duration(retention.SUBMISSIONS)} après le dernier contact"
+    for title in (
+        "Quand tu demandes à être rappelé",
+        "Quand tu t'inscris",
+        "Quand un ou une professionnelle",
+    ):
+        assert keep in section(page, title), title
+    referral = section(page, "Quand un ou une professionnelle")
+    assert "6-1-e" in referral and "article 14" in referral and "opposer" in referral
+    assert "Votre structure" not in referral and "sa structure" in referral  # every field, plainly
+    for title in ("Quand tu racontes", "Quand tu proposes"):
+        assert f"effacée {french_duration(retention.CONTRIBUTIONS)} après l'envoi" in section(
+            page, title
+        )
+    testimony = section(page, "Quand tu racontes")
+    assert "de 16 à 29 ans" in testimony and "moins de 18 ans" in testimony
+    parent = section(page, "Quand vous donnez votre accord")
+    assert "empreinte" in parent and f"effacé {french_duration(retention.LETTERS)}" in parent
+    recipients = section(page, "Qui reçoit")
+    options = plugin_options(sample_site)
+    assert options["hebergement"]["site"]["nom"] in recipients
+    assert options["destinataires"]["courriel"] in recipients
+    assert "Meta" in recipients and "WhatsApp" in recipients
+    rights = section(page, "Tes droits")
+    for right in (
+        "accès",
+        "rectification",
+        "effacement",
+        "limitation",
+        "opposition",
+        "retrait du consentement",
+        "CNIL",
+    ):
+        assert right in rights
+    assert "source" not in text or "d'où elle vient" in text
+    assert "nombres" in section(page, "Les statistiques")
+
+
+def test_the_short_notices_beside_the_forms_agree_with_the_constants() -> None:
+    assert (
+        f"effacées {french_duration(retention.SUBMISSIONS)} après le dernier contact"
+        in PRIVACY_NOTICE
+    )
+    assert "seulement" not in PRIVACY_NOTICE and "Meta" in PRIVACY_NOTICE
+    assert f"effacée {french_duration(retention.CONTRIBUTIONS)} après l'envoi" in PUBLICATION_NOTICE
+    assert (
+        "mission de service public" in REFERRAL.privacy and "consentement" not in REFERRAL.privacy
+    )
+
+
+def test_a_changed_retention_constant_changes_the_built_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is written from the constants at each build: changed here, through the real
+    MkDocs build path, the page follows (a notice typed by hand would not)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    monkeypatch.setattr(retention, "SUBMISSIONS", timedelta(days=2 * 365))
+    monkeypatch.setattr(retention, "CONTRIBUTIONS", timedelta(days=45))
+    monkeypatch.setattr(retention, "LETTERS", timedelta(days=12))
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    project = new_project(tmp_path / "p")
+    monkeypatch.chdir(project.root)
+    build(load_config(str(project.root / "mkdocs.yml")))
+    page = project.page("donnees-personnelles")
+    assert "effacées 2 ans après le dernier contact" in section(page, "Quand tu demandes")
+    assert "effacée 45 jours après l'envoi" in section(page, "Quand tu racontes")
+    assert "effacé 12 jours après avoir été écrit" in section(page, "Quand vous donnez")
+    assert "3 ans" not in text_of(page) and "90 jours" not in text_of(page)
+
+
+def footer_status(page: BeautifulSoup) -> str:
+    (link,) = [a for a in page.select("footer a") if a.get_text().startswith("Accessibilité")]
+    return re.sub(r"\s+", " ", link.get_text(" ", strip=True))
+
+
+def test_without_an_audit_the_site_is_non_conforme_everywhere(sample_site: Project) -> None:
+    page = sample_site.page("accessibilite")
+    text = text_of(page)
+    assert "est non conforme avec le RGAA 4.1" in text
+    assert "partiellement" not in text and "totalement" not in text
+    assert "Aucun audit de conformité n'a encore été fait" in text
+    assert "axe-core" in text and "ne sont pas un audit" in text
+    assert "Les affiches et flyers en PDF" in section(page, "Contenus non accessibles")
+    recourse = page.find("article")
+    hrefs = {a["href"] for a in recourse.find_all("a", href=True)}
+    assert {
+        "https://formulaire.defenseurdesdroits.fr/",
+        "https://www.defenseurdesdroits.fr/carte-des-delegues",
+    } <= hrefs
+    assert "Libre réponse 71120, 75342 Paris CEDEX 07" in text
+    for path in ("", "agenda", "accessibilite"):
+        assert footer_status(sample_site.page(path)) == "Accessibilité : non conforme"
+
+
+def test_a_recorded_audit_at_82_5_percent_makes_it_partiellement_conforme(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    audit = {
+        "taux": 82.5,
+        "date": "2027-03-15",
+        "auditeur": "Access Audit Lorraine",
+        "pages": ["Accueil", "Agenda", "Me faire rappeler"],
+        "environnement": ["Firefox 128 et NVDA 2024.4"],
+        "outils": ["Colour Contrast Analyser"],
+    }
+    set_options(
+        project,
+        accessibilite={"audit": audit, "schema_pluriannuel": "https://www.exemple.org/schema.pdf"},
+    )
+    result = project.build()
+    assert result.returncode == 0, result.stderr
+    page = project.page("accessibilite")
+    text = text_of(page)
+    assert "est partiellement conforme avec le RGAA 4.1" in text
+    assert "82,5 % des critères du RGAA 4.1" in text
+    assert "lundi 15 mars 2027" in text and "Access Audit Lorraine" in text
+    pages = section(page, "Résultats des tests")
+    assert all(name in pages for name in audit["pages"]) and "NVDA" in pages
+    assert page.find("a", href="https://www.exemple.org/schema.pdf") is not None
+    for path in ("", "accessibilite", "mentions-legales"):
+        assert footer_status(project.page(path)) == "Accessibilité : partiellement conforme"
+
+
+@pytest.mark.parametrize(
+    ("rate", "label"),
+    [(49.9, "non conforme"), (50, "partiellement conforme"), (100, "totalement conforme")],
+)
+def test_the_status_follows_the_audit_rate(rate: float, label: str) -> None:
+    from generator.accessibility import accessibility_from
+
+    facts = accessibility_from(
+        {"audit": {"taux": rate, "date": "2027-01-04", "auditeur": "A", "pages": ["Accueil"]}}
+    )
+    assert facts.label == label
+
+
+def test_the_readme_lists_the_settings_to_fill_before_publishing() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    publishing = readme[readme.index("## Mettre le site en ligne") :]
+    for key in (
+        "editeur",
+        "directeur_publication",
+        "hebergement",
+        "destinataires",
+        "exemple",
+        "audit",
+    ):
+        assert f"`{key}" in publishing, key
+    assert os.path.exists(REPO / "generator" / "defaults" / "mentions-legales.md")
+
+
+def test_a_role_is_not_a_directeur_de_la_publication() -> None:
+    from generator.legal import legal_gaps
+
+    role = {"editeur": {"directeur_publication": "Le président ou la présidente"}}
+    assert any("c'est une fonction, pas un nom" in gap.message for gap in legal_gaps(role))
+    named = {"editeur": {"directeur_publication": "Claire Martin, présidente"}}
+    assert not any(gap.path[-1] == "directeur_publication" for gap in legal_gaps(named))
+
+
+def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    project.write("donnees-personnelles.md", "# Données personnelles\n\nSeulement l'équipe.\n")
+    project.write(
+        "mentions-legales.md", "# Mentions légales\n\n<!-- porte-voix: mentions-legales -->\n"
+    )
+    result = project.check()
+    assert result.returncode == 1
+    assert (
+        "content/donnees-personnelles.md:1: cette page remplace celle que le kit écrit d'après "
+        "mkdocs.yml et le code, sans le bloc <!-- porte-voix: donnees-personnelles -->"
+    ) in result.stdout
+    assert "content/mentions-legales.md" not in result.stdout
