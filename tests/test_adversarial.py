@@ -203,6 +203,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Attack]:
         smtp_url=f"smtp://127.0.0.1:{port}",
         counsellor_email=COUNSELLOR,
         rate_limit=1_000_000,
+        attempt_limit=1_000_000,
     )
     write_manifest(config.site_dir, [manifest_event(EVENT_ID, places=100_000)])
     result = Attack(config, inbox)
@@ -282,7 +283,8 @@ def test_no_email_carries_an_invented_line_or_a_control_character(attack: Attack
         for part in message.walk():
             if part.get_content_type() != "text/plain":
                 continue
-            body = part.get_content()
+            # CR LF is MIME's own line break (RFC 2046 canonical form); a lone CR is not.
+            body = part.get_content().replace("\r\n", "\n")
             bad = [c for c in body if _control(c) and c not in "\n\t"]
             assert bad == [], (message["Subject"], bad[:3])
             # A payload cannot start a line that looks like one of the e-mail's own labels.
@@ -317,7 +319,7 @@ DANGEROUS_JS = r"""() => {
       const name = a.name.toLowerCase();
       const value = a.value.replace(/[\s\u0000-\u001f]/g, '').toLowerCase();
       if (name.startsWith('on')) found.push(el.tagName + ' ' + name);
-      if (urls.includes(name) && /^(javascript|vbscript|data:text|data:image\/svg)/.test(value))
+      if (urls.includes(name) && /^(javascript:|vbscript:|data:text|data:image\/svg)/.test(value))
         found.push(el.tagName + ' ' + name + '=' + value.slice(0, 40));
       if (name === 'srcdoc') found.push(el.tagName + ' srcdoc');
     }
@@ -369,7 +371,9 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     """One contribution per payload and kind, with the payload in every published field the door
     let it into; the staff list and show them, accept them, and the site is built."""
     tmp = tmp_path_factory.mktemp("publication")
-    config = make_config(tmp, uploads=tmp / "contributions", rate_limit=1_000_000)
+    config = make_config(
+        tmp, uploads=tmp / "contributions", rate_limit=1_000_000, attempt_limit=1_000_000
+    )
     write_manifest(config.site_dir, [])
 
     async def one_per_payload(client: httpx2.AsyncClient) -> None:
@@ -394,8 +398,12 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     shown = [cli(env, "contributions", "show", i, *settings).output for i in idents]
     for ident in idents:
         cli(env, "contributions", "accept", ident, *settings)
-    build = project.build()
+    # Not --strict: a payload may also be bad content (a commune outside the territory, a title
+    # too long for a flyer). Such a file is left out and reported, as `accept` told the moderator;
+    # every other one is published, and those are what the browser checks below.
+    build = project.build(strict=False)
     assert build.returncode == 0, build.stderr[-3000:]
+    assert len(list(project.site.glob("temoignages/*/index.html"))) > 50
     return Published(project, listing, shown)
 
 

@@ -33,7 +33,9 @@ def test_any_text_in_any_field_is_answered_in_french_and_stored_whole_or_not_at_
     form: str, tmp_path: Path
 ) -> None:
     base, multipart = FORMS[form]
-    config = make_config(tmp_path, uploads=tmp_path / "contributions", rate_limit=1_000_000)
+    config = make_config(
+        tmp_path, uploads=tmp_path / "contributions", rate_limit=1_000_000, attempt_limit=1_000_000
+    )
     write_manifest(config.site_dir, [manifest_event(EVENT_ID, places=100_000)])
     fields = st.dictionaries(st.sampled_from([*base, *TECHNICAL]), ANY_TEXT, max_size=4)
 
