@@ -139,6 +139,11 @@ def status() -> None:
     click.echo(f"Envois en attente : {summary.get('pending', 0)}")
     click.echo(f"Envois réussis : {summary.get('sent', 0)}")
     click.echo(f"Envois en échec définitif : {summary.get('dead', 0)}")
+    sms = store.sms_summary()
+    click.echo(
+        f"SMS : {sms.get('sent', 0)} envoyé(s), {sms.get('pending', 0)} en attente, "
+        f"{sms.get('dead', 0)} en échec définitif"
+    )
     click.echo(f"Spams écartés : {store.spam_count()}")
     contributions = ContributionStore(store)
     waiting = contributions.counts()
