@@ -130,3 +130,44 @@ def test_the_longest_name_and_a_title_in_ucs2_still_fit_in_two_segments(
     )
     assert segments(text).count <= 2
     assert "Fête de l'e" in text and "le mercredi 30 décembre à 14 h 30" in text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Clique sur http://exemple.fr",
+        "{0}{title}",
+        "Léo 06 12 34 56 78",
+        "Marie-Anne de la Tour du Pin Chambly",  # longer than 30 characters
+    ],
+)
+def test_a_first_name_that_is_not_one_stays_out_of_the_sms(typed: str) -> None:
+    text = confirmation(typed, "Atelier CV", SATURDAY, waiting_list=False)
+    assert text.startswith('Bonjour, ton inscription à "Atelier CV" le samedi 5')
+
+
+def test_a_real_first_name_is_greeted() -> None:
+    for typed, greeted in [
+        ("Inès", "Inès"),
+        ("Jean-Baptiste", "Jean-Baptiste"),
+        ("N’Golo", "N'Golo"),
+    ]:
+        text = confirmation(typed, "Atelier CV", SATURDAY, waiting_list=False)
+        assert text.startswith(f"Bonjour {greeted}, ton inscription")
+    # A name outside GSM-7 sends the whole text as UCS-2: a shorter greeting keeps the name.
+    for waiting_list in (False, True):
+        text = confirmation("Aïcha", "Atelier CV", SATURDAY, waiting_list)
+        assert text.startswith("Aïcha, t") and segments(text).count == 2
+
+
+@pytest.mark.parametrize("waiting_list", [False, True])
+@pytest.mark.parametrize("first_name", ["Ines", "Aïcha", "Jérôme-Françoise Anaïs"])
+@pytest.mark.parametrize("title", ["Atelier CV", "Fête de l'emploi", "Fête de l'emploi " * 9])
+def test_every_wording_keeps_its_own_words_in_gsm7(
+    waiting_list: bool, first_name: str, title: str
+) -> None:
+    """Whichever wording room allows, only what a person typed or an author wrote may need
+    UCS-2, and two segments hold the whole."""
+    text = confirmation(first_name, title, SATURDAY, waiting_list)
+    assert set(outside_gsm7(text)) <= set(first_name + title)
+    assert segments(text).count <= 2

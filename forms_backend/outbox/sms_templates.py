@@ -12,6 +12,7 @@ UCS-2, never stripped of its accents, and the title is shortened so that two seg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,6 +36,11 @@ MONTHS = (
     "décembre",
 )
 ELLIPSIS = "..."  # « … » is outside GSM-7
+# A first name goes into the SMS only when it looks like one (letters, with a space, hyphen or
+# apostrophe between parts): anyone may type someone else's number, and the SMS comes from the
+# Mission Locale's name — a « first name » holding a link or a sentence must not ride on it.
+PLAIN_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
+NAME_MAX = 30
 
 
 def when(moment: datetime) -> str:
@@ -49,19 +55,25 @@ def confirmation(first_name: str, event_title: str, start: datetime, waiting_lis
     """The SMS a young person gets after signing up for an event by SMS: the longest wording
     that fits in two segments (a first name or a title that needs UCS-2 leaves less room)."""
     date = when(start)
+    name_fits = len(first_name) <= NAME_MAX and PLAIN_NAME.fullmatch(first_name)
+    straight = first_name.replace("’", "'")  # the typographic apostrophe is outside GSM-7
+    hello = f"Bonjour {straight}," if name_fits else "Bonjour,"
+    short_hello = f"{straight}," if name_fits else "Bonjour,"  # room for a name in UCS-2
     if waiting_list:
         then = "Si une place se libère, on te prévient par SMS."
         wordings = [
-            f'Bonjour {first_name}, tu es sur la liste d\'attente pour "{{}}" le {date}. {then}',
-            f'Bonjour, tu es sur la liste d\'attente pour "{{}}" le {date}. {then}',
-            f'Liste d\'attente pour "{{}}", le {date}. {then}',
+            (f"{hello} tu es sur la liste d'attente pour \"", f'" le {date}. {then}'),
+            (f"{short_hello} tu es sur la liste d'attente pour \"", f'" le {date}. {then}'),
+            ("Bonjour, tu es sur la liste d'attente pour \"", f'" le {date}. {then}'),
+            ("Liste d'attente pour \"", f'", le {date}. {then}'),
         ]
     else:
         then = "Si tu ne peux plus venir, préviens la Mission Locale."
         wordings = [
-            f'Bonjour {first_name}, ton inscription à "{{}}" le {date} est bien notée. {then}',
-            f'Bonjour, ton inscription à "{{}}" le {date} est bien notée. {then}',
-            f'Inscription notée : "{{}}", le {date}. {then}',
+            (f'{hello} ton inscription à "', f'" le {date} est bien notée. {then}'),
+            (f'{short_hello} ton inscription à "', f'" le {date} est notée. {then}'),
+            ('Bonjour, ton inscription à "', f'" le {date} est bien notée. {then}'),
+            ('Inscription notée : "', f'", le {date}. {then}'),
         ]
     return _fitted(wordings, event_title)
 
@@ -69,16 +81,16 @@ def confirmation(first_name: str, event_title: str, start: datetime, waiting_lis
 MIN_TITLE = 12  # a title is never cut shorter than this: a shorter wording is used instead
 
 
-def _fitted(wordings: list[str], title: str) -> str:
-    """The first wording (``{}`` for the title) that two segments hold, with the whole title or
-    the title cut (« ... » added) down to ``MIN_TITLE`` characters."""
+def _fitted(wordings: list[tuple[str, str]], title: str) -> str:
+    """The first wording (the text before and after the title) that two segments hold, with
+    the whole title or the title cut (« ... » added) down to ``MIN_TITLE`` characters."""
     candidate = ""
-    for wording in wordings:
+    for before, after in wordings:
         for shown in _shortened(title):
-            candidate = wording.format(shown)
+            candidate = before + shown + after
             if segments(candidate).count <= KIT_MAX_SEGMENTS:
                 return candidate
-    return candidate  # nothing fits (cannot happen with the form's 60-character first name)
+    return candidate  # nothing fits: cannot happen with the shortest wording
 
 
 def _shortened(title: str) -> Iterator[str]:
