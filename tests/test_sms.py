@@ -30,8 +30,9 @@ def brevo(server: HTTPServer, tmp_path: Path, *, timeout: float = 5) -> SmsSende
 
 
 def test_sent_through_brevo_with_the_documented_body_and_key(
-    tmp_path: Path, httpserver: HTTPServer
+    tmp_path: Path, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     received: list[Request] = []
 
     def handler(request: Request) -> Response:
@@ -54,6 +55,8 @@ def test_sent_through_brevo_with_the_documented_body_and_key(
     assert all(request.headers["api-key"] == KEY for request in received)
     assert received[0].headers["Content-Type"].startswith("application/json")
     assert not (tmp_path / "sms").exists()  # nothing written to the file default
+    assert "messageId 123" in caplog.text
+    assert "612345678" not in caplog.text and KEY not in caplog.text
 
 
 def slow(request: Request) -> Response:
@@ -282,3 +285,22 @@ def test_sms_channel_wants_a_mobile_number(tmp_path: Path) -> None:
                 )
             else:
                 assert answer.json()["ok"], (phone, answer.text)
+
+
+def test_a_partner_is_told_formally_that_sms_needs_a_mobile() -> None:
+    from forms_backend.intake.forms import FORMS
+    from forms_backend.validator.fields import check_form
+
+    referral = {
+        **VALID,
+        "pro_nom": "Julie Martin",
+        "pro_structure": "Centre social Les Deux Rives",
+        "pro_contact": "j.martin@deuxrives.example",
+        "accord_jeune": "oui",
+    }
+    landline = check_form(FORMS["orientation"], {**referral, "telephone": "03 83 12 34 56"})
+    assert landline.errors == {
+        "telephone": "Pour un SMS, il faut un numéro de portable (06 ou 07). Donnez son "
+        "portable, ou choisissez un appel."
+    }
+    assert check_form(FORMS["orientation"], referral).errors == {}
