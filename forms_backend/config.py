@@ -154,7 +154,9 @@ SMS_SENDER = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,11}|[0-9]{1,15}"
 def _sms_settings(text: Callable[[str], str | None]) -> tuple[str | None, str | None, str | None]:
     """``PORTE_VOIX_SMS_URL``, ``_KEY`` and ``_SENDER``, checked (the key is never quoted)."""
     url, key, sender = (text(f"PORTE_VOIX_SMS_{name}") for name in ("URL", "KEY", "SENDER"))
-    if url and urlsplit(url).scheme not in ("https", "http"):
+    parts = urlsplit(url or "")
+    local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if url and parts.scheme != "https" and not local:  # the key never travels in clear
         raise ConfigError(
             "PORTE_VOIX_SMS_URL doit commencer par https://, par exemple https://api.brevo.com"
         )
@@ -167,8 +169,9 @@ def _sms_settings(text: Callable[[str], str | None]) -> tuple[str | None, str | 
             "PORTE_VOIX_SMS_SENDER est obligatoire quand PORTE_VOIX_SMS_URL est donné"
         )
     if sender and not SMS_SENDER.fullmatch(sender):
+        shown = "".join(c if c.isprintable() else "?" for c in sender)  # printed in a terminal
         raise ConfigError(
-            f"PORTE_VOIX_SMS_SENDER vaut « {sender} » : il faut 11 lettres ou chiffres au plus, "
+            f"PORTE_VOIX_SMS_SENDER vaut « {shown} » : il faut 11 lettres ou chiffres au plus, "
             "sans espace ni accent (par exemple : MissionLoc), ou un numéro de 15 chiffres au plus"
         )
     return url, key, sender

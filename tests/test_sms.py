@@ -143,6 +143,11 @@ def test_the_key_is_never_printed_with_the_settings() -> None:
             {"PORTE_VOIX_SMS_URL": "ftp://api.brevo.com", "PORTE_VOIX_SMS_KEY": KEY},
             "doit commencer par https://",
         ),
+        (
+            {"PORTE_VOIX_SMS_URL": "http://api.brevo.com", "PORTE_VOIX_SMS_KEY": KEY},
+            "doit commencer par https://",
+        ),
+        ({"PORTE_VOIX_SMS_SENDER": "Mission\x1b[2J"}, "PORTE_VOIX_SMS_SENDER vaut « Mission?[2J »"),
     ],
 )
 def test_wrong_sms_settings_are_refused_at_start_up_in_french(
