@@ -256,7 +256,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         )
         values["age"] = int(values["age"])
         capacity = event.places if event else None
-        targets = backend.forwarder.targets()
+        targets = backend.forwarder.targets(values)
         recorded = await backend.committer.run(
             lambda db: backend.store.insert_submission(db, values, targets, capacity)
         )

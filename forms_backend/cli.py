@@ -19,8 +19,7 @@ from forms_backend.outbox.failures import DeliveryFailure
 from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.mail import send_email
-from forms_backend.store import retention
-from forms_backend.store.database import Store
+from forms_backend.store.database import Store, retention
 from forms_backend.store.export import export_csv
 from forms_backend.store.follow_up import (
     UnknownRequest,
@@ -144,6 +143,11 @@ def status() -> None:
     click.echo(f"Envois en attente : {summary.get('pending', 0)}")
     click.echo(f"Envois réussis : {summary.get('sent', 0)}")
     click.echo(f"Envois en échec définitif : {summary.get('dead', 0)}")
+    sms = store.sms_summary()
+    click.echo(
+        f"SMS : {sms.get('sent', 0)} envoyé(s), {sms.get('pending', 0)} en attente, "
+        f"{sms.get('dead', 0)} en échec définitif"
+    )
     click.echo(f"Spams écartés : {store.spam_count()}")
     contributions = ContributionStore(store)
     waiting = contributions.counts()

@@ -7,8 +7,9 @@ default, a random secret kept in the database).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,6 +34,10 @@ class BackendConfig:
     maildir: Path = Path(".cache/porte-voix/courriels")
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    sms_url: str | None = None  # Brevo's API base, e.g. https://api.brevo.com; none: files
+    sms_key: str | None = field(default=None, repr=False)  # never printed
+    sms_sender: str = "PorteVoix"
+    sms_dir: Path = Path(".cache/porte-voix/sms")
     allowed_origins: tuple[str, ...] = ()
     secret: str | None = None
     # A workshop: thirty young people on one Wi-Fi (one public address) each send a call-back
@@ -81,6 +86,7 @@ class BackendConfig:
             raise ConfigError(
                 "PORTE_VOIX_WEBHOOK_SECRET est obligatoire quand PORTE_VOIX_WEBHOOK_URL est donné"
             )
+        sms_url, sms_key, sms_sender = _sms_settings(text)
         origins = tuple(
             o.strip().rstrip("/")
             for o in (text("PORTE_VOIX_ALLOWED_ORIGINS") or "").split(",")
@@ -116,6 +122,10 @@ class BackendConfig:
             maildir=Path(text("PORTE_VOIX_MAILDIR") or database.parent / "courriels"),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
+            sms_url=sms_url,
+            sms_key=sms_key,
+            sms_sender=sms_sender or cls.sms_sender,
+            sms_dir=Path(text("PORTE_VOIX_SMS_DIR") or database.parent / "sms"),
             allowed_origins=origins,
             secret=text("PORTE_VOIX_SECRET"),
             public_url=(text("PORTE_VOIX_PUBLIC_URL") or cls.public_url).rstrip("/"),
@@ -134,3 +144,34 @@ class BackendConfig:
                 number("PORTE_VOIX_WORKER_INTERVAL", cls.worker_interval_seconds, float)
             ),
         )
+
+
+# What Brevo accepts as a sender: 11 letters and digits (not only digits), or a number of up to
+# 15 digits (see outbox/sms.py for the documentation read).
+SMS_SENDER = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,11}|[0-9]{1,15}")
+
+
+def _sms_settings(text: Callable[[str], str | None]) -> tuple[str | None, str | None, str | None]:
+    """``PORTE_VOIX_SMS_URL``, ``_KEY`` and ``_SENDER``, checked (the key is never quoted)."""
+    url, key, sender = (text(f"PORTE_VOIX_SMS_{name}") for name in ("URL", "KEY", "SENDER"))
+    parts = urlsplit(url or "")
+    local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if url and parts.scheme != "https" and not local:  # the key never travels in clear
+        raise ConfigError(
+            "PORTE_VOIX_SMS_URL doit commencer par https://, par exemple https://api.brevo.com"
+        )
+    if bool(url) != bool(key):
+        raise ConfigError(
+            "PORTE_VOIX_SMS_URL et PORTE_VOIX_SMS_KEY vont ensemble : donnez les deux, ou aucun"
+        )
+    if url and not sender:
+        raise ConfigError(
+            "PORTE_VOIX_SMS_SENDER est obligatoire quand PORTE_VOIX_SMS_URL est donné"
+        )
+    if sender and not SMS_SENDER.fullmatch(sender):
+        shown = "".join(c if c.isprintable() else "?" for c in sender)  # printed in a terminal
+        raise ConfigError(
+            f"PORTE_VOIX_SMS_SENDER vaut « {shown} » : il faut 11 lettres ou chiffres au plus, "
+            "sans espace ni accent (par exemple : MissionLoc), ou un numéro de 15 chiffres au plus"
+        )
+    return url, key, sender

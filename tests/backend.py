@@ -63,6 +63,7 @@ def make_config(tmp_path: Path, **overrides: Any) -> BackendConfig:
         database=tmp_path / "db" / "formulaires.sqlite3",
         site_dir=tmp_path / "site",
         maildir=tmp_path / "courriels",
+        sms_dir=tmp_path / "sms",
         min_fill_seconds=0.0,
         counsellor_email="conseillere@mission-locale.test",
         mail_from="porte-voix@mission-locale.test",

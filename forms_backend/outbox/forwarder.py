@@ -17,23 +17,39 @@ from forms_backend.outbox.failures import (
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.messages import counsellor_email, webhook_body
 from forms_backend.outbox.retry import Report, next_try
+from forms_backend.outbox.sms import SmsSender
+from forms_backend.outbox.sms_templates import confirmation
 from forms_backend.outbox.webhook import post_webhook
 from forms_backend.store.database import OutboxRow, Outcome, Store
+from forms_backend.validator.phones import is_french_mobile
 
 log = logging.getLogger("porte_voix.outbox")
 
 BATCH = 20  # rows claimed, sent, then marked together
+# An SMS row stores only a reference (``sms:<kind>`` + the submission id): its text is made when
+# it is sent, so the outbox holds no copy of a message, and a purged submission sends nothing.
+SMS_CONFIRMATION = "sms:confirmation"
 
 
 class Forwarder:
-    """Delivers outbox rows by e-mail (SMTP or Maildir) and webhook."""
+    """Delivers outbox rows by e-mail (SMTP or Maildir), webhook and SMS (Brevo or files)."""
 
     def __init__(self, store: Store, config: BackendConfig, events: EventCatalogue) -> None:
         self.store, self.config, self.events = store, config, events
+        self.sms = SmsSender(config.sms_url, config.sms_key, config.sms_sender, config.sms_dir)
 
-    def targets(self) -> list[str]:
-        """Where each new submission goes."""
-        return ["email", "webhook"] if self.config.webhook_url else ["email"]
+    def targets(self, values: dict | None = None) -> list[str]:
+        """Where a new submission goes; a sign-up by someone who chose SMS also gets an SMS
+        confirmation (through Brevo, or into the SMS folder when no provider is configured)."""
+        targets = ["email", "webhook"] if self.config.webhook_url else ["email"]
+        if (
+            values
+            and values.get("form") == "inscription"
+            and values.get("channel") == "sms"
+            and is_french_mobile(values.get("phone") or "")
+        ):
+            targets.append(SMS_CONFIRMATION)
+        return targets
 
     def deliver_due(self) -> Report:
         """Deliver every row that is due now; returns counts (no personal data is logged)."""
@@ -99,6 +115,16 @@ class Forwarder:
                 webhook_body(submission, title),
                 submission["id"],
             )
+        elif row.target == SMS_CONFIRMATION:
+            if event is None:
+                raise PermanentFailure("SMS : l'événement n'est plus publié")
+            text = confirmation(
+                submission["first_name"],
+                event.title,
+                event.start,
+                waiting_list=submission["status"] == "liste_attente",
+            )
+            self.sms.send(submission["phone"] or "", text)
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
 

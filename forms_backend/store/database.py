@@ -76,7 +76,8 @@ class Recorded:
 
 @dataclass(frozen=True)
 class OutboxRow:
-    """One delivery to make: a submission to one target (``email`` or ``webhook``)."""
+    """One delivery to make: a submission to one target (``email``, ``webhook``, or
+    ``sms:<kind>`` — an SMS to the person, whose text is made from the submission when sent)."""
 
     id: int
     submission_id: str
@@ -321,6 +322,13 @@ class Store:
     def outbox_summary(self) -> dict[str, int]:
         """How many deliveries are pending, sent or dead."""
         rows = self.connection().execute("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")
+        return {row["state"]: row["n"] for row in rows}
+
+    def sms_summary(self) -> dict[str, int]:
+        """How many SMS (outbox rows whose target is ``sms:<kind>``) are pending, sent or dead."""
+        rows = self.connection().execute(
+            "SELECT state, COUNT(*) AS n FROM outbox WHERE target LIKE 'sms:%' GROUP BY state"
+        )
         return {row["state"]: row["n"] for row in rows}
 
     def dead_letters(self) -> list[dict[str, Any]]:

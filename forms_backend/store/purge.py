@@ -12,8 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from forms_backend.contributions.store import ContributionStore
-from forms_backend.store import retention
-from forms_backend.store.database import Store
+from forms_backend.store.database import Store, retention
 
 
 @dataclass(frozen=True)

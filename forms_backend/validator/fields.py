@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from forms_backend.intake.forms import MAX_AGE, MIN_AGE, FormSpec
 from forms_backend.validator.addresses import check_address
-from forms_backend.validator.phones import normalise_french_phone
+from forms_backend.validator.phones import is_french_mobile, normalise_french_phone
 
 TOO_YOUNG = (
     "La Mission Locale accompagne les jeunes à partir de 16 ans. Avant 16 ans, parles-en à ton "
@@ -164,6 +164,15 @@ def _check_contact(spec: FormSpec, values: dict[str, str], errors: dict[str, str
             errors["telephone"] = (
                 "Pour un SMS, un appel ou WhatsApp, il nous faut un numéro de téléphone."
             )
+        elif channel == "sms" and phone and "telephone" not in errors:
+            if not is_french_mobile(values["telephone"]):
+                errors["telephone"] = (
+                    "Pour un SMS, il faut un numéro de portable (06 ou 07). Donnez son portable, "
+                    "ou choisissez un appel."
+                    if spec.name == "orientation"
+                    else "Pour recevoir un SMS, il faut un numéro de portable (06 ou 07). Donne "
+                    "ton portable, ou choisis un appel."
+                )
         elif channel == "email" and not email and "email" not in errors:
             errors["email"] = "Pour être contacté·e par e-mail, écris une adresse e-mail."
 

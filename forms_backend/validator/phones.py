@@ -29,3 +29,8 @@ def display_french_phone(e164: str) -> str:
     """``+33612345678`` shown as ``06 12 34 56 78`` for the counsellor."""
     national = "0" + e164.removeprefix("+33")
     return " ".join(national[i : i + 2] for i in range(0, 10, 2))
+
+
+def is_french_mobile(e164: str) -> bool:
+    """A French mobile number in E.164 (``+336…`` or ``+337…``): the only ones an SMS reaches."""
+    return re.fullmatch(r"\+33[67]\d{8}", e164) is not None
