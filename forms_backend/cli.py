@@ -19,7 +19,8 @@ from forms_backend.outbox.failures import DeliveryFailure
 from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.mail import send_email
-from forms_backend.store.database import Store, retention
+from forms_backend.store import retention
+from forms_backend.store.database import Store
 from forms_backend.store.export import export_csv
 from forms_backend.store.follow_up import (
     UnknownRequest,

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from forms_backend.contributions.forms import PUBLICATION_NOTICE
 from forms_backend.intake.forms import REFERRAL
 from forms_backend.intake.render import PRIVACY_NOTICE
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
 
 from .conftest import REPO, Project, new_project

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from forms_backend.app import _purge
 from forms_backend.cli import forms
 from forms_backend.intake.forms import MAX_AGE, MIN_AGE
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from generator.content.testimonials import MAX_AGE as CONTENT_MAX_AGE
 from generator.content.testimonials import MIN_AGE as CONTENT_MIN_AGE
 

@@ -6,7 +6,7 @@ Nothing sent here is published as it is: staff read it first (``porte-voix contr
 from __future__ import annotations
 
 from forms_backend.intake.forms import FormField, FormSpec
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
 
 ADULT_AGE = 18

@@ -37,7 +37,7 @@ from forms_backend.intake.negotiation import NO_STORE, wants_json
 from forms_backend.intake.posted_form import read_posted_form
 from forms_backend.intake.render import END, START, page_with_form
 from forms_backend.intake.spam import client_address, foreign_origin
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from forms_backend.validator.fields import control_message
 
 if TYPE_CHECKING:

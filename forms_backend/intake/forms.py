@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
 
 REFERRAL_NOTICE = (

@@ -18,7 +18,7 @@ from forms_backend.intake.forms import (
     FormField,
     FormSpec,
 )
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from forms_backend.contributions.store import ContributionStore
-from forms_backend.store.database import Store, retention
+from forms_backend.store import retention
+from forms_backend.store.database import Store
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from forms_backend.intake.forms import (
     SIGNUP,
     FormSpec,
 )
-from forms_backend.store.database import retention
+from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
 
 from ..content.scaffold import CONSENT_YEARS
