@@ -108,6 +108,9 @@ class Store:
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
             connection.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, in the file and its WAL: a parent's
+            # address or a refused testimonial does not linger in free pages.
+            connection.execute("PRAGMA secure_delete=ON")
             self._local.connection = connection
         return connection
 

@@ -13,6 +13,8 @@ import click
 from forms_backend.config import BackendConfig, ConfigError
 from forms_backend.contribution_store import (
     AWAITING_GUARDIAN,
+    OTHER_PARENT_AGREES,
+    SOLE_AUTHORITY,
     TO_REVIEW,
     Contribution,
     ContributionStore,
@@ -24,7 +26,13 @@ from forms_backend.store import Store
 from .content.contributed import plain_text
 from .content.fields import PARIS
 from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
-from .content.testimonials import ADULT_AGE, GUARDIANS, PERSON, TESTIMONIALS_DIR
+from .content.testimonials import (
+    ADULT_AGE,
+    PARENT_ALONE,
+    PARENT_WITH_OTHER,
+    PERSON,
+    TESTIMONIALS_DIR,
+)
 from .content.writing import paragraphs, passage_hints
 from .slugs import slugify
 
@@ -32,6 +40,8 @@ if TYPE_CHECKING:
     from .cli import Project
 
 KINDS = {"temoignage": "témoignage", "evenement": "événement"}
+# What a parent declared on the consent page, as the content file records it.
+PARENT_CONSENTS = {OTHER_PARENT_AGREES: PARENT_WITH_OTHER, SOLE_AUTHORITY: PARENT_ALONE}
 STATUSES = {TO_REVIEW: "à relire", AWAITING_GUARDIAN: "attend l'accord d'un parent"}
 
 
@@ -101,6 +111,12 @@ def register_contribution_commands(
         if item.status != TO_REVIEW:
             raise click.ClickException(
                 "un parent n'a pas encore donné son accord : cette contribution ne peut pas être publiée"
+            )
+        if _minor(item) and item.guardian_declaration not in PARENT_CONSENTS:
+            raise click.ClickException(
+                "le parent a donné son accord sans dire s'il exerce seul l'autorité parentale "
+                "ou si l'autre parent est d'accord (version précédente de la page) : fais signer "
+                "l'autorisation papier par les deux parents, ou refuse cette contribution"
             )
         project = load_project(config_file)
         content = project.content.root
@@ -176,6 +192,10 @@ def register_contribution_commands(
         )
 
 
+def _minor(item: Contribution) -> bool:
+    return item.kind == "temoignage" and int(item.fields.get("age", ADULT_AGE)) < ADULT_AGE
+
+
 def _backend() -> BackendConfig:
     try:
         return BackendConfig.from_environment()
@@ -245,7 +265,7 @@ def _write_testimonial(
     meta["contribution"] = item.id[:8]
     meta["consentement"] = {
         "signe_le": f"{signed:%Y-%m-%d}",
-        "par": PERSON if age >= ADULT_AGE else GUARDIANS,
+        "par": PARENT_CONSENTS[item.guardian_declaration or ""] if _minor(item) else PERSON,
         "photo": "oui" if item.photo_consent else "non",
         "jusqu_au": f"{years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
         "preuve": proof,

@@ -14,7 +14,8 @@ class PorteVoixConfig(base.Config):
     territoire = c.Type(list, default=[])
     """Communautés de communes: ``nom``, optional ``id``, ``communes``; each gets an agenda page."""
     contact = c.Type(dict, default={})
-    """``telephone`` and ``email`` of the outreach counsellor."""
+    """``telephone``, ``email`` and ``adresse`` (postal) of the Mission Locale: published in
+    ``porte-voix/organisation.json`` for the parents' letters, which say how to check them."""
     formulaires = c.Type(str, default="/formulaires/")
     """Where the form backend answers (same origin, behind the reverse proxy)."""
     cache = c.Type(str, default=".cache/porte-voix")
