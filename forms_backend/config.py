@@ -6,12 +6,13 @@ default, a random secret kept in the database).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from .addresses import PLAIN_ADDRESS
 
@@ -114,3 +115,70 @@ class BackendConfig:
                 number("PORTE_VOIX_WORKER_INTERVAL", cls.worker_interval_seconds, float)
             ),
         )
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.1, ::1 and ``localhost``: only this computer can reach the server."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.strip().lower() == "localhost"
+
+
+def missing_settings(config: BackendConfig) -> list[str]:
+    """What a server reachable by others needs and does not have, one French line per variable.
+
+    The embedded defaults only make sense on this computer: a parent's link to 127.0.0.1, mail
+    sent from or to ``…@localhost``."""
+    missing = []
+    if is_loopback(urlsplit(config.public_url).hostname or "localhost"):
+        missing.append(
+            f"PORTE_VOIX_PUBLIC_URL : l'adresse publique du site (elle vaut {config.public_url}), "
+            "pour le lien envoyé aux parents — par exemple https://www.mission-locale.fr"
+        )
+    if _local_domain(parseaddr(config.mail_from)[1]):
+        missing.append(
+            f"PORTE_VOIX_MAIL_FROM : l'adresse qui envoie les e-mails (elle vaut "
+            f"{config.mail_from}) — une adresse de votre domaine, pas « localhost »"
+        )
+    if _local_domain(config.counsellor_email):
+        missing.append(
+            f"PORTE_VOIX_COUNSELLOR_EMAIL : l'adresse de la conseillère qui reçoit les demandes "
+            f"(elle vaut {config.counsellor_email})"
+        )
+    return missing
+
+
+def serving_refusal(config: BackendConfig, host: str) -> str | None:
+    """Why a server on ``host`` must not start (one French message naming every missing
+    variable), or ``None``. On loopback it starts anyway: that is how one tries the site."""
+    missing = missing_settings(config)
+    if is_loopback(host) or not missing:
+        return None
+    lines = "\n".join(f"  - {line}" for line in missing)
+    return (
+        f"le serveur ne démarre pas sur {host} : ces réglages manquent.\n{lines}\n"
+        "Règle ces variables d'environnement (voir le README, « Mettre en ligne »), puis relance. "
+        "« porte-voix forms check » montre tous les réglages."
+    )
+
+
+def _local_domain(address: str) -> bool:
+    domain = address.rpartition("@")[2].strip().lower().rstrip(".")
+    return not domain or domain == "localhost" or domain.endswith(".localhost")
+
+
+def masked_url(url: str | None) -> str | None:
+    """``url`` with its password and query hidden (they may hold secrets)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        user = parts.username or ""
+        netloc = f"{user}:{SECRET_MASK}@{netloc.rpartition('@')[2]}"
+    query = SECRET_MASK if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+SECRET_MASK = "••••••"
