@@ -16,6 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .addresses import PLAIN_ADDRESS
 
+# Where the backend answers, on the site's own origin; the forms' actions, the script and the
+# reverse proxy's rule all use it. Fixed: a setting that moved only one of them broke every form.
+FORMS_PATH = "/formulaires"
+
 
 class ConfigError(ValueError):
     """An environment variable has a value the backend cannot use (message in French)."""
@@ -40,7 +44,7 @@ class BackendConfig:
     min_fill_seconds: float = 3.0
     max_body_bytes: int = 16_384
     worker_interval_seconds: float = 5.0
-    forms_path: str = "/formulaires"
+    forms_path: str = FORMS_PATH
     public_url: str = "http://127.0.0.1:8000"  # the site's address, for links in e-mails
     uploads: Path = Path(".cache/porte-voix/contributions")  # outside the web root
     # A contribution's whole body. Far above the 10 MB photo limit on purpose: a heavier photo

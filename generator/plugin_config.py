@@ -16,8 +16,8 @@ class PorteVoixConfig(base.Config):
     contact = c.Type(dict, default={})
     """``telephone``, ``email`` and ``adresse`` (postal) of the Mission Locale: published in
     ``porte-voix/organisation.json`` for the parents' letters, which say how to check them."""
-    formulaires = c.Type(str, default="/formulaires/")
-    """Where the form backend answers (same origin, behind the reverse proxy)."""
+    formulaires = c.Optional(c.Type(str))
+    """Removed: the forms are always under ``/formulaires/`` (``Settings`` says so if set)."""
     cache = c.Type(str, default=".cache/porte-voix")
     """Folder (beside mkdocs.yml) where processed images are kept between builds."""
     affiches = c.Type(dict, default={})

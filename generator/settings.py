@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from forms_backend.config import FORMS_PATH
+
 from .slugs import normalise, slugify
 
 ACCESSIBILITY_STATUSES = {
@@ -90,7 +92,7 @@ class Settings:
     site_url: str
     territories: tuple[Territory, ...] = ()
     accessibility: str = "partiellement"
-    forms_url: str = "/formulaires/"
+    forms_url: str = f"{FORMS_PATH}/"  # fixed: the backend's routes are there
     phone: str = ""
     email: str = ""
     address: str = ""  # the postal address parents' letters give (contact.adresse)
@@ -124,6 +126,12 @@ class Settings:
         if not site_url:
             raise SettingsError(
                 "site_url manque dans mkdocs.yml — écris l'adresse publique du site, par exemple https://www.exemple.fr/"
+            )
+        if options.get("formulaires") is not None:
+            raise SettingsError(
+                "le réglage « formulaires » n'existe plus dans mkdocs.yml : les formulaires sont "
+                f"toujours sous {FORMS_PATH}/ (le serveur des formulaires aussi) — retire cette "
+                f"ligne, et fais passer {FORMS_PATH}/ au serveur des formulaires dans le proxy inverse"
             )
         status = str(options.get("accessibilite", "partiellement"))
         if status not in ACCESSIBILITY_STATUSES:
@@ -168,7 +176,6 @@ class Settings:
             site_url=site_url.rstrip("/") + "/",
             territories=tuple(territories),
             accessibility=status,
-            forms_url=str(options.get("formulaires", "/formulaires/")),
             phone=str(contact.get("telephone", "")),
             email=str(contact.get("email", "")),
             address=" ".join(str(contact.get("adresse", "")).split()),

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
@@ -112,3 +113,16 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
     )
     assert complete.exit_code == 0, complete.output
     assert "Tout est réglé pour la mise en ligne." in complete.output
+
+
+def test_check_says_the_formulaires_setting_no_longer_exists(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "projet")
+    settings = project.root / "mkdocs.yml"
+    config = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    (plugin,) = [p for p in config["plugins"] if isinstance(p, dict) and "porte-voix" in p]
+    plugin["porte-voix"]["formulaires"] = "/envoi/"
+    settings.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = run(["check", "--config", str(settings)], environment(tmp_path))
+    assert result.returncode == 1
+    assert "le réglage « formulaires » n'existe plus dans mkdocs.yml" in result.stderr
+    assert "toujours sous /formulaires/" in result.stderr
