@@ -1,5 +1,6 @@
-"""``porte-voix contributions list | show ID | accept ID | reject ID``: staff read what young
-people sent through the « Participe » page, then publish it as a content file, or not."""
+"""``porte-voix contributions list | show ID | accept ID | reject ID | withdraw FILE``: staff
+read what young people sent through the « Participe » page, then publish it as a content file,
+or not; and take a testimonial down when its consent is withdrawn."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from forms_backend.store import Store
 
 from .content.contributed import plain_text
 from .content.fields import PARIS
+from .content.frontmatter import read_document
+from .content.problems import FileProblems, Problems
 from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
 from .content.testimonials import (
     ADULT_AGE,
@@ -161,6 +164,28 @@ def register_contribution_commands(
         fingerprint = address_fingerprint(_open(_backend()), adresse)
         click.echo(f"Empreinte de cette adresse : {fingerprint}")
 
+    @contributions.command(
+        help="Retire un témoignage publié (consentement retiré) : efface son fichier et sa "
+        "photo de content/, puis dit comment publier le retrait."
+    )
+    @click.argument("fichier", type=click.Path(path_type=Path))
+    def withdraw(fichier: Path) -> None:
+        """Remove the testimonial and its photo, and say which git commands publish it."""
+        removed = [_shown(path) for path in withdraw_testimonial(fichier)]
+        click.echo(f"Retiré de content/ : {', '.join(removed)}.")
+        click.echo("Pour publier le retrait :")
+        click.echo(f"  git rm --quiet {' '.join(removed)}")
+        click.echo(f'  git commit -m "Retire le témoignage {fichier.stem} (accord retiré)"')
+        click.echo("  git push")
+        click.echo(
+            "Puis reconstruis le site (porte-voix build) et mets-le en ligne comme d'habitude : "
+            "tant que ce n'est pas fait, le témoignage reste visible sur le site publié."
+        )
+        click.echo(
+            "L'historique de git garde les anciennes versions du fichier et de la photo : "
+            "pour les effacer aussi, demande de l'aide à la personne qui gère le dépôt."
+        )
+
     @contributions.command(help="Refuse une contribution : elle est effacée, avec sa photo.")
     @click.argument("ident")
     @click.option(
@@ -190,6 +215,38 @@ def register_contribution_commands(
             "Contribution refusée et effacée."
             + (" La personne sera prévenue par e-mail." if notice else "")
         )
+
+
+def withdraw_testimonial(path: Path) -> list[Path]:
+    """Delete a published testimonial's file and its photo from ``content/``; returns them."""
+    if path.suffix != ".md" or path.parent.name != TESTIMONIALS_DIR or not path.is_file():
+        raise click.ClickException(
+            f"« {path} » n'est pas un témoignage : donne le fichier .md du dossier "
+            f"content/{TESTIMONIALS_DIR}/, par exemple content/{TESTIMONIALS_DIR}/lea.md"
+        )
+    problems = Problems(path.parent.parent)
+    document = read_document(path, FileProblems(problems, path))
+    if document is None:
+        raise click.ClickException(
+            f"{problems.found[0]} — corrige l'en-tête, ou efface le fichier et sa photo à la main"
+        )
+    removed = [path]
+    photo = document.meta.get("photo")
+    if isinstance(photo, str) and photo.strip():
+        # Only beside the testimonial: the file is input, not a licence to delete elsewhere.
+        beside = path.parent / Path(photo.strip()).name
+        if beside.is_file():
+            removed.append(beside)
+    for file in removed:
+        file.unlink()
+    return removed
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.absolute())
 
 
 def _minor(item: Contribution) -> bool:

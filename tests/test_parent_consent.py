@@ -235,3 +235,39 @@ def test_the_token_is_never_stored_and_a_retried_letter_has_a_new_link(  # type:
         stored = stored_bytes(config)
         assert first.encode() not in stored and second.encode() not in stored
     assert contributions(config)[0]["status"] == "a_relire"
+
+
+def test_withdraw_removes_the_testimonial_and_its_photo_and_says_how_to_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = new_project(tmp_path / "site")
+    folder = project.content / "temoignages"
+    folder.mkdir()
+    (folder / "lea.jpg").write_bytes(phone_photo(tmp_path / "p.jpg").read_bytes())
+    (folder / "lea.md").write_text(
+        "---\nprenom: Léa\nage: 16\ncommune: Pompey\ncitation: Ici, on m'a écoutée.\n"
+        "photo: lea.jpg\nconsentement:\n  signe_le: 2026-10-02\n"
+        "  par: les deux parents (formulaire papier)\n  photo: oui\n  jusqu_au: 2028-10-02\n"
+        "---\nMon histoire.\n",
+        encoding="utf-8",
+    )
+    (folder / "ines.md").write_text("---\nprenom: Inès\nphoto: ../../mkdocs.yml\n---\n")
+
+    def withdraw(path: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, ["contributions", "withdraw", path])
+
+    monkeypatch.chdir(project.root)  # paths as staff type them, from the project's folder
+    result = withdraw("content/temoignages/lea.md")
+    hostile = withdraw("content/temoignages/ines.md")
+    not_one = withdraw("content/index.md")
+    assert result.exit_code == 0, result.output
+    assert not (folder / "lea.md").exists() and not (folder / "lea.jpg").exists()
+    lines = result.output.splitlines()
+    assert "Retiré de content/ : content/temoignages/lea.md, content/temoignages/lea.jpg." in lines
+    assert "  git rm --quiet content/temoignages/lea.md content/temoignages/lea.jpg" in lines
+    assert '  git commit -m "Retire le témoignage lea (accord retiré)"' in lines
+    assert "  git push" in lines
+    assert "reconstruis le site (porte-voix build) et mets-le en ligne" in result.output
+    assert hostile.exit_code == 0 and (project.root / "mkdocs.yml").is_file()
+    assert not_one.exit_code == 1 and (project.content / "index.md").is_file()
+    assert "« content/index.md » n'est pas un témoignage" in not_one.output
