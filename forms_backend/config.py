@@ -162,7 +162,7 @@ def serving_refusal(config: BackendConfig, host: str) -> str | None:
     lines = "\n".join(f"  - {line}" for line in missing)
     return (
         f"le serveur ne démarre pas sur {host} : ces réglages manquent.\n{lines}\n"
-        "Règle ces variables d'environnement (voir le README, « Mettre en ligne »), puis relance. "
+        "Règle ces variables d'environnement (voir le README, « En production »), puis relance. "
         "« porte-voix forms check » montre tous les réglages."
     )
 
