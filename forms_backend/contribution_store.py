@@ -210,6 +210,7 @@ class ContributionStore:
                 _queue(db, *letter)
 
         self.store.write(job)
+        self.store.forget()
 
     def counts(self) -> dict[str, int]:
         """How many contributions wait, per status."""

@@ -143,6 +143,11 @@ class Store:
                 raise
             connection.execute("COMMIT")
 
+    def forget(self) -> None:
+        """After deleting personal data: copy the log into the file and empty it. secure_delete
+        zeroes what is deleted, but the log still holds the pages as they were before."""
+        self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def migrate(self) -> list[str]:
         """Apply the migrations not applied yet; returns their names."""
         with self.transaction() as db:

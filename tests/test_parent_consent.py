@@ -140,6 +140,8 @@ def test_the_parent_refuses_and_everything_goes_the_young_person_is_told_kindly(
         )
         assert answer.status_code == 200 and "rien ne sera publié" in answer.text
         assert contributions(config) == [] and not any(config.uploads.iterdir())
+        stored = stored_bytes(config)
+        assert b"au centre social" not in stored  # the story: overwritten, not just freed
         again = client.get("/formulaires/accord-parent", params={"jeton": token})
         assert again.status_code == 404
         client.app.state.backend.letters.deliver_due()
