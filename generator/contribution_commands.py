@@ -89,7 +89,11 @@ def register_contribution_commands(
             click.echo(f"photo : oui ({consent})")
         if item.guardian_email:
             confirmed = item.guardian_confirmed_at or "pas encore"
-            click.echo(f"accord du parent ({item.guardian_email}) : {confirmed}")
+            declared = PARENT_CONSENTS.get(item.guardian_declaration or "")
+            click.echo(
+                f"accord du parent ({item.guardian_email}) : {confirmed}"
+                + (f" — {declared}" if declared else "")
+            )
         rules = load_project(config_file).settings.writing
         hints = [
             f"{key} : {message} — {fix}"

@@ -126,3 +126,12 @@ def test_check_says_the_formulaires_setting_no_longer_exists(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "le réglage « formulaires » n'existe plus dans mkdocs.yml" in result.stderr
     assert "toujours sous /formulaires/" in result.stderr
+
+
+def test_the_digest_is_not_sent_to_a_counsellor_at_localhost(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["forms", "digest"], env=environment(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        "PORTE_VOIX_COUNSELLOR_EMAIL n'est pas réglée : à qui envoyer la liste ?" in result.output
+    )
+    assert not (tmp_path / "db" / "courriels").exists()  # nothing written to the local Maildir
