@@ -273,3 +273,41 @@ def test_withdraw_removes_the_testimonial_and_its_photo_and_says_how_to_publish(
     assert hostile.exit_code == 0 and (project.root / "mkdocs.yml").is_file()
     assert not_one.exit_code == 1 and (project.content / "index.md").is_file()
     assert "« content/index.md » n'est pas un témoignage" in not_one.output
+
+
+def test_an_upgraded_database_forgets_the_links_it_held(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """A database from before: the parent's letter was queued with its link in clear."""
+    from forms_backend.migrations import MIGRATIONS
+
+    config.database.parent.mkdir(parents=True)
+    old_link = "http://127.0.0.1:8000/formulaires/accord-parent?jeton=AncienJetonEnClair123"
+    with sqlite3.connect(config.database) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(
+            "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        for name, statements in MIGRATIONS[:4]:
+            for statement in statements:
+                db.execute(statement)
+            db.execute("INSERT INTO schema_migrations VALUES (?, '2026-11-01')", (name,))
+        db.execute(
+            """INSERT INTO contributions (id, kind, status, fields, consent_at, guardian_email,
+            guardian_token_hash, guardian_expires_at, created_at, updated_at) VALUES
+            ('c1', 'temoignage', 'attente_parent', ?, '2026-11-01', 'parent@exemple.fr',
+            'ancien', '2026-11-08', '2026-11-01', '2026-11-01')""",
+            (
+                '{"prenom": "Léa", "age": "16", "commune": "Pompey", "citation": "Ici.", "recit": "R."}',
+            ),
+        )
+        db.execute(
+            """INSERT INTO letters (recipient, subject, body, next_attempt_at, created_at)
+            VALUES ('parent@exemple.fr', 'Votre accord pour un témoignage', ?, '2026-11-01',
+            '2026-11-01')""",
+            (f"Bonjour,\n{old_link}\n",),
+        )
+    with client_for(config) as client:  # the server starts: migrations run
+        assert b"AncienJetonEnClair123" not in stored_bytes(config)
+        assert client.app.state.backend.letters.deliver_due().sent == 1
+        new = token_of(letter_text(smtp))
+        assert "Léa a écrit un témoignage" in letter_text(smtp)
+        assert client.get("/formulaires/accord-parent", params={"jeton": new}).status_code == 200
