@@ -3,6 +3,7 @@ and ``porte-voix forms check`` shows every setting, secrets masked, and what is 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -135,3 +136,20 @@ def test_the_digest_is_not_sent_to_a_counsellor_at_localhost(tmp_path: Path) -> 
         "PORTE_VOIX_COUNSELLOR_EMAIL n'est pas réglée : à qui envoyer la liste ?" in result.output
     )
     assert not (tmp_path / "db" / "courriels").exists()  # nothing written to the local Maildir
+
+
+def test_the_build_publishes_the_mission_locales_contact_for_the_backend(sample_site) -> None:  # type: ignore[no-untyped-def]
+    path = sample_site.site / "porte-voix" / "organisation.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "version": 1,
+        "nom": "Mission Locale du Val de Lorraine",
+        "telephone": "03 83 81 00 00",
+        "adresse": "1 place Saint-Antoine, 54700 Pont-à-Mousson",
+        "email": "allervers@mission-locale-val-de-lorraine.fr",
+    }
+    env = environment(
+        Path(sample_site.root), PORTE_VOIX_SITE_DIR=str(sample_site.site), **PRODUCTION
+    )
+    check = CliRunner().invoke(main, ["forms", "check"], env=env)
+    assert check.exit_code == 0, check.output
+    assert "  adresse : 1 place Saint-Antoine, 54700 Pont-à-Mousson" in check.output.splitlines()
