@@ -166,6 +166,8 @@ class Store:
                     (name, now_text()),
                 )
                 applied.append(name)
+        if applied:
+            self.forget()  # a migration may have rewritten personal data (0005: parents' links)
         return applied
 
     def secret(self, name: str) -> str:

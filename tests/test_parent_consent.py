@@ -6,6 +6,7 @@ and a real SMTP server (aiosmtpd)."""
 from __future__ import annotations
 
 import email
+import contextlib
 import email.policy
 import re
 import sqlite3
@@ -281,7 +282,7 @@ def test_an_upgraded_database_forgets_the_links_it_held(config, smtp) -> None:  
 
     config.database.parent.mkdir(parents=True)
     old_link = "http://127.0.0.1:8000/formulaires/accord-parent?jeton=AncienJetonEnClair123"
-    with sqlite3.connect(config.database) as db:
+    with contextlib.closing(sqlite3.connect(config.database)) as db, db:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute(
             "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
