@@ -5,8 +5,8 @@ and a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
-import email
 import contextlib
+import email
 import email.policy
 import re
 import sqlite3
