@@ -25,7 +25,7 @@ from .contribution_store import DECLARATIONS, OTHER_PARENT_AGREES, SOLE_AUTHORIT
 from .forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from .negotiation import NO_STORE, wants_json
 from .organisation import read_organisation
-from .parent_letter import published_items, token_hash
+from .parent_letter import french_spacing, published_items, token_hash
 from .posted_form import read_posted_form
 from .render import END, START, page_with_form
 from .spam import foreign_origin
@@ -266,7 +266,10 @@ def _guardian_answer(
     backend: Backend, html: str, *, status: int = 200, title_prefix: str = ""
 ) -> Response:
     page = page_with_form(
-        backend.config.site_dir, GUARDIAN_PAGE, f"{START}{html}{END}", title_prefix=title_prefix
+        backend.config.site_dir,
+        GUARDIAN_PAGE,
+        f"{START}{french_spacing(html)}{END}",
+        title_prefix=title_prefix,
     )
     return HTMLResponse(page, status_code=status, headers=NO_STORE)
 

@@ -10,6 +10,7 @@ how to check the letter is genuine.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -35,6 +36,12 @@ MONTHS = (
     "décembre",
 )
 NBSP = "\u00a0"
+_BEFORE_PUNCTUATION = re.compile(r" ([:;?!])(?=\s|$|<)")
+
+
+def french_spacing(text: str) -> str:
+    """A non-breaking space before « : ; ? ! » (never alone at the start of a wrapped line)."""
+    return _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text)
 
 
 def token_hash(token: str) -> str:
@@ -61,9 +68,9 @@ def published_items(contribution: Contribution) -> list[str]:
     """What would be published, one item a line, as the parent reads it."""
     fields = contribution.fields
     items = [
-        f"son prénom : {fields.get('prenom', '')}",
-        f"son âge : {fields.get('age', '')}{NBSP}ans",
-        f"sa commune : {fields.get('commune', '')}",
+        f"son prénom{NBSP}: {fields.get('prenom', '')}",
+        f"son âge{NBSP}: {fields.get('age', '')}{NBSP}ans",
+        f"sa commune{NBSP}: {fields.get('commune', '')}",
         "la phrase et le récit qu'il ou elle a écrits",
     ]
     if contribution.photo and contribution.photo_consent:
@@ -79,33 +86,35 @@ def parent_letter(
     contacts = [f"Par téléphone : {organisation.phone}", f"Par courrier : {organisation.address}"]
     if organisation.email:
         contacts.append(f"Par e-mail : {organisation.email}")
-    return "\n".join(
-        [
-            "Bonjour,",
-            "",
-            f"Nous sommes {organisation.signature[0].lower()}{organisation.signature[1:]}. "
-            "Nous aidons les jeunes de 16 à 29 ans à trouver un travail ou une formation.",
-            "",
-            f"{first_name} a écrit un témoignage pour notre site internet. "
-            f"Vous recevez ce message parce que {first_name} a donné votre adresse e-mail. "
-            f"{first_name} a moins de 18 ans : nous avons besoin de votre accord.",
-            "",
-            "Si vous êtes d'accord, nous publierons sur notre site :",
-            *[f"- {item} ;" for item in published_items(contribution)[:-1]],
-            f"- {published_items(contribution)[-1]}.",
-            "",
-            "Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera publié.",
-            "",
-            "Pour lire le témoignage et répondre (j'accepte ou je refuse), ouvrez ce lien :",
-            link,
-            f"Ce lien marche jusqu'au {french_moment(expires)}.",
-            "",
-            "Vous pourrez retirer votre accord plus tard, à tout moment. "
-            "Appelez-nous ou écrivez-nous : nous retirerons le témoignage du site.",
-            "",
-            "Vous voulez vérifier que ce message vient bien de nous ? Contactez-nous :",
-            *contacts,
-            "",
-            organisation.signature,
-        ]
+    return french_spacing(
+        "\n".join(
+            [
+                "Bonjour,",
+                "",
+                f"Nous sommes {organisation.signature[0].lower()}{organisation.signature[1:]}. "
+                "Nous aidons les jeunes de 16 à 29 ans à trouver un travail ou une formation.",
+                "",
+                f"{first_name} a écrit un témoignage pour notre site internet. "
+                f"Vous recevez ce message parce que {first_name} a donné votre adresse e-mail. "
+                f"{first_name} a moins de 18 ans : nous avons besoin de votre accord.",
+                "",
+                "Si vous êtes d'accord, nous publierons sur notre site :",
+                *[f"- {item} ;" for item in published_items(contribution)[:-1]],
+                f"- {published_items(contribution)[-1]}.",
+                "",
+                "Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera publié.",
+                "",
+                "Pour lire le témoignage et répondre (j'accepte ou je refuse), ouvrez ce lien :",
+                link,
+                f"Ce lien marche jusqu'au {french_moment(expires)}.",
+                "",
+                "Vous pourrez retirer votre accord plus tard, à tout moment. "
+                "Appelez-nous ou écrivez-nous : nous retirerons le témoignage du site.",
+                "",
+                "Vous voulez vérifier que ce message vient bien de nous ? Contactez-nous :",
+                *contacts,
+                "",
+                organisation.signature,
+            ]
+        )
     )

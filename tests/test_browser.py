@@ -612,7 +612,7 @@ def test_the_parents_page_is_accessible_and_asks_for_the_declaration(
     token = re.search(r"accord-parent\?jeton=(\S+)", letter.get_content())[1]
     page.goto(f"{live.url}/formulaires/accord-parent?jeton={token}")
     problems = axe_violations(page, "page de l'accord d'un parent")
-    assert "son prénom : Zoé" in page.inner_text("main")
+    assert "son prénom\u00a0: Zoé" in page.inner_text("main")
     # The browser asks for a choice first (required); without that check, the server does.
     page.evaluate(
         "document.querySelectorAll('input[name=autorite]').forEach(r => r.required = false)"

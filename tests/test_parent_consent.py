@@ -76,8 +76,13 @@ def test_the_letter_says_who_writes_what_is_published_until_when_and_how_to_chec
     text = re.sub(r"[ \r\n]+", " ", letter_text(smtp))  # the body is wrapped at 78 columns
     assert text.startswith("Bonjour, Nous sommes la Mission Locale du Val de Lorraine.")
     assert "Léa a écrit un témoignage pour notre site internet" in text
-    assert "Léa a moins de 18 ans : nous avons besoin de votre accord" in text
-    for item in ("son prénom : Léa", "son âge : 16\u00a0ans", "sa commune : Pompey", "sa photo"):
+    assert "Léa a moins de 18 ans\u00a0: nous avons besoin de votre accord" in text
+    for item in (
+        "son prénom\u00a0: Léa",
+        "son âge\u00a0: 16\u00a0ans",
+        "sa commune\u00a0: Pompey",
+        "sa photo",
+    ):
         assert item in text
     assert (
         "Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera publié."
@@ -91,8 +96,8 @@ def test_the_letter_says_who_writes_what_is_published_until_when_and_how_to_chec
     assert written[2] == ("1er" if expiry.day == 1 else str(expiry.day))
     assert (written[3], written[4]) == (MONTHS.split()[expiry.month - 1], str(expiry.year))
     assert "Vous pourrez retirer votre accord plus tard, à tout moment." in text
-    assert "Par téléphone : 03 83 81 00 00" in text
-    assert "Par courrier : 1 place Saint-Antoine, 54700 Pont-à-Mousson" in text
+    assert "Par téléphone\u00a0: 03 83 81 00 00" in text
+    assert "Par courrier\u00a0: 1 place Saint-Antoine, 54700 Pont-à-Mousson" in text
     assert letter_text(smtp).rstrip().endswith("\nLa Mission Locale du Val de Lorraine")
     assert "Aller vers" not in text and " tu " not in text and " ton " not in text
 
@@ -113,7 +118,7 @@ def test_no_letter_leaves_without_the_mission_locales_phone_and_address(  # type
         assert check.exit_code == 1 and "il manque l'adresse postale" in check.output
         write_organisation(config.site_dir)  # the site rebuilt with the address
         assert client.app.state.backend.letters.deliver_due().sent == 1
-    assert "Par courrier : 1 place Saint-Antoine" in letter_text(smtp)
+    assert "Par courrier\u00a0: 1 place Saint-Antoine" in letter_text(smtp)
 
 
 def test_the_parent_refuses_and_everything_goes_the_young_person_is_told_kindly(  # type: ignore[no-untyped-def]
@@ -129,9 +134,9 @@ def test_the_parent_refuses_and_everything_goes_the_young_person_is_told_kindly(
         shown = BeautifulSoup(page.text, "html.parser")
         listed = [li.get_text() for li in shown.select("ul li")]
         assert listed == [
-            "son prénom : Léa",
-            "son âge : 16\u00a0ans",
-            "sa commune : Pompey",
+            "son prénom\u00a0: Léa",
+            "son âge\u00a0: 16\u00a0ans",
+            "sa commune\u00a0: Pompey",
             "la phrase et le récit qu'il ou elle a écrits",
             "sa photo",
         ]
@@ -175,7 +180,8 @@ def test_accepting_needs_the_declaration_and_the_file_records_exactly_it(  # typ
         assert refused.status_code == 422
         error = BeautifulSoup(refused.text, "html.parser").select_one("#pv-accord-erreur")
         assert error.get_text() == (
-            "Erreur : Pour accepter, cochez une des deux réponses : l'autre parent est d'accord, "
+            "Erreur\u00a0: Pour accepter, cochez une des deux réponses\u00a0: l'autre parent est "
+            "d'accord, "
             "ou vous exercez seul ou seule l'autorité parentale."
         )
         radios = BeautifulSoup(refused.text, "html.parser").select('input[name="autorite"]')
