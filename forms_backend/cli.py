@@ -10,10 +10,19 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.config import (
+    SECRET_MASK,
+    BackendConfig,
+    ConfigError,
+    is_loopback,
+    masked_url,
+    missing_settings,
+    serving_refusal,
+)
 from forms_backend.contributions.store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
 from forms_backend.french_click import french_group
 from forms_backend.intake.events import EventCatalogue
+from forms_backend.intake.organisation import ORGANISATION_FILE, held_reason, read_organisation
 from forms_backend.outbox.digest import digest_email
 from forms_backend.outbox.failures import DeliveryFailure
 from forms_backend.outbox.forwarder import Forwarder
@@ -40,6 +49,11 @@ def _config() -> BackendConfig:
         raise click.ClickException(str(error)) from None
 
 
+def backend_config() -> BackendConfig:
+    """The settings from the environment, or a French error (exit 1)."""
+    return _config()
+
+
 def _store(config: BackendConfig) -> Store:
     store = Store(config.database)
     store.migrate()
@@ -55,13 +69,15 @@ def forms() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Serve the backend alone with uvicorn."""
+    """Serve the backend alone with uvicorn (refused beyond loopback without the settings)."""
     import uvicorn
 
     from forms_backend.app import create_app
 
+    config = _config()
+    refuse_to_serve(config, host)
     uvicorn.run(
-        create_app(_config()),
+        create_app(config),
         host=host,
         port=port,
         # X-Forwarded-For is read by the app alone, from PORTE_VOIX_TRUSTED_PROXIES (proxies.py):
@@ -70,6 +86,80 @@ def serve(host: str, port: int) -> None:
         log_level="info",
         access_log=False,  # an access log would keep every visitor's IP address: personal data
     )
+
+
+def refuse_to_serve(config: BackendConfig, host: str) -> None:
+    """Stop (exit 1) with every missing setting named, when others could reach ``host``; on
+    loopback, only a reminder."""
+    refusal = serving_refusal(config, host)
+    if refusal:
+        raise click.ClickException(refusal)
+    if is_loopback(host) and missing_settings(config):
+        click.echo(
+            "Réglages de production absents (normal pour essayer sur cet ordinateur) : "
+            "« porte-voix forms check » les montre.",
+            err=True,
+        )
+
+
+@forms.command(
+    help="Montre les réglages en vigueur (sans les secrets) et ce qui manque pour la mise en "
+    "ligne ; code de sortie 1 s'il manque quelque chose."
+)
+def check() -> None:
+    """Print the effective configuration, secrets masked, and what is missing."""
+    config = _config()
+
+    def shown(value: object, unset: str = "non réglée") -> str:
+        return unset if value in (None, "", ()) else str(value)
+
+    lines = [
+        ("PORTE_VOIX_DB", config.database),
+        ("PORTE_VOIX_SITE_DIR", config.site_dir),
+        ("PORTE_VOIX_PUBLIC_URL", config.public_url),
+        ("PORTE_VOIX_MAIL_FROM", config.mail_from),
+        ("PORTE_VOIX_COUNSELLOR_EMAIL", config.counsellor_email),
+        (
+            "PORTE_VOIX_SMTP_URL",
+            shown(
+                masked_url(config.smtp_url), f"non réglée : e-mails gardés dans {config.maildir}"
+            ),
+        ),
+        ("PORTE_VOIX_WEBHOOK_URL", shown(masked_url(config.webhook_url))),
+        ("PORTE_VOIX_WEBHOOK_SECRET", SECRET_MASK if config.webhook_secret else "non réglé"),
+        (
+            "PORTE_VOIX_SECRET",
+            SECRET_MASK if config.secret else "non réglé : un secret tiré au hasard, dans la base",
+        ),
+        ("PORTE_VOIX_ALLOWED_ORIGINS", shown(", ".join(config.allowed_origins), "même origine")),
+        ("PORTE_VOIX_UPLOADS", config.uploads),
+        ("PORTE_VOIX_RATE_LIMIT", config.rate_limit),
+        ("PORTE_VOIX_RATE_WINDOW", config.rate_window_seconds),
+        ("PORTE_VOIX_MIN_FILL_SECONDS", config.min_fill_seconds),
+        ("PORTE_VOIX_WORKER_INTERVAL", config.worker_interval_seconds),
+    ]
+    click.echo("Réglages du serveur des formulaires :")
+    for name, value in lines:
+        click.echo(f"  {name} : {value}")
+    organisation = read_organisation(config.site_dir)
+    click.echo(f"Coordonnées de la Mission Locale ({config.site_dir / ORGANISATION_FILE}) :")
+    for label, value in (
+        ("nom", organisation.name),
+        ("téléphone", organisation.phone),
+        ("adresse", organisation.address),
+        ("e-mail", organisation.email),
+    ):
+        click.echo(f"  {label} : {value or 'manquant'}")
+    missing = missing_settings(config)
+    held = held_reason(organisation)
+    if held:
+        missing.append(held)
+    if missing:
+        click.echo("\nIl manque :", err=True)
+        for line in missing:
+            click.echo(f"  - {line}", err=True)
+        sys.exit(1)
+    click.echo("\nTout est réglé pour la mise en ligne.")
 
 
 @forms.command(help="Transfère maintenant les demandes en attente (pour cron).")
@@ -95,7 +185,7 @@ def forward() -> None:
 def digest(days: int) -> None:
     """Mail the digest to the counsellor (SMTP, else the local Maildir)."""
     config = _config()
-    if not config.counsellor_email:
+    if any(line.startswith("PORTE_VOIX_COUNSELLOR_EMAIL") for line in missing_settings(config)):
         raise click.ClickException(
             "PORTE_VOIX_COUNSELLOR_EMAIL n'est pas réglée : à qui envoyer la liste ?"
         )
@@ -138,7 +228,8 @@ def done(references: tuple[str, ...]) -> None:
 @forms.command(help="Montre l'état des envois : en attente, envoyés, en échec, spams écartés.")
 def status() -> None:
     """Outbox counts and dead letters, without personal data."""
-    store = _store(_config())
+    config = _config()
+    store = _store(config)
     summary = store.outbox_summary()
     click.echo(f"Demandes reçues : {sum(store.counts('form').values())}")
     click.echo(f"Envois en attente : {summary.get('pending', 0)}")
@@ -166,6 +257,10 @@ def status() -> None:
     when = "au démarrage du serveur" if at <= now else f"le {at.astimezone(PARIS):%d/%m/%Y à %H:%M}"
     click.echo(f"Prochaine purge (faite par le serveur) : {when}")
     click.echo(f"  elle effacera : {expected(store, at)}")
+    held = held_reason(read_organisation(config.site_dir))
+    waiting_parents = contributions.pending_parent_letters()
+    if held and waiting_parents:
+        click.echo(f"{waiting_parents} lettre(s) aux parents retenue(s) : {held}")
     dead = store.dead_letters()
     if dead:
         click.echo("\nEn échec définitif (relancer avec « porte-voix forms retry ») :")

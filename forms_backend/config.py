@@ -6,16 +6,21 @@ default, a random secret kept in the database).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from forms_backend.intake.proxies import IPNetwork, parse_networks
 from forms_backend.validator.addresses import PLAIN_ADDRESS
+
+# Where the backend answers, on the site's own origin; the forms' actions, the script and the
+# reverse proxy's rule all use it. Fixed: a setting that moved only one of them broke every form.
+FORMS_PATH = "/formulaires"
 
 
 class ConfigError(ValueError):
@@ -52,7 +57,7 @@ class BackendConfig:
     body_timeout_seconds: float = 30.0  # a whole body, even from a weak phone signal, or 408
     trusted_proxies: tuple[IPNetwork, ...] = ()  # peers whose X-Forwarded-For is believed
     worker_interval_seconds: float = 5.0
-    forms_path: str = "/formulaires"
+    forms_path: str = FORMS_PATH
     public_url: str = "http://127.0.0.1:8000"  # the site's address, for links in e-mails
     uploads: Path = Path(".cache/porte-voix/contributions")  # outside the web root
     # A contribution's whole body. Far above the 10 MB photo limit on purpose: a heavier photo
@@ -175,3 +180,70 @@ def _sms_settings(text: Callable[[str], str | None]) -> tuple[str | None, str | 
             "sans espace ni accent (par exemple : MissionLoc), ou un numéro de 15 chiffres au plus"
         )
     return url, key, sender
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.1, ::1 and ``localhost``: only this computer can reach the server."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.strip().lower() == "localhost"
+
+
+def missing_settings(config: BackendConfig) -> list[str]:
+    """What a server reachable by others needs and does not have, one French line per variable.
+
+    The embedded defaults only make sense on this computer: a parent's link to 127.0.0.1, mail
+    sent from or to ``…@localhost``."""
+    missing = []
+    if is_loopback(urlsplit(config.public_url).hostname or "localhost"):
+        missing.append(
+            f"PORTE_VOIX_PUBLIC_URL : l'adresse publique du site (elle vaut {config.public_url}), "
+            "pour le lien envoyé aux parents — par exemple https://www.mission-locale.fr"
+        )
+    if _local_domain(parseaddr(config.mail_from)[1]):
+        missing.append(
+            f"PORTE_VOIX_MAIL_FROM : l'adresse qui envoie les e-mails (elle vaut "
+            f"{config.mail_from}) — une adresse de votre domaine, pas « localhost »"
+        )
+    if _local_domain(config.counsellor_email):
+        missing.append(
+            f"PORTE_VOIX_COUNSELLOR_EMAIL : l'adresse de la conseillère qui reçoit les demandes "
+            f"(elle vaut {config.counsellor_email})"
+        )
+    return missing
+
+
+def serving_refusal(config: BackendConfig, host: str) -> str | None:
+    """Why a server on ``host`` must not start (one French message naming every missing
+    variable), or ``None``. On loopback it starts anyway: that is how one tries the site."""
+    missing = missing_settings(config)
+    if is_loopback(host) or not missing:
+        return None
+    lines = "\n".join(f"  - {line}" for line in missing)
+    return (
+        f"le serveur ne démarre pas sur {host} : ces réglages manquent.\n{lines}\n"
+        "Règle ces variables d'environnement (voir le README, « En production »), puis relance. "
+        "« porte-voix forms check » montre tous les réglages."
+    )
+
+
+def _local_domain(address: str) -> bool:
+    domain = address.rpartition("@")[2].strip().lower().rstrip(".")
+    return not domain or domain == "localhost" or domain.endswith(".localhost")
+
+
+def masked_url(url: str | None) -> str | None:
+    """``url`` with its password and query hidden (they may hold secrets)."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        user = parts.username or ""
+        netloc = f"{user}:{SECRET_MASK}@{netloc.rpartition('@')[2]}"
+    query = SECRET_MASK if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+SECRET_MASK = "••••••"

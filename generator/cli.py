@@ -189,8 +189,11 @@ def _site_dir(config_file: str) -> Path:
 @CONFIG_OPTION
 def serve(host: str, port: int, config_file: str) -> None:
     """Serve the site and the form backend on one port, rebuilding on save."""
+    from forms_backend.cli import backend_config, refuse_to_serve
+
     from .devserver import serve as serve_site
 
+    refuse_to_serve(backend_config(), host)
     serve_site(host, port, Path(config_file))
 
 

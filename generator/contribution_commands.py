@@ -1,5 +1,6 @@
-"""``porte-voix contributions list | show ID | accept ID | reject ID``: staff read what young
-people sent through the « Participe » page, then publish it as a content file, or not."""
+"""``porte-voix contributions list | show ID | accept ID | reject ID | withdraw FILE``: staff
+read what young people sent through the « Participe » page, then publish it as a content file,
+or not; and take a testimonial down when its consent is withdrawn."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from forms_backend.config import BackendConfig, ConfigError
 from forms_backend.contributions.jpeg_segments import JpegError, strip_metadata
 from forms_backend.contributions.store import (
     AWAITING_GUARDIAN,
+    OTHER_PARENT_AGREES,
+    SOLE_AUTHORITY,
     TO_REVIEW,
     Contribution,
     ContributionStore,
@@ -23,8 +26,16 @@ from forms_backend.store.fingerprints import address_fingerprint
 
 from .content.contributed import CleanText, body_text, plain_text
 from .content.fields import PARIS
+from .content.frontmatter import read_document
+from .content.problems import FileProblems, Problems
 from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
-from .content.testimonials import ADULT_AGE, GUARDIANS, PERSON, TESTIMONIALS_DIR
+from .content.testimonials import (
+    ADULT_AGE,
+    PARENT_ALONE,
+    PARENT_WITH_OTHER,
+    PERSON,
+    TESTIMONIALS_DIR,
+)
 from .content.writing import paragraphs, passage_hints
 from .slugs import slugify
 from .terminal import terminal_text
@@ -33,6 +44,8 @@ if TYPE_CHECKING:
     from .cli import Project
 
 KINDS = {"temoignage": "témoignage", "evenement": "événement"}
+# What a parent declared on the consent page, as the content file records it.
+PARENT_CONSENTS = {OTHER_PARENT_AGREES: PARENT_WITH_OTHER, SOLE_AUTHORITY: PARENT_ALONE}
 STATUSES = {TO_REVIEW: "à relire", AWAITING_GUARDIAN: "attend l'accord d'un parent"}
 
 
@@ -80,7 +93,11 @@ def register_contribution_commands(
         if item.guardian_email:
             confirmed = item.guardian_confirmed_at or "pas encore"
             address = terminal_text(item.guardian_email, multiline=False)
-            click.echo(f"accord du parent ({address}) : {confirmed}")
+            declared = PARENT_CONSENTS.get(item.guardian_declaration or "")
+            click.echo(
+                f"accord du parent ({address}) : {confirmed}"
+                + (f" — {declared}" if declared else "")
+            )
         rules = load_project(config_file).settings.writing
         hints = [
             f"{key} : {message} — {fix}"
@@ -105,6 +122,12 @@ def register_contribution_commands(
         if item.status != TO_REVIEW:
             raise click.ClickException(
                 "un parent n'a pas encore donné son accord : cette contribution ne peut pas être publiée"
+            )
+        if _minor(item) and item.guardian_declaration not in PARENT_CONSENTS:
+            raise click.ClickException(
+                "le parent a donné son accord sans dire s'il exerce seul l'autorité parentale "
+                "ou si l'autre parent est d'accord (version précédente de la page) : fais signer "
+                "l'autorisation papier par les deux parents, ou refuse cette contribution"
             )
         project = load_project(config_file)
         content = project.content.root
@@ -156,6 +179,28 @@ def register_contribution_commands(
         fingerprint = address_fingerprint(_open(_backend()), adresse)
         click.echo(f"Empreinte de cette adresse : {fingerprint}")
 
+    @contributions.command(
+        help="Retire un témoignage publié (consentement retiré) : efface son fichier et sa "
+        "photo de content/, puis dit comment publier le retrait."
+    )
+    @click.argument("fichier", type=click.Path(path_type=Path))
+    def withdraw(fichier: Path) -> None:
+        """Remove the testimonial and its photo, and say which git commands publish it."""
+        removed = [_shown(path) for path in withdraw_testimonial(fichier)]
+        click.echo(f"Retiré de content/ : {', '.join(removed)}.")
+        click.echo("Pour publier le retrait :")
+        click.echo(f"  git rm --quiet {' '.join(removed)}")
+        click.echo(f'  git commit -m "Retire le témoignage {fichier.stem} (accord retiré)"')
+        click.echo("  git push")
+        click.echo(
+            "Puis reconstruis le site (porte-voix build) et mets-le en ligne comme d'habitude : "
+            "tant que ce n'est pas fait, le témoignage reste visible sur le site publié."
+        )
+        click.echo(
+            "L'historique de git garde les anciennes versions du fichier et de la photo : "
+            "pour les effacer aussi, demande de l'aide à la personne qui gère le dépôt."
+        )
+
     @contributions.command(help="Refuse une contribution : elle est effacée, avec sa photo.")
     @click.argument("ident")
     @click.option(
@@ -185,6 +230,42 @@ def register_contribution_commands(
             "Contribution refusée et effacée."
             + (" La personne sera prévenue par e-mail." if notice else "")
         )
+
+
+def withdraw_testimonial(path: Path) -> list[Path]:
+    """Delete a published testimonial's file and its photo from ``content/``; returns them."""
+    if path.suffix != ".md" or path.parent.name != TESTIMONIALS_DIR or not path.is_file():
+        raise click.ClickException(
+            f"« {path} » n'est pas un témoignage : donne le fichier .md du dossier "
+            f"content/{TESTIMONIALS_DIR}/, par exemple content/{TESTIMONIALS_DIR}/lea.md"
+        )
+    problems = Problems(path.parent.parent)
+    document = read_document(path, FileProblems(problems, path))
+    if document is None:
+        raise click.ClickException(
+            f"{problems.found[0]} — corrige l'en-tête, ou efface le fichier et sa photo à la main"
+        )
+    removed = [path]
+    photo = document.meta.get("photo")
+    if isinstance(photo, str) and photo.strip():
+        # Only beside the testimonial: the file is input, not a licence to delete elsewhere.
+        beside = path.parent / Path(photo.strip()).name
+        if beside.is_file():
+            removed.append(beside)
+    for file in removed:
+        file.unlink()
+    return removed
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.absolute())
+
+
+def _minor(item: Contribution) -> bool:
+    return item.kind == "temoignage" and int(item.fields.get("age", ADULT_AGE)) < ADULT_AGE
 
 
 def _backend() -> BackendConfig:
@@ -281,7 +362,7 @@ def _write_testimonial(
     meta["contribution"] = item.id[:8]
     meta["consentement"] = {
         "signe_le": f"{signed:%Y-%m-%d}",
-        "par": PERSON if age >= ADULT_AGE else GUARDIANS,
+        "par": PARENT_CONSENTS[item.guardian_declaration or ""] if _minor(item) else PERSON,
         "photo": "oui" if item.photo_consent else "non",
         "jusqu_au": f"{years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
         "preuve": proof,

@@ -143,8 +143,10 @@ def _testimonial_answers(
     quote = _ask(given["citation"], "Une phrase de la personne (la citation)", _quote)
     if years < 18:
         click.echo(
-            "Moins de 18 ans : l'autorisation doit être signée par les deux parents "
-            "(« par: ses représentants légaux » est déjà écrit dans le fichier)."
+            "Moins de 18 ans : l'autorisation papier doit être signée par les deux parents "
+            "(« par: les deux parents (formulaire papier) » est déjà écrit dans le fichier ; "
+            "s'il n'y a qu'un tuteur ou une tutrice, écris « par: le tuteur ou la tutrice "
+            "(formulaire papier) »)."
         )
     return TestimonialAnswers(first_name, years, commune, quote, date.today())
 

@@ -29,9 +29,10 @@ class PorteVoixConfig(base.Config):
     territoire = c.Type(list, default=[])
     """Communautés de communes: ``nom``, optional ``id``, ``communes``; each gets an agenda page."""
     contact = c.Type(dict, default={})
-    """``telephone`` and ``email`` of the outreach counsellor."""
-    formulaires = c.Type(str, default="/formulaires/")
-    """Where the form backend answers (same origin, behind the reverse proxy)."""
+    """``telephone``, ``email`` and ``adresse`` (postal) of the Mission Locale: published in
+    ``porte-voix/organisation.json`` for the parents' letters, which say how to check them."""
+    formulaires = c.Optional(c.Type(str))
+    """Removed: the forms are always under ``/formulaires/`` (``Settings`` says so if set)."""
     cache = c.Type(str, default=".cache/porte-voix")
     """Folder (beside mkdocs.yml) where processed images are kept between builds."""
     affiches = c.Type(dict, default={})

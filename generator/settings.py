@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from forms_backend.config import FORMS_PATH
+
 from .accessibility import Accessibility, AccessibilityError, accessibility_from
 from .legal import LegalFacts, legal_facts
 from .slugs import normalise, slugify
@@ -87,9 +89,10 @@ class Settings:
     territories: tuple[Territory, ...] = ()
     accessibility: Accessibility = field(default_factory=Accessibility)
     legal: LegalFacts = field(default_factory=LegalFacts)
-    forms_url: str = "/formulaires/"
+    forms_url: str = f"{FORMS_PATH}/"  # fixed: the backend's routes are there
     phone: str = ""
     email: str = ""
+    address: str = ""  # the postal address parents' letters give (contact.adresse)
     funders: str = ""
     logo: Path | None = None
     bleed_mm: float = 3.0
@@ -120,6 +123,12 @@ class Settings:
         if not site_url:
             raise SettingsError(
                 "site_url manque dans mkdocs.yml — écris l'adresse publique du site, par exemple https://www.exemple.fr/"
+            )
+        if options.get("formulaires") is not None:
+            raise SettingsError(
+                "le réglage « formulaires » n'existe plus dans mkdocs.yml : les formulaires sont "
+                f"toujours sous {FORMS_PATH}/ (le serveur des formulaires aussi) — retire cette "
+                f"ligne, et fais passer {FORMS_PATH}/ au serveur des formulaires dans le proxy inverse"
             )
         try:
             accessibility = accessibility_from(options.get("accessibilite"))
@@ -164,9 +173,9 @@ class Settings:
             territories=tuple(territories),
             accessibility=accessibility,
             legal=legal_facts(options),
-            forms_url=str(options.get("formulaires", "/formulaires/")),
             phone=str(contact.get("telephone", "")),
             email=str(contact.get("email", "")),
+            address=" ".join(str(contact.get("adresse", "")).split()),
             funders=str(prints.get("financeurs", "")),
             logo=logo,
             bleed_mm=bleed,

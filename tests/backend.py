@@ -57,6 +57,22 @@ def write_manifest(site_dir: Path, events: list[dict[str, Any]]) -> None:
     path.write_text(json.dumps({"version": 1, "evenements": events}), encoding="utf-8")
 
 
+ORGANISATION = {
+    "nom": "Mission Locale du Val de Lorraine",
+    "telephone": "03 83 81 00 00",
+    "adresse": "1 place Saint-Antoine, 54700 Pont-à-Mousson",
+    "email": "allervers@mission-locale.test",
+}
+
+
+def write_organisation(site_dir: Path, **changes: str) -> None:
+    """Write ``porte-voix/organisation.json`` as the site build does (``changes`` replace keys)."""
+    path = site_dir / "porte-voix" / "organisation.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"version": 1, **ORGANISATION, **changes}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def make_config(tmp_path: Path, **overrides: Any) -> BackendConfig:
     """Settings with a database and Maildir in ``tmp_path``; fill time off unless asked."""
     base = BackendConfig(

@@ -586,3 +586,54 @@ def test_a_photo_over_the_limit_is_refused_before_sending(live: LiveSite, browse
     finally:
         connection.close()
     page.close()
+
+
+def test_the_parents_page_is_accessible_and_asks_for_the_declaration(
+    live: LiveSite, browser: Browser
+) -> None:
+    page = browser.new_page(viewport=PHONE)
+    page.goto(f"{live.url}/participer/")
+    page.wait_for_function(
+        "document.querySelector('form[data-pv-form=temoignage] input[name=jeton]').value !== ''"
+    )
+    page.fill("#pv-temoignage-prenom", "Zoé")
+    page.fill("#pv-temoignage-age", "16")
+    page.fill("#pv-temoignage-commune", "Frouard")
+    page.fill("#pv-temoignage-citation", "Ici, on m'a écoutée.")
+    page.fill("#pv-temoignage-recit", "Une conseillère est venue au centre social.")
+    page.fill("#pv-temoignage-email_parent", "parent.de.zoe@exemple.fr")
+    page.check("#pv-temoignage-accord_publication")
+    page.click("form[data-pv-form=temoignage] button[type=submit]")
+    page.wait_for_url(re.compile(r"/merci/contribution/"))
+    deadline = time.monotonic() + 20
+    letters: list = []
+    while not letters and time.monotonic() < deadline:
+        letters = [m for m in live.inbox.messages if m["To"] == "parent.de.zoe@exemple.fr"]
+        time.sleep(0.1)
+    (letter,) = letters
+    token = re.search(r"accord-parent\?jeton=(\S+)", letter.get_content())[1]
+    page.goto(f"{live.url}/formulaires/accord-parent?jeton={token}")
+    problems = axe_violations(page, "page de l'accord d'un parent")
+    assert "son prénom\u00a0: Zoé" in page.inner_text("main")
+    # The browser asks for a choice first (required); without that check, the server does.
+    page.evaluate(
+        "document.querySelectorAll('input[name=autorite]').forEach(r => r.required = false)"
+    )
+    page.click("button[value=accepte]")
+    page.wait_for_selector("#pv-accord-erreur")
+    problems += axe_violations(page, "page de l'accord d'un parent, avec l'erreur")
+    assert not problems, "\n".join(problems)
+    assert (
+        page.get_attribute("#pv-accord-accord-autre-parent", "aria-describedby")
+        == "pv-accord-erreur"
+    )
+    page.check("#pv-accord-autorite-seule")
+    page.click("button[value=accepte]")
+    assert "votre accord est enregistré" in page.inner_text("main")
+    connection = sqlite3.connect(live.database)
+    try:
+        query = "SELECT guardian_declaration FROM contributions WHERE fields LIKE ?"
+        assert connection.execute(query, ("%Zoé%",)).fetchone()[0] == "autorite-seule"
+    finally:
+        connection.close()
+    page.close()

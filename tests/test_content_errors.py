@@ -191,22 +191,37 @@ def test_missing_consent(tmp_path: Path) -> None:
     ]
 
 
-def test_minor_without_legal_representatives(tmp_path: Path) -> None:
-    problems = problems_in(tmp_path, {"temoignages/lea.md": make_testimonial(age=16)})
-    assert problems == [
-        "content/temoignages/lea.md:8: Léa a 16 ans : pour un mineur, le consentement doit être signé par ses"
-        " représentants légaux — fais signer les deux parents (ou le tuteur), puis écris « par: ses représentants légaux »"
-    ]
+MINOR_CONSENT_PROBLEM = (
+    "content/temoignages/lea.md:8: Léa a 16 ans : pour un mineur, « par » doit dire qui a donné"
+    " l'accord, parmi « les deux parents (formulaire papier) », « le tuteur ou la tutrice"
+    " (formulaire papier) », « un parent, avec l'accord déclaré de l'autre » ou « un parent, qui"
+    " exerce seul l'autorité parentale » — si les deux parents ont signé l'autorisation papier,"
+    " écris « par: les deux parents (formulaire papier) » ; sinon, demande l'accord d'un parent"
+    " par la page « Participer » (le lien envoyé au parent)"
+)
 
 
-def test_minor_with_legal_representatives_is_published(tmp_path: Path) -> None:
-    assert (
-        problems_in(
-            tmp_path,
-            {"temoignages/lea.md": make_testimonial(age=16, by="ses representants legaux")},
-        )
-        == []
-    )
+@pytest.mark.parametrize(
+    "by", ["la personne", "ses représentants légaux", "ses representants legaux"]
+)
+def test_a_minors_consent_must_say_what_was_collected(tmp_path: Path, by: str) -> None:
+    # « ses représentants légaux » claimed both parents for what was one parent's click.
+    problems = problems_in(tmp_path, {"temoignages/lea.md": make_testimonial(age=16, by=by)})
+    assert problems == [MINOR_CONSENT_PROBLEM]
+
+
+@pytest.mark.parametrize(
+    "by",
+    [
+        "les deux parents (formulaire papier)",
+        "le tuteur ou la tutrice (formulaire papier)",
+        "un parent, avec l'accord déclaré de l'autre",
+        "un parent, qui exerce seul l'autorité parentale",
+    ],
+)
+def test_a_minors_consent_as_collected_is_published(tmp_path: Path, by: str) -> None:
+    testimonial = make_testimonial(age=16, by=f'"{by}"')
+    assert problems_in(tmp_path, {"temoignages/lea.md": testimonial}) == []
 
 
 def test_expired_consent(tmp_path: Path) -> None:

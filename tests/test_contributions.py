@@ -21,7 +21,7 @@ from PIL import Image
 
 from generator.cli import main
 
-from .backend import Inbox, client_for, make_config
+from .backend import Inbox, client_for, make_config, write_organisation
 from .conftest import Project, new_project
 from .test_images import phone_photo
 
@@ -37,7 +37,9 @@ ADULT = {
 
 @pytest.fixture
 def config(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_config(tmp_path, uploads=tmp_path / "contributions")
+    config = make_config(tmp_path, uploads=tmp_path / "contributions")
+    write_organisation(config.site_dir)
+    return config
 
 
 def contributions(config) -> list[sqlite3.Row]:  # type: ignore[no-untyped-def]
@@ -161,8 +163,13 @@ def parent_link(inbox: Inbox) -> str:
         mail["To"] == "parent@exemple.fr" and mail["Subject"] == "Votre accord pour un témoignage"
     )
     body = mail.get_content()
-    assert "Léa (16 ans)" in body
+    assert "Léa a écrit un témoignage" in body
     return re.search(r"http://127\.0\.0\.1:8000(/formulaires/accord-parent\?jeton=\S+)", body)[1]
+
+
+def accepting(token: str, authority: str = "accord-autre-parent") -> dict[str, str]:
+    """What a parent posts with « J'accepte »."""
+    return {"jeton": token, "reponse": "accepte", "autorite": authority}
 
 
 def test_a_minor_waits_for_a_parent_who_confirms_through_the_link(config, smtp) -> None:  # type: ignore[no-untyped-def]
@@ -177,9 +184,9 @@ def test_a_minor_waits_for_a_parent_who_confirms_through_the_link(config, smtp) 
         page = client.get(link)
         assert page.status_code == 200
         assert "Ici, on m'a écoutée." in BeautifulSoup(page.text, "html.parser").get_text()
-        assert "Je donne mon accord" in page.text
+        assert "J'accepte" in page.text and "Je refuse" in page.text
         token = re.search(r"jeton=(\S+)", link)[1]
-        done = client.post("/formulaires/accord-parent", data={"jeton": token})
+        done = client.post("/formulaires/accord-parent", data=accepting(token))
         assert done.status_code == 200 and "votre accord est enregistré" in done.text
         again = client.get(link)
         assert again.status_code == 404 and "Ce lien n'est pas valable" in again.text
@@ -204,7 +211,7 @@ def test_an_expired_link_is_refused_and_nothing_changes(config, smtp) -> None:  
         page = client.get(link)
         assert page.status_code == 410 and "Ce lien a expiré" in page.text
         token = re.search(r"jeton=(\S+)", link)[1]
-        assert client.post("/formulaires/accord-parent", data={"jeton": token}).status_code == 410
+        assert client.post("/formulaires/accord-parent", data=accepting(token)).status_code == 410
     (row,) = contributions(config)
     assert row["status"] == "attente_parent"
 
@@ -262,7 +269,7 @@ def test_a_parents_address_stays_out_of_the_published_file_as_a_fingerprint(  # 
         assert send(client, "temoignage", minor).status_code == 303
         client.app.state.backend.letters.deliver_due()
         token = re.search(r"jeton=(\S+)", parent_link(smtp))[1]
-        assert client.post("/formulaires/accord-parent", data={"jeton": token}).status_code == 200
+        assert client.post("/formulaires/accord-parent", data=accepting(token)).status_code == 200
     project = new_project(tmp_path / "site")
     env = backend_env(config)
     ident = re.search(
@@ -279,7 +286,7 @@ def test_a_parents_address_stays_out_of_the_published_file_as_a_fingerprint(  # 
     assert "À corriger" not in accepted.output  # the proof line is valid content
     written = next((project.root / "content" / "temoignages").glob("lea*.md")).read_text()
     assert "parent@exemple.fr" not in written and "exemple.fr" not in written
-    assert "par: ses représentants légaux" in written
+    assert "par: un parent, avec l'accord déclaré de l'autre\n" in written
 
     def fingerprint(address: str) -> str:
         result = CliRunner().invoke(main, ["contributions", "empreinte", address], env=env)

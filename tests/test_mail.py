@@ -25,7 +25,16 @@ from forms_backend.outbox.mail_message import plain_message
 from forms_backend.validator.addresses import MESSAGES
 from generator.cli import main
 
-from .backend import VALID, Inbox, client_for, fresh, make_config, manifest_event, write_manifest
+from .backend import (
+    VALID,
+    Inbox,
+    client_for,
+    fresh,
+    make_config,
+    manifest_event,
+    write_manifest,
+    write_organisation,
+)
 from .test_contributions import ADULT, backend_env, contributions
 
 CRLF_BCC = "parent@exemple.fr\r\nBcc: espion@ailleurs.fr"
@@ -168,6 +177,7 @@ def well_formed(raw: bytes, recipient: str) -> email.message.EmailMessage:
 
 def minor_testimonial(config, guardian: str) -> None:  # type: ignore[no-untyped-def]
     """A minor's testimonial through the real app, then the letter queue."""
+    write_organisation(config.site_dir)  # the letter leaves only with the Mission Locale's contact
     minor = {**ADULT, "prenom": "Léa", "age": "16", "email_parent": guardian}
     with client_for(config) as client:
         answer = client.post("/formulaires/temoignage", data=minor)

@@ -91,7 +91,7 @@ def test_testimonial_of_a_minor_records_the_parents_consent(tmp_path: Path) -> N
     assert code == 0, output
     assert "signée par les deux parents" in output
     text = (project.content / "temoignages" / "lea.md").read_text(encoding="utf-8")
-    assert "par: ses représentants légaux" in text
+    assert "par: les deux parents (formulaire papier)\n" in text
     assert f"signe_le: '{date.today():%Y-%m-%d}'" in text
     assert project.check().returncode == 0
 

@@ -23,7 +23,7 @@ from forms_backend.contributions.store import ContributionStore
 from forms_backend.store.database import Store
 from generator.cli import main
 
-from .backend import client_for, make_config
+from .backend import client_for, make_config, write_organisation
 from .conftest import REPO, new_project
 from .test_contributions import ADULT, backend_env, contributions
 
@@ -34,7 +34,9 @@ TOO_HEAVY = "Cette photo est trop lourde : 10 Mo au plus."
 
 @pytest.fixture
 def config(tmp_path: Path):  # type: ignore[no-untyped-def]
-    return make_config(tmp_path, uploads=tmp_path / "contributions")
+    config = make_config(tmp_path, uploads=tmp_path / "contributions")
+    write_organisation(config.site_dir)  # a parent's letter leaves only with the contact
+    return config
 
 
 def post(client, fields: dict[str, str], photo: bytes | None, name: str = "photo.jpg", **kwargs):  # type: ignore[no-untyped-def]
@@ -344,7 +346,6 @@ def test_the_store_keeps_a_submission_id_once_even_when_both_posts_passed_the_fi
     store.migrate()
     contributions_store = ContributionStore(store)
     ident = str(uuid.uuid4())
-    letter = ("parent@exemple.fr", "Votre accord pour un témoignage", "Bonjour")
     added = [
         contributions_store.add(
             str(uuid.uuid4()),
@@ -353,8 +354,7 @@ def test_the_store_keeps_a_submission_id_once_even_when_both_posts_passed_the_fi
             photo=None,
             photo_consent=False,
             contributor_email=None,
-            guardian=None,
-            letter=letter,
+            guardian_email="parent@exemple.fr",  # the parent's letter is queued with it
             submission_id=ident,
         )
         for _ in range(2)

@@ -9,9 +9,7 @@ sends it again at once), never a fake success, never filed as spam.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 import uuid
 from datetime import UTC, datetime
 from html import escape
@@ -30,14 +28,21 @@ from forms_backend.contributions.forms import (
     PHOTO_MAX_BYTES,
     PHOTO_TOO_HEAVY,
 )
+from forms_backend.contributions.parent_letter import french_spacing, published_items, token_hash
+from forms_backend.contributions.store import (
+    DECLARATIONS,
+    OTHER_PARENT_AGREES,
+    SOLE_AUTHORITY,
+    Contribution,
+)
 from forms_backend.contributions.uploads import UploadRefused, decode_in_turn
 from forms_backend.intake.answers import ONE_MORE_STEP, too_many
 from forms_backend.intake.forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from forms_backend.intake.negotiation import NO_STORE, wants_json
+from forms_backend.intake.organisation import read_organisation
 from forms_backend.intake.posted_form import read_posted_form
 from forms_backend.intake.render import END, START, page_with_form
 from forms_backend.intake.spam import client_address, foreign_origin
-from forms_backend.store import retention
 from forms_backend.validator.fields import control_message
 
 if TYPE_CHECKING:
@@ -49,13 +54,12 @@ BROKEN_LINK = (
     "nouveau le lien reçu par e-mail, sans le modifier.</p>"
 )
 GUARDIAN_PAGE = "accord-parent/"
-LINK_LIFETIME = retention.PARENT_LINK
+ACCEPT, REFUSE = "accepte", "refuse"
+DECLARATION_MISSING = (
+    "Pour accepter, cochez une des deux réponses : l'autre parent est d'accord, "
+    "ou vous exercez seul ou seule l'autorité parentale."
+)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def token_hash(token: str) -> str:
-    """Only a hash of a parent's link is stored: a copy of the database cannot confirm anything."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def contribution_routes(backend: Backend) -> list[Route]:
@@ -120,26 +124,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if problem:
             return _guardian_answer(backend, problem, status=410 if found else 404)
         assert found is not None
-        contribution = found[0]
-        fields = contribution.fields
-        summary = (
-            f"<p>{escape(fields.get('prenom', ''))}, {escape(fields.get('age', ''))} ans, "
-            "a écrit ce témoignage pour le site de la Mission Locale :</p>"
-            f"<blockquote><p>{escape(fields.get('citation', ''))}</p>"
-            f"<p>{escape(fields.get('recit', ''))}</p></blockquote>"
-        )
-        if contribution.photo:
-            summary += "<p>Une photo est jointe. Elle serait publiée avec le témoignage.</p>"
-        form = (
-            f'<form class="pv-form" method="post" action="{base}/accord-parent">'
-            f'<input type="hidden" name="jeton" value="{escape(token)}">'
-            "<p>Rien n'est publié sans votre accord. L'équipe de la Mission Locale relit le texte avant.</p>"
-            '<button type="submit" class="md-button md-button--primary">Je donne mon accord</button>'
-            "</form>"
-        )
-        return _guardian_answer(backend, summary + form)
+        return _guardian_answer(backend, guardian_form(base, token, found[0]))
 
-    async def guardian_confirm(request: Request) -> Response:
+    async def guardian_answer(request: Request) -> Response:
         posted = await read_posted_form(
             request,
             photo_limit=0,
@@ -148,25 +135,41 @@ def contribution_routes(backend: Backend) -> list[Route]:
             deadline=config.body_timeout_seconds,
         )
         typed = posted.fields
-        if control_message(typed.get("jeton", ""), formal=True):
+        token = typed.get("jeton", "")
+        if control_message(token, formal=True):
             return _guardian_answer(backend, BROKEN_LINK, status=400)
-        found = await run_in_threadpool(
-            backend.contributions.by_token, token_hash(typed.get("jeton", ""))
-        )
+        found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
         problem = _link_problem(found)
         if problem:
             return _guardian_answer(backend, problem, status=410 if found else 404)
         assert found is not None
-        await run_in_threadpool(backend.contributions.confirm_guardian, found[0].id)
+        contribution = found[0]
+        answer = typed.get("reponse", "")
+        if answer == REFUSE:
+            await run_in_threadpool(_refused, backend, contribution)
+            backend.wake.set()
+            return _guardian_answer(
+                backend,
+                "<p><strong>C'est noté : rien ne sera publié.</strong> Le témoignage est effacé, "
+                "avec la photo s'il y en avait une.</p>",
+            )
+        declaration = typed.get("autorite", "")
+        if answer != ACCEPT or declaration not in DECLARATIONS:
+            form = guardian_form(base, token, contribution, error=DECLARATION_MISSING)
+            return _guardian_answer(backend, form, status=422, title_prefix="Erreur")
+        await run_in_threadpool(
+            backend.contributions.confirm_guardian, contribution.id, declaration
+        )
         return _guardian_answer(
             backend,
             "<p><strong>Merci, votre accord est enregistré.</strong> L'équipe de la Mission Locale "
-            "va relire le témoignage avant de le publier.</p>",
+            "va relire le témoignage avant de le publier. Vous pourrez retirer votre accord plus "
+            "tard : appelez-nous ou écrivez-nous.</p>",
         )
 
     return [Route(f"{base}/{name}", submit, methods=["POST"]) for name in CONTRIBUTION_FORMS] + [
         Route(f"{base}/accord-parent", guardian_page, methods=["GET"]),
-        Route(f"{base}/accord-parent", guardian_confirm, methods=["POST"]),
+        Route(f"{base}/accord-parent", guardian_answer, methods=["POST"]),
     ]
 
 
@@ -215,15 +218,9 @@ def _keep(
     guardian_email = values.pop("email_parent", "") or None
     photo_consent = values.pop("accord_photo", "") == "oui" and photo is not None
     values.pop("accord_publication", None)
-    guardian = letter = None
     minor = spec.name == "temoignage" and int(values["age"]) < ADULT_AGE
-    if minor and guardian_email:
-        token = secrets.token_urlsafe(32)
-        expires = datetime.now(UTC) + LINK_LIFETIME
-        guardian = (guardian_email, token_hash(token), expires)
-        link = f"{backend.config.public_url}{backend.config.forms_path.rstrip('/')}/accord-parent?jeton={token}"
-        letter = (guardian_email, "Votre accord pour un témoignage", _guardian_letter(values, link))
     try:
+        # The parent's letter (and its link) is written only when sent: see letters.py.
         created = backend.contributions.add(
             contribution_id,
             spec.name,
@@ -231,8 +228,7 @@ def _keep(
             photo=photo_name,
             photo_consent=photo_consent,
             contributor_email=contributor,
-            guardian=guardian,
-            letter=letter,
+            guardian_email=guardian_email if minor else None,
             submission_id=submission_id or None,
         )
     except BaseException:
@@ -243,29 +239,73 @@ def _keep(
         (backend.config.uploads / photo_name).unlink(missing_ok=True)
 
 
-def _guardian_letter(values: dict[str, str], link: str) -> str:
-    return "\n".join(
-        [
-            "Bonjour,",
-            "",
-            f"{values['prenom']} ({values['age']} ans) a écrit un témoignage pour le site de la "
-            "Mission Locale du Val de Lorraine. Comme il ou elle a moins de 18 ans, nous avons "
-            "besoin de l'accord d'un parent avant de le publier.",
-            "",
-            "Pour lire le témoignage et donner votre accord, ouvrez ce lien (il marche 7 jours) :",
-            link,
-            "",
-            "Si vous ne donnez pas votre accord, rien ne sera publié et le témoignage sera effacé.",
-            "",
-            "L'équipe « Aller vers » de la Mission Locale du Val de Lorraine",
-        ]
+def guardian_form(base: str, token: str, contribution: Contribution, *, error: str = "") -> str:
+    """What a parent reads and answers: the child's first name, what would be published, the
+    text itself, the declaration of parental authority, « J'accepte » and « Je refuse »."""
+    fields = contribution.fields
+    name = escape(fields.get("prenom", ""))
+    items = "".join(f"<li>{escape(item)}</li>" for item in published_items(contribution))
+    described = ' aria-describedby="pv-accord-erreur"' if error else ""
+    message = (
+        f'<p class="pv-error" id="pv-accord-erreur" role="alert">'
+        f'<span class="pv-error__label">Erreur :</span> {escape(error)}</p>'
+        if error
+        else ""
     )
+    choices = "".join(
+        f'<p><input type="radio" id="pv-accord-{value}" name="autorite" value="{value}" required'
+        f'{described}> <label for="pv-accord-{value}">{escape(label)}</label></p>'
+        for value, label in (
+            (OTHER_PARENT_AGREES, "L'autre parent est d'accord, lui aussi."),
+            (SOLE_AUTHORITY, "J'exerce seul ou seule l'autorité parentale."),
+        )
+    )
+    return (
+        f"<p>{name}, {escape(fields.get('age', ''))}&nbsp;ans, a écrit ce témoignage pour le site "
+        f"de la Mission Locale. {name} a moins de 18 ans : nous avons besoin de votre accord.</p>"
+        f"<p>Si vous êtes d'accord, nous publierons :</p><ul>{items}</ul>"
+        f"<blockquote><p>{escape(fields.get('citation', ''))}</p>"
+        f"<p>{escape(fields.get('recit', ''))}</p></blockquote>"
+        "<p>Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera "
+        "publié.</p>"
+        f'<form class="pv-form" method="post" action="{escape(base)}/accord-parent">'
+        f'<input type="hidden" name="jeton" value="{escape(token)}">'
+        f"<fieldset><legend>Pour accepter : vous avez l'autorité parentale sur {name}, et "
+        f"(obligatoire)&nbsp;:</legend>{message}{choices}</fieldset>"
+        '<p><button type="submit" name="reponse" value="accepte" '
+        'class="md-button md-button--primary">J\'accepte</button> '
+        '<button type="submit" name="reponse" value="refuse" formnovalidate '
+        'class="md-button">Je refuse</button></p>'
+        "<p>Si vous refusez, le témoignage et la photo sont effacés, et rien n'est publié.</p>"
+        "</form>"
+    )
+
+
+def _refused(backend: Backend, contribution: Contribution) -> None:
+    """The parent refused: the contribution and its photo go, the young person is told kindly."""
+    notice = None
+    if contribution.contributor_email:
+        organisation = read_organisation(backend.config.site_dir)
+        signature = organisation.signature if organisation.name else "La Mission Locale"
+        notice = (
+            contribution.contributor_email,
+            "Ton témoignage ne sera pas publié",
+            f"Bonjour {contribution.fields.get('prenom', '')},\n\n"
+            "Merci d'avoir écrit ton témoignage. Ton parent n'a pas donné son accord pour le "
+            "publier. Alors nous l'avons effacé, avec ta photo si tu en avais mis une.\n\n"
+            "Ce n'est pas grave. Tu peux en parler avec lui ou avec elle, et nous écrire à "
+            "nouveau plus tard si tu veux. Ta conseillère reste là pour toi.\n\n"
+            f"{signature}",
+        )
+    backend.contributions.remove(contribution.id, notice)
+    if contribution.photo:
+        (backend.config.uploads / contribution.photo).unlink(missing_ok=True)
 
 
 def _link_problem(found: tuple[object, str] | None) -> str:
     if found is None:
         return (
-            "<p>Ce lien n'est pas valable, ou l'accord a déjà été donné. "
+            "<p>Ce lien n'est pas valable, ou une réponse a déjà été donnée. "
             "Si vous avez un doute, écrivez à la Mission Locale.</p>"
         )
     if datetime.fromisoformat(found[1]) < datetime.now(UTC):
@@ -276,8 +316,15 @@ def _link_problem(found: tuple[object, str] | None) -> str:
     return ""
 
 
-def _guardian_answer(backend: Backend, html: str, *, status: int = 200) -> Response:
-    page = page_with_form(backend.config.site_dir, GUARDIAN_PAGE, f"{START}{html}{END}")
+def _guardian_answer(
+    backend: Backend, html: str, *, status: int = 200, title_prefix: str = ""
+) -> Response:
+    page = page_with_form(
+        backend.config.site_dir,
+        GUARDIAN_PAGE,
+        f"{START}{french_spacing(html)}{END}",
+        title_prefix=title_prefix,
+    )
     return HTMLResponse(page, status_code=status, headers=NO_STORE)
 
 

@@ -17,6 +17,11 @@ from typing import Any
 from forms_backend.store.database import Store, now_text
 
 AWAITING_GUARDIAN, TO_REVIEW = "attente_parent", "a_relire"
+PARENT_SUBJECT = "Votre accord pour un témoignage"
+PARENT_LETTER, NOTICE = "accord-parent", "avis"  # letters.kind
+# What a parent declares when accepting (contributions.guardian_declaration).
+OTHER_PARENT_AGREES, SOLE_AUTHORITY = "accord-autre-parent", "autorite-seule"
+DECLARATIONS = (OTHER_PARENT_AGREES, SOLE_AUTHORITY)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Contribution:
     guardian_email: str | None
     guardian_confirmed_at: str | None
     created_at: str
+    guardian_declaration: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Contribution:
@@ -50,18 +56,22 @@ class Contribution:
             guardian_email=row["guardian_email"],
             guardian_confirmed_at=row["guardian_confirmed_at"],
             created_at=row["created_at"],
+            guardian_declaration=row["guardian_declaration"],
         )
 
 
 @dataclass(frozen=True)
 class Letter:
-    """An e-mail to send to a person (a parent's consent request, a contributor's notice)."""
+    """An e-mail to send to a person: a contributor's notice (``body`` kept), or a parent's
+    consent request (``kind`` PARENT_LETTER: written when sent, with a new link each time)."""
 
     id: int
     recipient: str
     subject: str
     body: str
     attempts: int
+    kind: str = NOTICE
+    contribution_id: str | None = None
 
 
 class ContributionStore:
@@ -79,16 +89,12 @@ class ContributionStore:
         photo: str | None,
         photo_consent: bool,
         contributor_email: str | None,
-        guardian: tuple[str, str, datetime] | None,
-        letter: tuple[str, str, str] | None,
+        guardian_email: str | None,
         submission_id: str | None = None,
     ) -> bool:
-        """Keep a contribution (and the parent's letter, in the same transaction); False, with
-        nothing written, when ``submission_id`` (the form's own id) was already kept.
-
-        ``guardian`` is (e-mail, hash of the one-time token, expiry); ``letter`` is
-        (recipient, subject, body).
-        """
+        """Keep a contribution (and, with ``guardian_email``, a parent's letter to write and send
+        later, in the same transaction); False, with nothing written, when ``submission_id``
+        (the form's own id) was already kept. No link exists before the letter is sent."""
         stamp = now_text()
 
         def job(db: sqlite3.Connection) -> bool:
@@ -102,22 +108,29 @@ class ContributionStore:
                 (
                     contribution_id,
                     kind,
-                    AWAITING_GUARDIAN if guardian else TO_REVIEW,
+                    AWAITING_GUARDIAN if guardian_email else TO_REVIEW,
                     json.dumps(fields, ensure_ascii=False),
                     photo,
                     int(photo_consent),
                     stamp,
                     contributor_email,
-                    guardian[0] if guardian else None,
-                    guardian[1] if guardian else None,
-                    now_text(guardian[2]) if guardian else None,
+                    guardian_email,
+                    None,
+                    None,
                     stamp,
                     stamp,
                     submission_id,
                 ),
             )
-            if letter:
-                _queue(db, *letter)
+            if guardian_email:
+                _queue(
+                    db,
+                    guardian_email,
+                    PARENT_SUBJECT,
+                    "",
+                    kind=PARENT_LETTER,
+                    contribution_id=contribution_id,
+                )
             return True
 
         return self.store.write(job)
@@ -135,14 +148,43 @@ class ContributionStore:
         )
         return (Contribution.from_row(row), row["guardian_expires_at"]) if row else None
 
-    def confirm_guardian(self, contribution_id: str) -> None:
-        """The parent agreed: keep when, forget the link, and put it up for review."""
+    def get(self, contribution_id: str) -> Contribution | None:
+        """One contribution by its whole id."""
+        row = (
+            self.store.connection()
+            .execute("SELECT * FROM contributions WHERE id = ?", (contribution_id,))
+            .fetchone()
+        )
+        return Contribution.from_row(row) if row else None
+
+    def renew_guardian_link(
+        self, contribution_id: str, token_hash: str, expires: datetime
+    ) -> Contribution | None:
+        """A parent's letter is being sent: its new link replaces any earlier one (a link from
+        a failed attempt no longer works). ``None`` when nobody waits for this parent any more."""
+
+        def job(db: sqlite3.Connection) -> Contribution | None:
+            row = db.execute(
+                """UPDATE contributions SET guardian_token_hash = ?, guardian_expires_at = ?
+                WHERE id = ? AND status = ? RETURNING *""",
+                (token_hash, now_text(expires), contribution_id, AWAITING_GUARDIAN),
+            ).fetchone()
+            return Contribution.from_row(row) if row else None
+
+        return self.store.write(job)
+
+    def confirm_guardian(self, contribution_id: str, declaration: str) -> None:
+        """The parent agreed: keep when and what they declared, forget the link, and put it up
+        for review."""
+        if declaration not in DECLARATIONS:
+            raise ValueError(declaration)
         stamp = now_text()
         self.store.write(
             lambda db: db.execute(
                 """UPDATE contributions SET status = ?, guardian_confirmed_at = ?,
-                guardian_token_hash = NULL, updated_at = ? WHERE id = ?""",
-                (TO_REVIEW, stamp, stamp, contribution_id),
+                guardian_declaration = ?, guardian_token_hash = NULL, updated_at = ?
+                WHERE id = ?""",
+                (TO_REVIEW, stamp, declaration, stamp, contribution_id),
             )
         )
 
@@ -168,6 +210,7 @@ class ContributionStore:
                 _queue(db, *letter)
 
         self.store.write(job)
+        self.store.forget()
 
     def counts(self) -> dict[str, int]:
         """How many contributions wait, per status."""
@@ -211,22 +254,34 @@ class ContributionStore:
 
     # Letters: the same retry rules as the counsellor's outbox (outbox.RETRY_DELAYS).
 
-    def claim_letters(self, lease: timedelta = timedelta(minutes=5)) -> list[Letter]:
-        """Lease the letters due now."""
+    def claim_letters(
+        self, lease: timedelta = timedelta(minutes=5), *, held: tuple[str, ...] = ()
+    ) -> list[Letter]:
+        """Lease the letters due now, except those of the ``held`` kinds (left pending)."""
         now = datetime.now(UTC)
+        kinds = ", ".join("?" * len(held)) or "''"
 
         def job(db: sqlite3.Connection) -> list[Any]:
             return db.execute(
-                """UPDATE letters SET leased_until = ?, attempts = attempts + 1
+                f"""UPDATE letters SET leased_until = ?, attempts = attempts + 1
                 WHERE id IN (SELECT id FROM letters WHERE state = 'pending' AND next_attempt_at <= ?
-                AND (leased_until IS NULL OR leased_until <= ?) ORDER BY id LIMIT 20)
-                RETURNING id, recipient, subject, body, attempts""",
-                (now_text(now + lease), now_text(now), now_text(now)),
+                AND (leased_until IS NULL OR leased_until <= ?) AND kind NOT IN ({kinds})
+                ORDER BY id LIMIT 20)
+                RETURNING id, recipient, subject, body, attempts, kind, contribution_id""",
+                (now_text(now + lease), now_text(now), now_text(now), *held),
             ).fetchall()
 
         return sorted(
             (
-                Letter(r["id"], r["recipient"], r["subject"], r["body"], r["attempts"])
+                Letter(
+                    r["id"],
+                    r["recipient"],
+                    r["subject"],
+                    r["body"],
+                    r["attempts"],
+                    r["kind"],
+                    r["contribution_id"],
+                )
                 for r in self.store.write(job)
             ),
             key=lambda letter: letter.id,
@@ -261,6 +316,17 @@ class ContributionStore:
         )
         return {row["state"]: row["n"] for row in rows}
 
+    def pending_parent_letters(self) -> int:
+        """Parents' letters not sent yet (held while the organisation's contact is missing)."""
+        return (
+            self.store.connection()
+            .execute(
+                "SELECT COUNT(*) FROM letters WHERE state = 'pending' AND kind = ?",
+                (PARENT_LETTER,),
+            )
+            .fetchone()[0]
+        )
+
     def retry_dead_letters(self) -> int:
         """Put every dead letter back in the queue."""
         return self.store.write(
@@ -278,9 +344,18 @@ def _has_submission(db: sqlite3.Connection, submission_id: str) -> bool:
     return row.fetchone() is not None
 
 
-def _queue(db: sqlite3.Connection, recipient: str, subject: str, body: str) -> None:
+def _queue(
+    db: sqlite3.Connection,
+    recipient: str,
+    subject: str,
+    body: str,
+    *,
+    kind: str = NOTICE,
+    contribution_id: str | None = None,
+) -> None:
     stamp = now_text()
     db.execute(
-        "INSERT INTO letters (recipient, subject, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)",
-        (recipient, subject, body, stamp, stamp),
+        """INSERT INTO letters (recipient, subject, body, kind, contribution_id, next_attempt_at,
+        created_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (recipient, subject, body, kind, contribution_id, stamp, stamp),
     )

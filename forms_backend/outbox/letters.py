@@ -1,5 +1,8 @@
 """Letters to people (a parent's consent request, a contributor's notice), delivered like the
-counsellor's e-mails: SMTP (or the local Maildir), retried with the same growing delays."""
+counsellor's e-mails: SMTP (or the local Maildir), retried with the same growing delays.
+
+A parent's letter is written here, at send time, with a new link (``parent_letter.py``); it is
+held (left pending) while the Mission Locale's published contact lacks a phone or an address."""
 
 from __future__ import annotations
 
@@ -7,7 +10,14 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from forms_backend.config import BackendConfig
-from forms_backend.contributions.store import ContributionStore, Letter
+from forms_backend.contributions.parent_letter import (
+    LINK_LIFETIME,
+    new_token,
+    parent_letter,
+    token_hash,
+)
+from forms_backend.contributions.store import PARENT_LETTER, ContributionStore, Letter
+from forms_backend.intake.organisation import Organisation, read_organisation
 from forms_backend.outbox.failures import PermanentFailure, TemporaryFailure, unforeseen
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.mail_message import plain_message
@@ -15,6 +25,7 @@ from forms_backend.outbox.retry import Report, next_try
 from forms_backend.validator.addresses import sending_address
 
 log = logging.getLogger("porte_voix.letters")
+GUARDIAN_PATH = "/accord-parent"
 
 
 class LetterPost:
@@ -26,22 +37,33 @@ class LetterPost:
     def deliver_due(self) -> Report:
         """Send every letter due now (counts only are logged: no address)."""
         report = Report()
-        while letters := self.contributions.claim_letters():
+        organisation = read_organisation(self.config.site_dir)
+        held = (PARENT_LETTER,) if organisation.missing() else ()
+        while letters := self.contributions.claim_letters(held=held):
             with Mailer(self.config.smtp_url, self.config.maildir) as mailer:
                 for letter in letters:
-                    self._deliver(letter, report, mailer)
+                    self._deliver(letter, report, mailer, organisation)
         return report
 
-    def _deliver(self, letter: Letter, report: Report, mailer: Mailer) -> None:
+    def _deliver(
+        self, letter: Letter, report: Report, mailer: Mailer, organisation: Organisation
+    ) -> None:
         # Checked again here: a letter queued before a rule changed may hold anything.
         recipient = sending_address(letter.recipient)
         if recipient is None:
             self.contributions.letter_dead(letter.id, "pas une adresse e-mail simple")
             report.dead += 1
             return
+        body = letter.body
+        if letter.kind == PARENT_LETTER:
+            written = self._parent_letter(letter, organisation)
+            if written is None:  # answered, refused or purged meanwhile: nothing to send
+                self.contributions.letter_sent(letter.id)
+                return
+            body = written
         try:
             message = plain_message(
-                letter.subject, letter.body, sender=self.config.mail_from, recipient=recipient
+                letter.subject, body, sender=self.config.mail_from, recipient=recipient
             )
             mailer.send(message, recipient)
         except PermanentFailure as failure:
@@ -67,3 +89,18 @@ class LetterPost:
             self.contributions.letter_later(letter.id, str(failure), at)
             report.retried += 1
         log.info("lettre n°%s reportée", letter.id)
+
+    def _parent_letter(self, letter: Letter, organisation: Organisation) -> str | None:
+        """The parent's letter with a new link, whose hash replaces the last one's."""
+        token = new_token()
+        expires = datetime.now(UTC) + LINK_LIFETIME
+        contribution = self.contributions.renew_guardian_link(
+            letter.contribution_id or "", token_hash(token), expires
+        )
+        if contribution is None:
+            return None
+        link = (
+            f"{self.config.public_url}{self.config.forms_path.rstrip('/')}"
+            f"{GUARDIAN_PATH}?jeton={token}"
+        )
+        return parent_letter(contribution, link, expires, organisation)

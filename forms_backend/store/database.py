@@ -109,6 +109,9 @@ class Store:
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
             connection.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, in the file and its WAL: a parent's
+            # address or a refused testimonial does not linger in free pages.
+            connection.execute("PRAGMA secure_delete=ON")
             self._local.connection = connection
         return connection
 
@@ -141,6 +144,11 @@ class Store:
                 raise
             connection.execute("COMMIT")
 
+    def forget(self) -> None:
+        """After deleting personal data: copy the log into the file and empty it. secure_delete
+        zeroes what is deleted, but the log still holds the pages as they were before."""
+        self.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def migrate(self) -> list[str]:
         """Apply the migrations not applied yet; returns their names."""
         with self.transaction() as db:
@@ -159,6 +167,8 @@ class Store:
                     (name, now_text()),
                 )
                 applied.append(name)
+        if applied:
+            self.forget()  # a migration may have rewritten personal data (0005: parents' links)
         return applied
 
     def secret(self, name: str) -> str:

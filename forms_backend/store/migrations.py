@@ -125,4 +125,21 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE INDEX letters_created ON letters (created_at)",
         ),
     ),
+    (
+        "0006_parent_letters_made_when_sent",
+        (
+            # A parent's letter is written when it is sent, with a new link each time: the table
+            # keeps which letter (kind) for which contribution, never a body holding a link.
+            "ALTER TABLE letters ADD COLUMN kind TEXT NOT NULL DEFAULT 'avis'",
+            "ALTER TABLE letters ADD COLUMN contribution_id TEXT",
+            """UPDATE letters SET kind = 'accord-parent', body = '',
+            contribution_id = (SELECT contributions.id FROM contributions
+                WHERE contributions.guardian_email = letters.recipient
+                AND contributions.status = 'attente_parent'
+                ORDER BY contributions.created_at DESC LIMIT 1)
+            WHERE subject = 'Votre accord pour un témoignage'""",
+            # What the parent declared with their answer (see contribution_store.DECLARATIONS).
+            "ALTER TABLE contributions ADD COLUMN guardian_declaration TEXT",
+        ),
+    ),
 )

@@ -15,7 +15,7 @@ import yaml
 
 from ..slugs import slugify
 from .events import EVENTS_DIR
-from .testimonials import ADULT_AGE, GUARDIANS, PERSON, TESTIMONIALS_DIR
+from .testimonials import ADULT_AGE, BOTH_PARENTS_PAPER, PERSON, TESTIMONIALS_DIR
 
 # How long a signed authorisation lasts when nothing else is said (it can be changed in the file).
 CONSENT_YEARS = 2
@@ -86,7 +86,8 @@ def new_testimonial(content: Path, answers: TestimonialAnswers) -> Path:
         "citation": answers.quote,
         "consentement": {
             "signe_le": f"{signed:%Y-%m-%d}",
-            "par": PERSON if answers.age >= ADULT_AGE else GUARDIANS,
+            # Staff write a testimonial by hand from a paper form: for a minor, both parents sign.
+            "par": PERSON if answers.age >= ADULT_AGE else BOTH_PARENTS_PAPER,
             "photo": "non",
             "jusqu_au": f"{years_later(signed, CONSENT_YEARS):%Y-%m-%d}",
         },

@@ -26,7 +26,15 @@ TESTIMONIALS_DIR = "temoignages"
 ADULT_AGE = 18
 MIN_AGE, MAX_AGE = 16, 29  # the programme's public (forms_backend/forms.py says the same)
 PERSON = "la personne"
-GUARDIANS = "ses représentants légaux"
+# For a minor, exactly what was collected: one parent through the site's link, with what they
+# declared (``porte-voix contributions accept`` writes it), or a paper form signed by both.
+PARENT_WITH_OTHER = "un parent, avec l'accord déclaré de l'autre"
+PARENT_ALONE = "un parent, qui exerce seul l'autorité parentale"
+BOTH_PARENTS_PAPER = "les deux parents (formulaire papier)"
+GUARDIAN_PAPER = "le tuteur ou la tutrice (formulaire papier)"
+MINOR_CONSENTS = (BOTH_PARENTS_PAPER, GUARDIAN_PAPER, PARENT_WITH_OTHER, PARENT_ALONE)
+# Written by earlier versions for one parent's click: it claimed both parents' agreement.
+OLD_GUARDIANS = "ses représentants légaux"
 
 
 class ConsentSchema(Schema):
@@ -34,9 +42,14 @@ class ConsentSchema(Schema):
 
     signe_le = Date(example="2026-10-02")
     par = Choice(
-        {PERSON: PERSON, GUARDIANS: GUARDIANS, "ses representants legaux": GUARDIANS},
+        {
+            PERSON: PERSON,
+            **{value: value for value in MINOR_CONSENTS},
+            OLD_GUARDIANS: OLD_GUARDIANS,
+        },
         example=PERSON,
     )
+    """Who agreed: ``la personne`` (18 or older), or for a minor one of ``MINOR_CONSENTS``."""
     photo = YesNo(example="non")
     jusqu_au = Date(example="2029-10-02")
     preuve = Text(required=False, max_length=400)
@@ -122,13 +135,8 @@ def build_testimonial(document: Document, context: ReadContext, today: date) -> 
         )
         ok = False
     age = values["age"]
-    if age is not None and age < ADULT_AGE and consent["par"] == PERSON:
-        report.add(
-            lines.of(("consentement", "par")),
-            f"{values['prenom'] or 'cette personne'} a {age} ans : pour un mineur, "
-            "le consentement doit être signé par ses représentants légaux",
-            "fais signer les deux parents (ou le tuteur), puis écris « par: ses représentants légaux »",
-        )
+    if age is not None and age < ADULT_AGE and consent["par"] not in MINOR_CONSENTS:
+        report.add(lines.of(("consentement", "par")), *_minor_consent_problem(values, age))
         ok = False
     if values["photo"] is not None and consent["photo"] is False:
         report.add(
@@ -150,4 +158,16 @@ def build_testimonial(document: Document, context: ReadContext, today: date) -> 
         consent=Consent(signed, consent["par"], consent["photo"], until),
         body=document.body,
         contributed=bool(values["contribution"]),
+    )
+
+
+def _minor_consent_problem(values: dict, age: int) -> tuple[str, str]:
+    """What to say when a minor's ``par`` is not a consent the kit can show was collected."""
+    accepted = ", ".join(f"« {value} »" for value in MINOR_CONSENTS[:-1])
+    return (
+        f"{values['prenom'] or 'cette personne'} a {age} ans : pour un mineur, « par » doit "
+        f"dire qui a donné l'accord, parmi {accepted} ou « {MINOR_CONSENTS[-1]} »",
+        "si les deux parents ont signé l'autorisation papier, écris « par: "
+        f"{BOTH_PARENTS_PAPER} » ; sinon, demande l'accord d'un parent par la page "
+        "« Participer » (le lien envoyé au parent)",
     )

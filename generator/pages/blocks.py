@@ -51,8 +51,8 @@ def event_proposal_form_block(build: BuildContext, from_src: str) -> str:
 def guardian_block(build: BuildContext, from_src: str) -> str:
     """Where the backend shows a parent the testimonial to agree to (from the e-mailed link)."""
     return (
-        f"\n{START}\n<p>Ouvrez le lien reçu par e-mail pour lire le témoignage et donner "
-        f"votre accord.</p>\n{END}\n"
+        f"\n{START}\n<p>Ouvrez le lien reçu par e-mail pour lire le témoignage, puis "
+        f"répondre : j'accepte ou je refuse.</p>\n{END}\n"
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ..content import Page
+from ..organisation import ORGANISATION_PATH, organisation_file
 from .agenda import agenda_files, agenda_page, archive_page, territory_page
 from .campaign_page import campaign_page
 from .context import (
@@ -80,7 +81,11 @@ def generate_site(build: BuildContext) -> GeneratedSite:
         if name not in authored
     }
     pages.append(site_map_page(build, authored, defaults, intro(SITE_MAP)))
-    return GeneratedSite(pages, agenda_files(build), defaults)
+    files = [
+        *agenda_files(build),
+        GeneratedFile(ORGANISATION_PATH, organisation_file(build.settings)),
+    ]
+    return GeneratedSite(pages, files, defaults)
 
 
 def site_map_page(

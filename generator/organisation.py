@@ -1,0 +1,32 @@
+"""``porte-voix/organisation.json``: the Mission Locale's public contact, read by the backend.
+
+A parent's letter must say how to check it is genuine (a phone number, a postal address): the
+backend does not read ``mkdocs.yml``, so the build publishes these public facts beside the
+events manifest. ``organisation_contact`` is the one place that decides where they come from.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .settings import Settings
+
+ORGANISATION_PATH = "porte-voix/organisation.json"
+ORGANISATION_VERSION = 1
+
+
+def organisation_contact(settings: Settings) -> dict[str, str]:
+    """Name, phone, postal address and e-mail of the Mission Locale (``contact`` in mkdocs.yml;
+    the name is the site's name)."""
+    return {
+        "nom": settings.site_name.strip(),
+        "telephone": settings.phone.strip(),
+        "adresse": settings.address.strip(),
+        "email": settings.email.strip(),
+    }
+
+
+def organisation_file(settings: Settings) -> bytes:
+    """The JSON the backend reads (``forms_backend/organisation.py``)."""
+    data = {"version": ORGANISATION_VERSION, **organisation_contact(settings)}
+    return json.dumps(data, ensure_ascii=False, indent=2).encode()

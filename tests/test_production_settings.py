@@ -1,0 +1,155 @@
+"""Settings that cannot be forgotten: a server others can reach refuses to start without them,
+and ``porte-voix forms check`` shows every setting, secrets masked, and what is missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+
+from .backend import free_port, write_organisation
+from .conftest import REPO, new_project
+
+PRODUCTION = {
+    "PORTE_VOIX_PUBLIC_URL": "https://www.mission-locale.test",
+    "PORTE_VOIX_MAIL_FROM": '"Mission Locale" <porte-voix@mission-locale.test>',
+    "PORTE_VOIX_COUNSELLOR_EMAIL": "conseillere@mission-locale.test",
+}
+VARIABLES = list(PRODUCTION)
+
+
+def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without any PORTE_VOIX_* but ``settings`` and a database in
+    ``tmp_path``."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("PORTE_VOIX_")}
+    return {
+        **kept,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PORTE_VOIX_DB": str(tmp_path / "db" / "formulaires.sqlite3"),
+        "PORTE_VOIX_SITE_DIR": str(tmp_path / "site"),
+        **settings,
+    }
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """``porte-voix ARGS`` as a real process; a server that starts anyway runs into the timeout."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"porte-voix {' '.join(args)} a démarré sans les réglages de production")
+
+
+@pytest.mark.parametrize("command", [["forms", "serve"], ["serve"]], ids=["forms-serve", "serve"])
+def test_a_reachable_server_refuses_to_start_and_names_every_missing_variable(
+    tmp_path: Path, command: list[str]
+) -> None:
+    project = new_project(tmp_path / "projet")
+    extra = ["--config", str(project.root / "mkdocs.yml")] if command == ["serve"] else []
+    port = str(free_port())
+    result = run([*command, "--host", "0.0.0.0", "--port", port, *extra], environment(tmp_path))
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "le serveur ne démarre pas sur 0.0.0.0 : ces réglages manquent." in message
+    for variable in VARIABLES:
+        assert f"- {variable} :" in message
+    assert not (tmp_path / "db").exists() and not (project.root / "site").exists()
+
+
+def test_a_sender_at_localhost_is_refused_too(tmp_path: Path) -> None:
+    env = environment(tmp_path, **{**PRODUCTION, "PORTE_VOIX_MAIL_FROM": "porte-voix@localhost"})
+    result = run(["forms", "serve", "--host", "0.0.0.0", "--port", str(free_port())], env)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert (
+        "- PORTE_VOIX_MAIL_FROM : l'adresse qui envoie les e-mails (elle vaut porte-voix@localhost)"
+        in message
+    )
+    assert "PORTE_VOIX_PUBLIC_URL" not in message and "PORTE_VOIX_COUNSELLOR_EMAIL" not in message
+
+
+def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> None:
+    secrets = {
+        "PORTE_VOIX_SMTP_URL": "smtp://envoi:MotDePasseSMTP42@smtp.mission-locale.test:587",
+        "PORTE_VOIX_WEBHOOK_URL": "https://crm.test/entree?cle=CleDansLAdresse7",
+        "PORTE_VOIX_WEBHOOK_SECRET": "SecretDuWebhook99",
+        "PORTE_VOIX_SECRET": "SecretDesJetons31",
+    }
+    env = environment(tmp_path, **secrets)
+    write_organisation(tmp_path / "site")
+    result = CliRunner().invoke(main, ["forms", "check"], env=env)
+    assert result.exit_code == 1
+    for secret in (
+        "MotDePasseSMTP42",
+        "CleDansLAdresse7",
+        "SecretDuWebhook99",
+        "SecretDesJetons31",
+    ):
+        assert secret not in result.output
+    lines = result.output.splitlines()
+    assert "  PORTE_VOIX_SMTP_URL : smtp://envoi:••••••@smtp.mission-locale.test:587" in lines
+    assert "  PORTE_VOIX_WEBHOOK_URL : https://crm.test/entree?••••••" in lines
+    assert "  PORTE_VOIX_WEBHOOK_SECRET : ••••••" in lines
+    assert "  PORTE_VOIX_SECRET : ••••••" in lines
+    assert "  téléphone : 03 83 81 00 00" in lines
+    missing = result.output[result.output.index("Il manque :") :]
+    for variable in VARIABLES:
+        assert f"- {variable} :" in missing
+    complete = CliRunner().invoke(
+        main, ["forms", "check"], env=environment(tmp_path, **secrets, **PRODUCTION)
+    )
+    assert complete.exit_code == 0, complete.output
+    assert "Tout est réglé pour la mise en ligne." in complete.output
+
+
+def test_check_says_the_formulaires_setting_no_longer_exists(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "projet")
+    settings = project.root / "mkdocs.yml"
+    config = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    (plugin,) = [p for p in config["plugins"] if isinstance(p, dict) and "porte-voix" in p]
+    plugin["porte-voix"]["formulaires"] = "/envoi/"
+    settings.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = run(["check", "--config", str(settings)], environment(tmp_path))
+    assert result.returncode == 1
+    assert "le réglage « formulaires » n'existe plus dans mkdocs.yml" in result.stderr
+    assert "toujours sous /formulaires/" in result.stderr
+
+
+def test_the_digest_is_not_sent_to_a_counsellor_at_localhost(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["forms", "digest"], env=environment(tmp_path))
+    assert result.exit_code == 1
+    assert (
+        "PORTE_VOIX_COUNSELLOR_EMAIL n'est pas réglée : à qui envoyer la liste ?" in result.output
+    )
+    assert not (tmp_path / "db" / "courriels").exists()  # nothing written to the local Maildir
+
+
+def test_the_build_publishes_the_mission_locales_contact_for_the_backend(sample_site) -> None:  # type: ignore[no-untyped-def]
+    path = sample_site.site / "porte-voix" / "organisation.json"
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "version": 1,
+        "nom": "Mission Locale du Val de Lorraine",
+        "telephone": "03 83 81 00 00",
+        "adresse": "1 place Saint-Antoine, 54700 Pont-à-Mousson",
+        "email": "allervers@mission-locale-val-de-lorraine.fr",
+    }
+    env = environment(
+        Path(sample_site.root), PORTE_VOIX_SITE_DIR=str(sample_site.site), **PRODUCTION
+    )
+    check = CliRunner().invoke(main, ["forms", "check"], env=env)
+    assert check.exit_code == 0, check.output
+    assert "  adresse : 1 place Saint-Antoine, 54700 Pont-à-Mousson" in check.output.splitlines()
