@@ -98,7 +98,7 @@ def test_without_javascript_a_box_ticked_at_once_after_an_error_goes(
     page.goto(f"{live.url}/rappel/")
     fill(page, "Corrigée", consent=False)
     press(page)
-    assert "Coche cette case" in page.locator("#pv-erreurs").inner_text()
+    assert "Coche cette case" in page.locator("#pv-rappel-erreurs").inner_text()
     assert page.input_value("#pv-rappel-commune") == "Frouard"
     page.check("#pv-rappel-consentement")
     press(page)  # at once
