@@ -270,7 +270,8 @@ def test_the_counsellors_email_goes_to_the_counsellor_alone(tmp_path: Path, smtp
             "email": "ines@exemple.fr",
         }
         assert client.post("/formulaires/inscription", data=data, headers=JSON).json()["ok"]
-        assert client.app.state.backend.forwarder.deliver_due().sent == 1
+        # The counsellor's e-mail, and the young person's SMS confirmation (channel: SMS).
+        assert client.app.state.backend.forwarder.deliver_due().sent == 2
     message = one_letter(smtp, "conseillere@mission-locale.test")
     assert message["Subject"] == f"[Aller vers] Inscription (inscrit·e) — {long_title}"
     assert "E-mail : ines@exemple.fr" in message.get_content()
