@@ -199,6 +199,29 @@ def test_a_changed_retention_constant_changes_the_built_notice(
     assert "3 ans" not in text_of(page) and "90 jours" not in text_of(page)
 
 
+def test_the_purge_rhythm_is_written_in_plain_french(sample_site: Project) -> None:
+    """« toutes les 24 heures », never « toutes les 1 jour »."""
+    assert french_duration(retention.PURGE_EVERY) == "24 heures"
+    assert french_duration(timedelta(days=7)) == "7 jours"
+    table = section(sample_site.page("donnees-personnelles"), "Combien de temps")
+    assert "toutes les 24 heures" in table and "1 jour" not in table
+
+
+def test_the_privacy_page_promises_no_shorter_time_online_than_the_signed_consents(
+    sample_site: Project,
+) -> None:
+    """A consent signed on paper may run longer than the default of « porte-voix new » (the
+    sample's run 3 years): the page must not promise « N ans au plus » below any of them."""
+    longest = 0
+    for path in (REPO / "content" / "temoignages").glob("*.md"):
+        consent = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])["consentement"]
+        longest = max(longest, (consent["jusqu_au"] - consent["signe_le"]).days // 365)
+    testimony = section(sample_site.page("donnees-personnelles"), "Quand tu racontes")
+    for promised in re.findall(r"(\d+) ans au plus", testimony):
+        assert int(promised) >= longest, testimony
+    assert "jusqu'à la date de fin de l'accord" in testimony
+
+
 def footer_status(page: BeautifulSoup) -> str:
     (link,) = [a for a in page.select("footer a") if a.get_text().startswith("Accessibilité")]
     return re.sub(r"\s+", " ", link.get_text(" ", strip=True))
