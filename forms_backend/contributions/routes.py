@@ -35,9 +35,10 @@ from forms_backend.intake.answers import ONE_MORE_STEP, too_many
 from forms_backend.intake.forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from forms_backend.intake.negotiation import NO_STORE, wants_json
 from forms_backend.intake.posted_form import read_posted_form
-from forms_backend.intake.render import END, START, page_with_form
+from forms_backend.intake.render import END, PRIVACY_PAGE, START, page_with_form
 from forms_backend.intake.spam import client_address, foreign_origin
 from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
 from forms_backend.validator.fields import control_message
 
 if TYPE_CHECKING:
@@ -222,7 +223,12 @@ def _keep(
         expires = datetime.now(UTC) + LINK_LIFETIME
         guardian = (guardian_email, token_hash(token), expires)
         link = f"{backend.config.public_url}{backend.config.forms_path.rstrip('/')}/accord-parent?jeton={token}"
-        letter = (guardian_email, "Votre accord pour un témoignage", _guardian_letter(values, link))
+        privacy = f"{backend.config.public_url}{PRIVACY_PAGE}"
+        letter = (
+            guardian_email,
+            "Votre accord pour un témoignage",
+            _guardian_letter(values, link, privacy),
+        )
     try:
         created = backend.contributions.add(
             contribution_id,
@@ -243,7 +249,10 @@ def _keep(
         (backend.config.uploads / photo_name).unlink(missing_ok=True)
 
 
-def _guardian_letter(values: dict[str, str], link: str) -> str:
+def _guardian_letter(values: dict[str, str], link: str, privacy: str) -> str:
+    """The parent's letter. The parent's address came from the young person, not from the
+    parent: the letter itself says where it came from, how long it is kept and where the rights
+    are written (RGPD art. 14), as the privacy page promises."""
     return "\n".join(
         [
             "Bonjour,",
@@ -252,10 +261,16 @@ def _guardian_letter(values: dict[str, str], link: str) -> str:
             "Mission Locale du Val de Lorraine. Comme il ou elle a moins de 18 ans, nous avons "
             "besoin de l'accord d'un parent avant de le publier.",
             "",
-            "Pour lire le témoignage et donner votre accord, ouvrez ce lien (il marche 7 jours) :",
+            "Pour lire le témoignage et donner votre accord, ouvrez ce lien (il marche "
+            f"{french_duration(LINK_LIFETIME)}) :",
             link,
             "",
             "Si vous ne donnez pas votre accord, rien ne sera publié et le témoignage sera effacé.",
+            "",
+            f"Votre adresse e-mail nous a été donnée par {values['prenom']}, pour cette seule "
+            "demande. Elle est effacée à la publication ou au refus du témoignage, et au plus "
+            f"tard {french_duration(retention.CONTRIBUTIONS)} après son envoi. Ce que nous faisons "
+            f"de vos données et vos droits : {privacy}",
             "",
             "L'équipe « Aller vers » de la Mission Locale du Val de Lorraine",
         ]
