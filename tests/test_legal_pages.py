@@ -311,6 +311,27 @@ def test_a_role_is_not_a_directeur_de_la_publication() -> None:
     assert not any(gap.path[-1] == "directeur_publication" for gap in legal_gaps(named))
 
 
+@pytest.mark.parametrize(
+    ("director", "is_a_role"),
+    [
+        ("Présidente", True),
+        ("M. le président", True),
+        ("Directrice de la Mission Locale", True),
+        ("Le président du conseil d'administration", True),
+        ("Le Goff Anne, présidente", False),  # Breton surnames start with an article
+        ("La Fontaine Jean, président", False),
+        ("Anne Le Goff, présidente", False),
+    ],
+)
+def test_a_role_is_told_from_a_surname_that_starts_with_an_article(
+    director: str, is_a_role: bool
+) -> None:
+    from generator.legal import legal_gaps
+
+    gaps = legal_gaps({"editeur": {"directeur_publication": director}})
+    assert any("c'est une fonction" in gap.message for gap in gaps) is is_a_role, director
+
+
 def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Path) -> None:
     project = new_project(tmp_path / "p")
     project.write("donnees-personnelles.md", "# Données personnelles\n\nSeulement l'équipe.\n")
