@@ -16,7 +16,13 @@ PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 
-ROLE_ONLY = re.compile(r"(le|la|les|l')[\s']", re.IGNORECASE)  # « Le président », not a name
+# « Le président », « Présidente », « M. le directeur », « Directrice de la Mission Locale »: a
+# role, not a name. A surname that starts with an article (« Le Goff Anne ») is a name.
+ROLE_ONLY = re.compile(
+    r"(?:(?:m\.|mme|madame|monsieur)\s+)?(?:(?:le|la|les)\s+|l')?"
+    r"(?:pr[ée]sident|directeur|directrice|responsable|bureau|conseil|g[ée]rant|d[ée]l[ée]gu[ée])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from PIL import Image
 
+from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
 from generator.cli import main
 
 from .backend import Inbox, client_for, make_config, write_organisation
@@ -164,6 +166,12 @@ def parent_link(inbox: Inbox) -> str:
     )
     body = mail.get_content()
     assert "Léa a écrit un témoignage" in body
+    # RGPD art. 14: the address came from the young person; the letter says so, how long it
+    # is kept, and where the parent's rights are written.
+    plain = " ".join(body.replace("\u202f", " ").replace("\xa0", " ").split())
+    assert "Léa a donné votre adresse e-mail" in plain
+    assert f"au plus tard {french_duration(retention.CONTRIBUTIONS)} après l'envoi" in plain
+    assert "http://127.0.0.1:8000/donnees-personnelles/" in body
     return re.search(r"http://127\.0\.0\.1:8000(/formulaires/accord-parent\?jeton=\S+)", body)[1]
 
 

@@ -444,6 +444,42 @@ def test_referral_asks_the_professional_in_plain_words(client) -> None:  # type:
     }
 
 
+def test_the_referral_email_reminds_the_counsellor_of_the_article_14_notice() -> None:
+    """The privacy page promises the referred young person is told, at the first contact, where
+    the data came from and their rights: the counsellor's e-mail says so."""
+    from forms_backend.outbox.messages import counsellor_email
+
+    submission = {
+        "id": str(uuid.uuid4()),
+        "form": "orientation",
+        "status": "recu",
+        "created_at": "2027-03-01T09:00:00.000+00:00",
+        "first_name": "Inès",
+        "phone": "+33612345678",
+        "email": None,
+        "channel": "sms",
+        "commune": "Frouard",
+        "age": 19,
+        "source": "partenaire-mjc-pompey",
+        "referrer_name": "Julie Martin",
+        "referrer_structure": "Centre social Les Deux Rives",
+        "referrer_contact": "j.martin@deuxrives.example",
+    }
+    body = counsellor_email(
+        submission, None, sender="porte-voix@localhost", recipient="conseillere@localhost"
+    ).get_payload(decode=True)
+    text = " ".join(body.decode("utf-8").split())
+    assert "article 14" in text and "Données personnelles" in text
+    assert "Dès le premier contact" in text
+    callback = counsellor_email(
+        {**submission, "form": "rappel"},
+        None,
+        sender="porte-voix@localhost",
+        recipient="conseillere@localhost",
+    ).get_payload(decode=True)
+    assert b"article 14" not in callback
+
+
 def test_no_personal_data_in_logs(client, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
     post(client, "rappel", VALID)

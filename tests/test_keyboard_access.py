@@ -360,6 +360,29 @@ def test_a_field_reached_from_the_error_summary_is_not_under_the_header(
     assert not problems, problems
 
 
+def test_a_long_error_summary_gets_the_focus_with_its_title_in_sight(
+    live: LiveSite,
+    browser: Browser,
+) -> None:
+    """Five long messages at 320 px make the summary taller than the screen: its title « Il y a
+    5 problèmes », read first, must not be left under the sticky header."""
+    page = browser.new_page(viewport=NARROWEST)
+    page.goto(f"{live.url}/rappel/")
+    page.wait_for_function("document.querySelector('input[name=jeton]').value !== ''")
+    page.fill("#pv-rappel-prenom", "Zoé")
+    page.fill("#pv-rappel-telephone", "abc")
+    page.fill("#pv-rappel-age", "12")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.click("form.pv-form button[type=submit]")
+    page.wait_for_selector("#pv-rappel-erreurs")
+    page.wait_for_timeout(100)
+    assert page.evaluate("document.activeElement.id") == "pv-rappel-erreurs"
+    assert page.evaluate("document.querySelector('#pv-rappel-erreurs').offsetHeight") > 640
+    title = page.evaluate(WHERE_JS, "#pv-rappel-erreurs h2")
+    page.close()
+    assert title["inside"] and not title["covered"], title
+
+
 def test_two_forms_with_errors_leave_no_id_twice(
     live: LiveSite,
     browser: Browser,

@@ -199,6 +199,29 @@ def test_a_changed_retention_constant_changes_the_built_notice(
     assert "3 ans" not in text_of(page) and "90 jours" not in text_of(page)
 
 
+def test_the_purge_rhythm_is_written_in_plain_french(sample_site: Project) -> None:
+    """« toutes les 24 heures », never « toutes les 1 jour »."""
+    assert french_duration(retention.PURGE_EVERY) == "24 heures"
+    assert french_duration(timedelta(days=7)) == "7 jours"
+    table = section(sample_site.page("donnees-personnelles"), "Combien de temps")
+    assert "toutes les 24 heures" in table and "1 jour" not in table
+
+
+def test_the_privacy_page_promises_no_shorter_time_online_than_the_signed_consents(
+    sample_site: Project,
+) -> None:
+    """A consent signed on paper may run longer than the default of « porte-voix new » (the
+    sample's run 3 years): the page must not promise « N ans au plus » below any of them."""
+    longest = 0
+    for path in (REPO / "content" / "temoignages").glob("*.md"):
+        consent = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])["consentement"]
+        longest = max(longest, (consent["jusqu_au"] - consent["signe_le"]).days // 365)
+    testimony = section(sample_site.page("donnees-personnelles"), "Quand tu racontes")
+    for promised in re.findall(r"(\d+) ans au plus", testimony):
+        assert int(promised) >= longest, testimony
+    assert "jusqu'à la date de fin de l'accord" in testimony
+
+
 def footer_status(page: BeautifulSoup) -> str:
     (link,) = [a for a in page.select("footer a") if a.get_text().startswith("Accessibilité")]
     return re.sub(r"\s+", " ", link.get_text(" ", strip=True))
@@ -286,6 +309,27 @@ def test_a_role_is_not_a_directeur_de_la_publication() -> None:
     assert any("c'est une fonction, pas un nom" in gap.message for gap in legal_gaps(role))
     named = {"editeur": {"directeur_publication": "Claire Martin, présidente"}}
     assert not any(gap.path[-1] == "directeur_publication" for gap in legal_gaps(named))
+
+
+@pytest.mark.parametrize(
+    ("director", "is_a_role"),
+    [
+        ("Présidente", True),
+        ("M. le président", True),
+        ("Directrice de la Mission Locale", True),
+        ("Le président du conseil d'administration", True),
+        ("Le Goff Anne, présidente", False),  # Breton surnames start with an article
+        ("La Fontaine Jean, président", False),
+        ("Anne Le Goff, présidente", False),
+    ],
+)
+def test_a_role_is_told_from_a_surname_that_starts_with_an_article(
+    director: str, is_a_role: bool
+) -> None:
+    from generator.legal import legal_gaps
+
+    gaps = legal_gaps({"editeur": {"directeur_publication": director}})
+    assert any("c'est une fonction" in gap.message for gap in gaps) is is_a_role, director
 
 
 def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Path) -> None:

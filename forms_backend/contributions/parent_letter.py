@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from forms_backend.contributions.store import Contribution
 from forms_backend.intake.organisation import Organisation
 from forms_backend.store import retention
+from forms_backend.store.retention import french_duration
 
 LINK_LIFETIME = retention.PARENT_LINK
 PARIS = ZoneInfo("Europe/Paris")
@@ -80,9 +81,16 @@ def published_items(contribution: Contribution) -> list[str]:
 
 
 def parent_letter(
-    contribution: Contribution, link: str, expires: datetime, organisation: Organisation
+    contribution: Contribution,
+    link: str,
+    expires: datetime,
+    organisation: Organisation,
+    *,
+    privacy: str,
 ) -> str:
-    """The letter's text (``organisation`` must be complete: see ``Organisation.missing``)."""
+    """The letter's text (``organisation`` must be complete: see ``Organisation.missing``).
+    The parent's address came from the young person, not from the parent: the letter says so,
+    how long it is kept and where the parent's rights are written (RGPD art. 14)."""
     first_name = contribution.fields.get("prenom", "")
     contacts = [f"Par téléphone : {organisation.phone}", f"Par courrier : {organisation.address}"]
     if organisation.email:
@@ -111,6 +119,10 @@ def parent_letter(
                 "",
                 "Vous pourrez retirer votre accord plus tard, à tout moment. "
                 "Appelez-nous ou écrivez-nous : nous retirerons le témoignage du site.",
+                "",
+                "Votre adresse e-mail sert seulement à vous demander cet accord. Nous l'effaçons "
+                f"au plus tard {french_duration(retention.CONTRIBUTIONS)} après l'envoi du "
+                f"témoignage. Vos droits sur ces données sont expliqués ici : {privacy}",
                 "",
                 "Vous voulez vérifier que ce message vient bien de nous ? Contactez-nous :",
                 *contacts,

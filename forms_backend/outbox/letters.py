@@ -18,6 +18,7 @@ from forms_backend.contributions.parent_letter import (
 )
 from forms_backend.contributions.store import PARENT_LETTER, ContributionStore, Letter
 from forms_backend.intake.organisation import Organisation, read_organisation
+from forms_backend.intake.render import PRIVACY_PAGE
 from forms_backend.outbox.failures import PermanentFailure, TemporaryFailure, unforeseen
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.mail_message import plain_message
@@ -103,4 +104,5 @@ class LetterPost:
             f"{self.config.public_url}{self.config.forms_path.rstrip('/')}"
             f"{GUARDIAN_PATH}?jeton={token}"
         )
-        return parent_letter(contribution, link, expires, organisation)
+        privacy = f"{self.config.public_url}{PRIVACY_PAGE}"
+        return parent_letter(contribution, link, expires, organisation, privacy=privacy)

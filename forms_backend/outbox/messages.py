@@ -56,6 +56,10 @@ def counsellor_email(
             f"Orienté·e par : {submission['referrer_name']} ({submission['referrer_structure']})",
             f"Contact du partenaire : {submission['referrer_contact']}",
             "Le ou la jeune a donné son accord pour être contacté·e.",
+            # The privacy page promises it (RGPD art. 14): the counsellor is the one who says it.
+            "Dès le premier contact, dites-lui d'où viennent ses coordonnées (la",
+            "structure ci-dessus), ce que la Mission Locale en fait et ses droits",
+            "(page « Données personnelles » du site) : RGPD, article 14.",
         ]
     lines += ["", f"Référence : {submission['id']}"]
     if submission["form"] != "inscription":

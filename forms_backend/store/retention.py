@@ -28,7 +28,7 @@ PARENT_LINK = timedelta(days=7)
 def french_duration(period: timedelta) -> str:
     """« 3 ans », « 90 jours », « 1 an », « 24 heures »: a retention period in plain French."""
     days, seconds = period.days, period.seconds
-    if seconds or not days:
+    if seconds or days < 2:  # « toutes les 24 heures », never « toutes les 1 jour »
         hours = days * 24 + seconds // 3600
         return f"{hours} heure{'s' if hours > 1 else ''}"
     if days % 365 == 0:

@@ -45,8 +45,18 @@ def testimonial_card(
     parts.append(f"> « {md_text(testimonial.quote)} »\n")
     if testimonial.body.strip():
         target = link(from_src, testimonial_src(testimonial))
-        parts.append(f"[Lire le parcours de {md_text(testimonial.first_name)}]({target})\n")
+        parts.append(f"[Lire le parcours {of_name(md_text(testimonial.first_name))}]({target})\n")
     return "\n".join(parts)
+
+
+def of_name(first_name: str) -> str:
+    """« de Mathis », but « d'Inès », « d'Océane »: French elides « de » before a vowel."""
+    initial = first_name[:1].lower()
+    return (
+        f"d'{first_name}"
+        if initial and initial in "aàâäeéèêëiîïoôöuùûüyÿæœ"
+        else f"de {first_name}"
+    )
 
 
 def testimonial_name(testimonial: Testimonial) -> str:
@@ -63,7 +73,7 @@ def testimonial_photo(
     photo = picture_html(
         build.images[testimonial.photo],
         from_src,
-        f"Photo de {testimonial.first_name}",
+        f"Photo {of_name(testimonial.first_name)}",
         sizes=sizes,
         css_class="pv-picture pv-portrait",
         directory_urls=build.directory_urls,

@@ -161,8 +161,9 @@ def _testimonial() -> str:
         "**Ce qui est publié** : ton prénom ou ton pseudo, ton âge, ta commune, ta phrase, ton "
         "récit, et ta photo seulement si tu as coché la case pour la photo. Ton e-mail et celui "
         "de ton parent ne sont jamais publiés.\n\n"
-        f"{contribution_keep()} Un témoignage publié reste en ligne {CONSENT_YEARS} ans au plus "
-        "(la date de fin de l'accord), et tu peux le faire retirer avant.\n"
+        f"{contribution_keep()} Un témoignage publié reste en ligne jusqu'à la date de fin de "
+        f"l'accord ({CONSENT_YEARS} ans après l'accord donné sur ce site ; pour un accord signé "
+        "sur papier, la date écrite dessus), et tu peux le faire retirer avant.\n"
     )
 
 

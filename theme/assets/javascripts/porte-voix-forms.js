@@ -84,7 +84,14 @@
       field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + message.id).trim());
     });
     form.prepend(summary);
-    summary.focus();
+    focusFromTop(summary);
+  }
+
+  /* A box taller than the screen (five long errors at 320 px) gets the focus with its top, and
+     its title, below the sticky header: the browser's own scrolling shows its bottom part. */
+  function focusFromTop(element) {
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ block: "start" });
   }
 
   function showNotice(form, text) {
@@ -94,7 +101,7 @@
     notice.tabIndex = -1;
     notice.textContent = text;
     form.prepend(notice);
-    notice.focus();
+    focusFromTop(notice);
   }
 
   /* A photo over the limit is refused here, before anything is sent: on a phone's mobile data,
