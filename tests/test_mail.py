@@ -36,6 +36,8 @@ HOSTILE = [
     ("=?utf-8?q?parent?=@exemple.fr", "decorated"),
     ("a@b.fr, c@d.fr", "several"),
     ("a@b.fr;c@d.fr", "several"),
+    ("parent%ailleurs.fr@exemple.fr", "several"),  # the « percent hack » of relays: a@ailleurs.fr
+    ("ailleurs.fr!parent@exemple.fr", "several"),  # a UUCP bang path: the same
     ('"x"@y.fr', "decorated"),
     ("<a@b.fr>", "decorated"),
     ("Inès Martin <ines@exemple.fr>", "decorated"),
