@@ -84,13 +84,13 @@ def _tzid(event: Event) -> str:
 
 
 def _head(name: str) -> str:
-    from icalendar import Calendar  # loaded only when something is not kept already
+    from icalendar import Calendar, vText  # loaded only when something is not kept already
 
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", vText(name))  # escaped as text, as SUMMARY is
     calendar.add("x-wr-timezone", "Europe/Paris")
     return calendar.to_ical().decode("utf-8").removesuffix(END)
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from icalendar import Timezone
 
+from generator.calendars import calendar_bytes
 from generator.output_cache import OutputCache
 
 from .calendar_readers import read_with_icaljs, read_with_vobject
@@ -109,3 +110,10 @@ def test_a_cache_kept_by_an_older_version_gives_no_old_time_zone(tmp_path: Path)
     text = (project.site / "evenements" / f"{event_id}.ics").read_bytes().decode("utf-8")
     assert "RDATE" not in text
     assert "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU" in text
+
+
+def test_a_calendars_name_is_escaped_as_text() -> None:
+    """A contributed title names its event's calendar: its « ; » and « , » are escaped as in
+    SUMMARY (RFC 5545 3.3.11), never read as a separator of values."""
+    text = calendar_bytes([], SITE, "Forum; emploi, stage \\ alternance", {}, {}).decode("utf-8")
+    assert "X-WR-CALNAME:Forum\\; emploi\\, stage \\\\ alternance\r\n" in text

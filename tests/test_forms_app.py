@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from forms_backend.config import BackendConfig
 from forms_backend.intake.forms import CALLBACK, REFERRAL
 from forms_backend.intake.render import form_html
+from forms_backend.intake.spam import RateLimiter
 from forms_backend.validator import fields as validation
 
 from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
@@ -321,6 +322,18 @@ def test_rate_limit_answers_429_with_retry_after_and_the_wait_in_french(tmp_path
     assert partner.json()["message"] == (
         "Trop d'envois depuis votre connexion. Attendez 10 minutes, puis réessayez."
     )
+
+
+def test_one_ipv6_subscriber_cannot_pick_a_new_address_for_each_form() -> None:
+    """A home or phone gets a whole /64 of IPv6 addresses: counted per address, a robot would
+    take a new one for each form and never meet the limit."""
+    limiter = RateLimiter(3, 600)
+    hops = [f"2001:db8:1:2:{n:x}::1" for n in range(4)]
+    assert [limiter.take(address, now=0) for address in hops][:3] == [0, 0, 0]
+    assert limiter.take(hops[3], now=0) > 0  # the same /64: the same budget
+    assert limiter.take("2001:db8:1:3::1", now=0) == 0  # a neighbour keeps its own
+    assert [limiter.take("192.0.2.1", now=0) for _ in range(4)][3] > 0
+    assert limiter.take("192.0.2.2", now=0) == 0  # IPv4 addresses stay apart
 
 
 def test_failed_attempts_do_not_use_up_the_accepted_budget(tmp_path: Path) -> None:

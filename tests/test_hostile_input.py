@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.validator.fields import control_message
 
 from .backend import VALID, client_for, free_port, make_config, manifest_event, write_manifest
 from .conftest import ENVIRONMENT
@@ -75,6 +76,9 @@ HOSTILE = {
     "C1": "\x85",
     "RLO": "\u202e",
     "LRI": "\u2066",
+    "TAG": "".join(chr(0xE0000 + ord(c)) for c in "hidden words"),  # ASCII in tag characters
+    "ZWSP": "\u200b",
+    "BOM": "\ufeff",
 }
 ONE_LINE = {
     False: "Écris tout sur une seule ligne, sans retour à la ligne.",
@@ -90,6 +94,17 @@ INVISIBLE = {
         "d'un copier-coller). Effacez le champ et retapez le texte au clavier."
     ),
 }
+
+
+def test_emoji_with_joiners_and_a_flags_tags_are_not_taken_for_hidden_text() -> None:
+    """Tag characters are refused when they spell hidden text, not inside a flag's sequence."""
+    for text in (
+        "Fière 👩\u200d💻 !",
+        "Écosse 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+        "❤\ufe0f",
+    ):
+        assert control_message(text) == "", ascii(text)
+    assert control_message("🏴\U000e0067\U000e0062 caché") != ""
 
 
 @pytest.fixture

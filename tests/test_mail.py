@@ -45,11 +45,13 @@ HOSTILE = [
     ("=?utf-8?q?parent?=@exemple.fr", "decorated"),
     ("a@b.fr, c@d.fr", "several"),
     ("a@b.fr;c@d.fr", "several"),
+    ("parent%ailleurs.fr@exemple.fr", "several"),  # the « percent hack » of relays: a@ailleurs.fr
+    ("ailleurs.fr!parent@exemple.fr", "several"),  # a UUCP bang path: the same
     ('"x"@y.fr', "decorated"),
     ("<a@b.fr>", "decorated"),
     ("Inès Martin <ines@exemple.fr>", "decorated"),
     ("ines martin@exemple.fr", "decorated"),
-    ("ines@exemple.fr\u200b", "decorated"),  # zero width space: invisible when read
+    ("ines@exemple.fr\u200b", None),  # zero width space: refused as invisible by every field
     ("zoé@exemple.fr", "accented"),
     ("ines@exemple", "invalid"),
     (CRLF_BCC, None),

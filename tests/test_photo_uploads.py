@@ -321,6 +321,26 @@ def test_a_double_post_stores_one_contribution_and_sends_one_letter(  # type: ig
     assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "parent@exemple.fr"
 
 
+def test_a_double_press_on_the_page_without_script_stores_one_and_sends_one_letter(  # type: ignore[no-untyped-def]
+    config, smtp
+) -> None:
+    """The static page's form has an empty ``id`` and ``jeton`` (its script fills them): two
+    presses without JavaScript send the very same form twice, and a parent must get one letter."""
+    config = replace(config, smtp_url=smtp.url)
+    minor = {**ADULT, "prenom": "Léa", "age": "16", "email_parent": "parent@exemple.fr"}
+    minor.update(id="", jeton="", source="", site_web="", email="")
+    photo = encoded(Image.new("RGB", (800, 600), (200, 80, 40)), "JPEG")
+    with client_for(config) as client:
+        first = post(client, {**minor, "accord_photo": "oui"}, photo)
+        second = post(client, {**minor, "accord_photo": "oui"}, photo)
+        other = post(client, {**minor, "citation": "Une autre phrase."}, None)
+        client.app.state.backend.letters.deliver_due()
+    assert first.status_code == second.status_code == other.status_code == 303
+    assert len(contributions(config)) == 2  # the double press once, the other testimonial too
+    assert len(list(config.uploads.iterdir())) == 1
+    assert len(smtp.messages) == 2
+
+
 def test_two_testimonials_with_their_own_ids_are_both_kept(config) -> None:  # type: ignore[no-untyped-def]
     with client_for(config) as client:
         for _ in range(2):

@@ -9,6 +9,8 @@ sends it again at once), never a fake success, never filed as spam.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -62,6 +64,16 @@ DECLARATION_MISSING = (
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+def content_id(spec: FormSpec, typed: dict[str, str], photo: bytes | None) -> str:
+    """The id of a form posted without one (the static page's script fills it in; without
+    JavaScript it stays empty): made of what was typed and the photo, so that a second press
+    on the same form is known as such and stored once, its parent's letter sent once."""
+    typed_fields = {f.name: (typed.get(f.name) or "").strip() for f in spec.fields}
+    digest = hashlib.sha256(json.dumps([spec.name, typed_fields], sort_keys=True).encode())
+    digest.update(hashlib.sha256(photo or b"").digest())
+    return str(uuid.UUID(bytes=digest.digest()[:16], version=4))
+
+
 def contribution_routes(backend: Backend) -> list[Route]:
     """The routes, to place before the generic ``/{form}`` ones."""
     config = backend.config
@@ -90,10 +102,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if check.valid and not check.shown_again and check.age < config.min_fill_seconds:
             return _too_fast(request, backend, spec, typed, photo is not None)
         submission_id = typed.get(SUBMISSION_ID, "")
-        submission_id = submission_id if _UUID.fullmatch(submission_id) else ""
-        if submission_id and await run_in_threadpool(
-            backend.contributions.has_submission, submission_id
-        ):
+        if not _UUID.fullmatch(submission_id):
+            submission_id = content_id(spec, typed, photo)
+        if await run_in_threadpool(backend.contributions.has_submission, submission_id):
             return _accepted(request)  # a double tap: the first one is kept, same answer
         result = check_contribution(spec, typed, has_photo=photo is not None)
         if posted.photo_too_large:

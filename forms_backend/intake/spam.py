@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import threading
 import time
 from collections import defaultdict, deque
@@ -97,7 +98,8 @@ class RateLimiter:
             return 0.0
 
     def _key(self, address: str) -> str:
-        return hashlib.sha256(address.encode()).hexdigest()[:16]  # no IP address kept in clear
+        # no IP address kept in clear
+        return hashlib.sha256(subscriber(address).encode()).hexdigest()[:16]
 
     def _forget_old(self, key: str, now: float) -> deque[float]:
         hits = self._hits[key]
@@ -107,6 +109,20 @@ class RateLimiter:
             for idle in [k for k, v in self._hits.items() if not v and k != key]:
                 del self._hits[idle]
         return hits
+
+
+def subscriber(address: str) -> str:
+    """What one subscriber holds: an IPv4 address, or an IPv6 address's /64 (a home or a phone
+    gets a whole /64 and can pick a new address in it for every request)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def origin_allowed(origin: str | None, allowed: tuple[str, ...], own_origin: str) -> bool:

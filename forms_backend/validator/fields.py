@@ -25,6 +25,16 @@ TOO_OLD = (
 # sequence recolours or rewrites the screen; in content/ a bidi override shows a text other than
 # the one stored. Line breaks (LF, CR LF as browsers send them) and tabs stay in multi-line fields.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing at all, so that a text can hide in them: zero-width spaces, word
+# joiners, the byte order mark, soft hyphen, invisible operators, and Unicode tag characters
+# (U+E0000–U+E007F: a whole ASCII sentence, invisible on the page, in the terminal and in
+# content/) and the supplementary variation selectors. The joiners of emoji (U+200D, U+200C) and
+# the tags of a flag (🏴 + tags + U+E007F: Scotland, Wales, England) are writing, and are kept.
+_HIDDEN = re.compile(
+    "[\u00ad\u034f\u115f\u1160\u180e\u200b\u2060-\u2064\u206a-\u206f\u3164\ufeff"
+    "\uffa0\ufff9-\ufffb\U0001d173-\U0001d17a\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
+)
+_FLAG_TAGS = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,8}\U000e007f")
 _LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _KEPT_BREAKS = re.compile("\r\n|[\n\u2028\u2029]")  # in a multi-line field: made "\n"
 MULTI_LINE = ("textarea",)
@@ -65,7 +75,8 @@ def control_message(value: str, *, multi_line: bool = False, formal: bool = Fals
         value = _KEPT_BREAKS.sub("", value.replace("\t", ""))
     elif _LINE_BREAKS.search(value):
         return ONE_LINE[formal]
-    return INVISIBLE[formal] if _CONTROLS.search(value) else ""
+    hidden = _HIDDEN.search(_FLAG_TAGS.sub("\U0001f3f4", value))
+    return INVISIBLE[formal] if _CONTROLS.search(value) or hidden else ""
 
 
 def screen_controls(
