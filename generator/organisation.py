@@ -16,13 +16,15 @@ ORGANISATION_VERSION = 1
 
 
 def organisation_contact(settings: Settings) -> dict[str, str]:
-    """Name, phone, postal address and e-mail of the Mission Locale (``contact`` in mkdocs.yml;
-    the name is the site's name)."""
+    """Name, phone, postal address and e-mail of the Mission Locale: the publisher declared once
+    for the legal pages (``editeur`` in mkdocs.yml), with the programme's own phone and e-mail
+    (``contact``) first, since a parent's question goes to the team that wrote to them."""
+    publisher = settings.legal.publisher
     return {
-        "nom": settings.site_name.strip(),
-        "telephone": settings.phone.strip(),
-        "adresse": settings.address.strip(),
-        "email": settings.email.strip(),
+        "nom": (publisher.name or settings.site_name).strip(),
+        "telephone": (settings.phone or publisher.phone).strip(),
+        "adresse": (publisher.address or settings.address).strip(),
+        "email": (settings.email or publisher.email).strip(),
     }
 
 

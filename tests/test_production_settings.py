@@ -144,7 +144,7 @@ def test_the_build_publishes_the_mission_locales_contact_for_the_backend(sample_
         "version": 1,
         "nom": "Mission Locale du Val de Lorraine",
         "telephone": "03 83 81 00 00",
-        "adresse": "1 place Saint-Antoine, 54700 Pont-à-Mousson",
+        "adresse": "1 rue de la Poste, 54700 Pont-à-Mousson",  # the publisher's (editeur)
         "email": "allervers@mission-locale-val-de-lorraine.fr",
     }
     env = environment(
@@ -152,4 +152,4 @@ def test_the_build_publishes_the_mission_locales_contact_for_the_backend(sample_
     )
     check = CliRunner().invoke(main, ["forms", "check"], env=env)
     assert check.exit_code == 0, check.output
-    assert "  adresse : 1 place Saint-Antoine, 54700 Pont-à-Mousson" in check.output.splitlines()
+    assert "  adresse : 1 rue de la Poste, 54700 Pont-à-Mousson" in check.output.splitlines()
