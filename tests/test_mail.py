@@ -305,7 +305,8 @@ def test_a_long_subject_stays_folded_in_the_local_maildir(tmp_path: Path) -> Non
     with client_for(config) as client:
         data = {**fresh(client, "inscription"), **VALID, "evenement": "2030-01-01-forum"}
         assert client.post("/formulaires/inscription", data=data, headers=JSON).json()["ok"]
-        assert client.app.state.backend.forwarder.deliver_due().sent == 1
+        # The counsellor's e-mail, and the young person's SMS confirmation (channel: SMS).
+        assert client.app.state.backend.forwarder.deliver_due().sent == 2
     (path,) = (config.maildir / "new").iterdir()
     raw = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     assert well_formed(raw, "conseillere@mission-locale.test")["Subject"].endswith(long_title)
