@@ -93,6 +93,7 @@ class Settings:
     forms_url: str = "/formulaires/"
     phone: str = ""
     email: str = ""
+    address: str = ""  # « 2 rue des Pâquis, 54340 Pompey »: for search engines
     funders: str = ""
     logo: Path | None = None
     bleed_mm: float = 3.0
@@ -170,6 +171,7 @@ class Settings:
             forms_url=str(options.get("formulaires", "/formulaires/")),
             phone=str(contact.get("telephone", "")),
             email=str(contact.get("email", "")),
+            address=" ".join(str(contact.get("adresse", "")).split()),
             funders=str(prints.get("financeurs", "")),
             logo=logo,
             bleed_mm=bleed,

@@ -27,7 +27,7 @@ class SubjectError(ValueError):
 class Subject:
     """Everything drawn on one flyer, poster or social image."""
 
-    kind: str  # "evenement" or "campagne"
+    kind: str  # "evenement", "campagne" or "page"
     id: str
     source_file: str
     texts: dict[str, str]
@@ -120,6 +120,23 @@ def campaign_subject(
         page_url,
         _checked(source),
         _logos(settings, partners),
+    )
+
+
+def page_subject(
+    page_id: str, title: str, settings: Settings, page_url: str, channel: str
+) -> Subject:
+    """The share image of a page that has none of its own: its title on the kit's colours."""
+    texts = {
+        "accroche": settings.site_name,
+        "titre": title,
+        "appel": "Pour en savoir plus : scanne le code",
+        "adresse": f"ou va sur {_short(page_url)}",
+        "lien": "Pour en savoir plus : touche le lien",
+        "site": _short(page_url),
+    }
+    return Subject(
+        "page", page_id, page_id, texts, page_url, _checked(channel), _logos(settings, [])
     )
 
 
