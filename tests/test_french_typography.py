@@ -87,12 +87,13 @@ def test_typesetting_leaves_code_attributes_and_scripts_alone() -> None:
     html = (
         '<p title="a : b">Viens ! Le 3 mars à 17 h 30 : « oui »</p>'
         "<pre><code>x = 1 ; y = 2 !</code></pre><script>if (a ? b : c) {}</script>"
-        '<a href="https://x.fr/?q=1">12 km</a><!-- 1 : 2 -->'
+        '<a href="https://x.fr/?q=1">12 km</a><!-- 1 : 2 --><p>Tape <code>x ; y</code> !</p>'
     )
     assert typeset_html(html) == (
         '<p title="a : b">Viens\u202f! Le 3\u00a0mars à 17\u00a0h\u00a030\u00a0: «\u202foui\u202f»</p>'
         "<pre><code>x = 1 ; y = 2 !</code></pre><script>if (a ? b : c) {}</script>"
         '<a href="https://x.fr/?q=1">12\u00a0km</a><!-- 1 : 2 -->'
+        "<p>Tape <code>x ; y</code>\u202f!</p>"
     )
 
 
