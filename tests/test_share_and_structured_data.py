@@ -178,3 +178,18 @@ def test_home_page_describes_the_mission_locale(sample_site: Project) -> None:
         "name": "ML",
         "url": "https://ml.fr/",
     }
+
+
+def test_a_page_title_of_any_length_gets_a_share_image(tmp_path: Path) -> None:
+    from generator.flyers.making import FlyerJob, make
+    from generator.flyers.subjects import page_subject
+
+    from .test_flyers import LAYOUTS
+
+    title = "Un titre de page écrit à la main, beaucoup trop long pour une image " * 8
+    settings = Settings("Mission Locale du Val de Lorraine", "https://ml.fr/")
+    subject = page_subject("longue", title, settings, "https://ml.fr/longue/", "partage")
+    assert len(subject.texts["titre"]) <= 110 and subject.texts["titre"].endswith("…")
+    made = make(FlyerJob(subject, "og", LAYOUTS), tmp_path)
+    with Image.open(made) as opened:
+        assert opened.size == (1200, 630)

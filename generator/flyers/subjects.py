@@ -17,6 +17,9 @@ from ..slugs import normalise
 
 # The form backend keeps a source of at most this many characters (forms_backend/app.py, _SOURCE).
 SOURCE_MAX = 100
+# The longest page title a share image shows whole (the og layout fits about 250 characters at
+# its smallest size; a shorter cut stays readable in a feed).
+PAGE_TITLE_MAX = 110
 
 
 class SubjectError(ValueError):
@@ -129,7 +132,7 @@ def page_subject(
     """The share image of a page that has none of its own: its title on the kit's colours."""
     texts = {
         "accroche": settings.site_name,
-        "titre": title,
+        "titre": _shortened(title, PAGE_TITLE_MAX),
         "appel": "Pour en savoir plus : scanne le code",
         "adresse": f"ou va sur {_short(page_url)}",
         "lien": "Pour en savoir plus : touche le lien",
@@ -138,6 +141,14 @@ def page_subject(
     return Subject(
         "page", page_id, page_id, texts, page_url, _checked(channel), _logos(settings, [])
     )
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text``, cut after a whole word with « … » when longer than ``limit``: a page's title has
+    no length limit, and a share image must never stop the build."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _kicker(settings: Settings, partner: Partner | None) -> str:
