@@ -140,3 +140,12 @@ def test_emails_use_the_same_typography() -> None:
     text = digest.get_payload(decode=True).decode(digest.get_content_charset())
     assert "du 01/12/2026 à 14\u00a0h\u00a005" in text and "19\u00a0ans" in text
     assert all(not breaks(line) for line in text.splitlines()), text
+
+
+def test_agenda_feed_summaries_follow_french_typography(sample_site: Project) -> None:
+    import feedparser
+
+    feed = feedparser.parse((sample_site.site / "agenda.xml").read_bytes())
+    summaries = [entry.summary for entry in feed.entries]
+    assert summaries and all("Pour qui\u00a0:" in summary for summary in summaries)
+    assert [b for summary in summaries for b in breaks(summary)] == []
