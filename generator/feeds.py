@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from xml.etree import ElementTree
 
+from forms_backend.typography import french_spacing
+
 from .content import Event
 from .content.french_dates import event_span
 
@@ -50,7 +52,7 @@ def atom_feed(
         add(entry, "link", rel="alternate", href=page_urls[event.id])
         add(entry, "updated", _atom_date(revised[event.id]))
         summary = f"{event_span(event.start, event.end).capitalize()} — {event.place.name}, {event.commune}. Pour qui : {event.audience}"
-        add(entry, "summary", summary)
+        add(entry, "summary", french_spacing(summary))  # read as text: no line break at « : »
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 

@@ -27,7 +27,10 @@ from .images import CLEAN_FORMATS, ImageProcessor, clean_copy
 from .output_cache import OutputCache
 from .pages import LISTINGS, BuildContext, expand_blocks, generate_site
 from .pages.dates import page_dates
-from .pages.prints import site_prints
+from .pages.prints import PublishedFile, site_prints
+from .pages.share_images import LOGO_PATH, page_share_images
+from .pages.site import GeneratedSite, default_title
+from .pages.typeset import typeset_html
 from .plugin_config import PorteVoixConfig
 from .settings import Settings, SettingsError
 
@@ -43,6 +46,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         self.build: BuildContext | None = None
         self.problem_count = 0
         self.generated_meta: dict[str, dict[str, Any]] = {}
+        self.share_meta: dict[str, dict[str, Any]] = {}  # share image (and more) of every page
         self.rendered: OutputCache | None = None  # pages rendered by earlier builds
         self.calendars: OutputCache | None = None
         self.history: ContentHistory | None = None
@@ -120,6 +124,14 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                     )
                 )
         self.generated_meta = {page.src_uri: page.page_meta() for page in site.pages}
+        self.share_meta, shared = self._share_images(site, layouts, cache)
+        prints["pages"] = shared
+        if print_logo:  # the organisation's logo, for search engines (metadata removed)
+            files.append(
+                File.generated(
+                    config, LOGO_PATH + print_logo.suffix.lower(), content=clean_copy(print_logo)
+                )
+            )
         self.page_dates = page_dates(self.build, site, Path(config.config_file_path))
         for page in site.pages:
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -167,6 +179,8 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         assert self.build is not None
         if page.file.src_uri in self.generated_meta:
             page.meta = dict(self.generated_meta[page.file.src_uri])
+        for key, value in self.share_meta.get(page.file.src_uri, {}).items():
+            page.meta.setdefault(key, value)
         page.update_date = self.page_dates.get(page.file.src_uri, page.update_date)
         markdown = expand_blocks(markdown, page.file.src_uri, self.build)
         if self.rendered is not None:
@@ -201,6 +215,31 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                 },
             )
         return html
+
+    def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        """French spacing in every text of the finished page (``pages/typeset.py``)."""
+        return typeset_html(output)
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        """The same for pages made from a template alone (``404.html``), not ``sitemap.xml``."""
+        return typeset_html(output_content) if template_name.endswith(".html") else output_content
+
+    def _share_images(
+        self, site: GeneratedSite, layouts: Path, cache: Path
+    ) -> tuple[dict[str, dict[str, Any]], list[PublishedFile]]:
+        """The share image of every page without its own (``pages/share_images.py``)."""
+        assert self.build is not None
+        titles = {p.src_uri: p.title for p in self.build.content.pages}
+        titles |= {src: default_title(text) for src, text in site.default_pages.items()}
+        titles |= {p.src_uri: p.title for p in site.pages}
+        own = {p.src_uri: "og_image" in p.meta for p in site.pages}
+        meta, files, errors = page_share_images(self.build, titles, own, layouts, cache)
+        for error in errors:
+            log.error(error)
+        self.problem_count += len(errors)
+        return meta, files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Keep what this build rendered or reused (and only that) for the next one."""

@@ -393,7 +393,7 @@ def test_open_event_shows_remaining_places(live: LiveSite, browser: Browser) -> 
     page.goto(open_event(live, 20, "ouvert"))
     page.wait_for_selector(".pv-places-left")
     assert re.fullmatch(
-        r"Il reste \d+ places\.", page.locator(".pv-places-left").inner_text().strip()
+        "Il reste \\d+\u00a0places\\.", page.locator(".pv-places-left").inner_text().strip()
     )
     page.close()
 

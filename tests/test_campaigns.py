@@ -48,7 +48,7 @@ def test_campaign_leading_to_an_event_links_its_page(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     button = project.page("campagnes/forum/").select_one("article a[data-pv-source]")
     assert button["href"] == f"../../evenements/{event_id}/"
-    assert button.get_text(strip=True).startswith("M'inscrire : Forum des métiers, le ")
+    assert button.get_text(strip=True).startswith("M'inscrire\u00a0: Forum des métiers, le ")
 
 
 def test_past_campaign_leaves_the_home_page_and_makes_no_prints(tmp_path: Path) -> None:

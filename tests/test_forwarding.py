@@ -81,12 +81,12 @@ def test_counsellor_email_holds_what_is_needed_to_call_back(tmp_path: Path, smtp
     assert message["Subject"] == "[Aller vers] Demande de rappel — Frouard"
     body = message.get_payload(decode=True).decode()
     for expected in [
-        "Prénom : Inès",
-        "Téléphone : 06 12 34 56 78",
-        "Contact préféré : SMS",
-        "Commune : Frouard",
-        "Âge : 19 ans",
-        "Venu·e par : flyer-a5",
+        "Prénom\u00a0: Inès",
+        "Téléphone\u00a0: 06 12 34 56 78",
+        "Contact préféré\u00a0: SMS",
+        "Commune\u00a0: Frouard",
+        "Âge\u00a0: 19\u00a0ans",
+        "Venu·e par\u00a0: flyer-a5",
         submission_id,
     ]:
         assert expected in body
@@ -128,7 +128,7 @@ def test_a_batch_is_one_smtp_session_and_a_server_that_hung_up_is_reconnected(
     assert forward(config).sent == 1
     texts = [message.get_content() for message in smtp.messages]
     for name in ("Inès", "Yanis", "Emma", "Léo", "Nour"):  # each once, none lost
-        assert sum(f"Prénom : {name}" in text for text in texts) == 1, name
+        assert sum(f"Prénom\u00a0: {name}" in text for text in texts) == 1, name
 
 
 def test_connection_refused_is_temporary(tmp_path: Path) -> None:
@@ -209,7 +209,7 @@ def test_without_smtp_mail_goes_to_a_local_maildir(tmp_path: Path) -> None:
     assert forward(config).sent == 1
     [path] = list((config.maildir / "new").iterdir())
     assert (
-        "Prénom : Inès"
+        "Prénom\u00a0: Inès"
         in email.message_from_bytes(path.read_bytes()).get_payload(decode=True).decode()
     )
 

@@ -276,7 +276,7 @@ def test_the_counsellors_email_goes_to_the_counsellor_alone(tmp_path: Path, smtp
         assert client.app.state.backend.forwarder.deliver_due().sent == 2
     message = one_letter(smtp, "conseillere@mission-locale.test")
     assert message["Subject"] == f"[Aller vers] Inscription (inscrit·e) — {long_title}"
-    assert "E-mail : ines@exemple.fr" in message.get_content()
+    assert "E-mail\u00a0: ines@exemple.fr" in message.get_content()
 
 
 def test_a_sender_name_with_accents_is_encoded_and_the_envelope_keeps_the_address(

@@ -54,7 +54,7 @@ def test_event_from_questions_passes_the_check_and_builds(tmp_path: Path) -> Non
     build = project.build()
     assert build.returncode == 0, build.stderr
     page = project.page("evenements/2027-05-12-atelier-cv-reussir-sa-candidature/")
-    assert page.select_one("h1").get_text(strip=True) == "Atelier CV : réussir sa candidature"
+    assert page.select_one("h1").get_text(strip=True) == "Atelier CV\u00a0: réussir sa candidature"
 
 
 def test_open_event_from_options_alone(tmp_path: Path) -> None:

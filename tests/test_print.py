@@ -12,12 +12,12 @@ import pikepdf
 import pytest
 from PIL import Image, ImageDraw
 
+from forms_backend.typography import NARROW_NBSP, NBSP, french_spacing
 from generator.flyers.layouts import FORMATS, LayoutError, load_layout
 from generator.flyers.qr import qr_image
 from generator.flyers.render import FlyerError, geometry, render
 from generator.flyers.subjects import Subject
 from generator.flyers.text import font, wrap
-from generator.typography import NARROW_NBSP, NBSP, french_spacing
 
 from .conftest import Project, add_event, new_project, when
 from .test_flyers import (

@@ -10,7 +10,6 @@ how to check the letter is genuine.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,6 +18,7 @@ from forms_backend.contributions.store import Contribution
 from forms_backend.intake.organisation import Organisation
 from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
+from forms_backend.typography import NBSP, french_spacing
 
 LINK_LIFETIME = retention.PARENT_LINK
 PARIS = ZoneInfo("Europe/Paris")
@@ -37,13 +37,6 @@ MONTHS = (
     "novembre",
     "décembre",
 )
-NBSP = "\u00a0"
-_BEFORE_PUNCTUATION = re.compile(r" ([:;?!])(?=\s|$|<)")
-
-
-def french_spacing(text: str) -> str:
-    """A non-breaking space before « : ; ? ! » (never alone at the start of a wrapped line)."""
-    return _BEFORE_PUNCTUATION.sub(NBSP + r"\1", text)
 
 
 def token_hash(token: str) -> str:

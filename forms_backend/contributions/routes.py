@@ -30,7 +30,7 @@ from forms_backend.contributions.forms import (
     PHOTO_MAX_BYTES,
     PHOTO_TOO_HEAVY,
 )
-from forms_backend.contributions.parent_letter import french_spacing, published_items, token_hash
+from forms_backend.contributions.parent_letter import published_items, token_hash
 from forms_backend.contributions.store import (
     DECLARATIONS,
     OTHER_PARENT_AGREES,
@@ -45,6 +45,7 @@ from forms_backend.intake.organisation import read_organisation
 from forms_backend.intake.posted_form import read_posted_form
 from forms_backend.intake.render import END, START, page_with_form
 from forms_backend.intake.spam import client_address, foreign_origin
+from forms_backend.typography import french_spacing
 from forms_backend.validator.fields import control_message
 
 if TYPE_CHECKING:

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from forms_backend.intake.forms import CHANNELS
 from forms_backend.outbox.mail_message import plain_message
-from forms_backend.outbox.messages import SUBJECTS
+from forms_backend.outbox.messages import SUBJECTS, received_at
 from forms_backend.store.follow_up import Waiting
+from forms_backend.typography import french_spacing
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -39,7 +40,7 @@ def digest_email(
         subject = "[Aller vers] Aucune demande en attente cette semaine"
         lines = [f"Depuis le {_day(since)}, toutes les demandes ont été notées comme rappelées."]
     for number, item in enumerate(waiting, start=1):
-        received = item.created_at.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M")
+        received = received_at(item.created_at)
         lines += [
             "",
             f"{number}. {SUBJECTS[item.form]} du {received} — réf. {item.short_id}",
@@ -62,4 +63,9 @@ def digest_email(
             "porte-voix forms done RÉF (par exemple : porte-voix forms done "
             f"{waiting[0].short_id})",
         ]
-    return plain_message(subject, "\n".join(lines), sender=sender, recipient=recipient)
+    return plain_message(
+        french_spacing(subject),
+        french_spacing("\n".join(lines)),
+        sender=sender,
+        recipient=recipient,
+    )

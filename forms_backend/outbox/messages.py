@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from forms_backend.intake.forms import CHANNELS
 from forms_backend.outbox.mail_message import plain_message
 from forms_backend.store.follow_up import SHORT_ID
+from forms_backend.typography import french_spacing
 from forms_backend.validator.phones import display_french_phone
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -27,7 +28,13 @@ STATUSES = {"recu": "reçue", "inscrit": "inscrit·e", "liste_attente": "sur lis
 
 def _received(submission: dict[str, Any]) -> str:
     moment = datetime.fromisoformat(submission["created_at"]).astimezone(PARIS)
-    return moment.strftime("%d/%m/%Y à %H:%M")
+    return received_at(moment)
+
+
+def received_at(moment: datetime) -> str:
+    """« 01/12/2026 à 14 h 05 »: the time as French writes it, not « 14:05 »."""
+    local = moment.astimezone(PARIS)
+    return f"{local:%d/%m/%Y} à {local.hour} h {local.minute:02d}"
 
 
 def counsellor_email(
@@ -65,9 +72,11 @@ def counsellor_email(
     if submission["form"] != "inscription":
         # The weekly digest lists the requests nobody noted as called back.
         lines.append(f"Après l'appel : porte-voix forms done {submission['id'][:SHORT_ID]}")
+    # French spacing changes only spaces before « : ; ! ? », in times, dates and units: a
+    # command, a reference or an address has none of them, and stays as it is to copy.
     return plain_message(
-        subject,
-        "\n".join(lines),
+        french_spacing(subject),
+        french_spacing("\n".join(lines)),
         sender=sender,
         recipient=recipient,
         idstring=submission["id"].replace("-", ""),

@@ -26,7 +26,7 @@ from .subjects import Subject
 
 # A flyer shows what the subjects (content, dates, settings) and the drawing code make of it:
 # any change of the generator's code draws every flyer again, once.
-SOURCES = ("generator",)
+SOURCES = ("generator", "forms_backend/typography.py")
 ICC_PROFILE = "FOGRA39L-300.icc"
 OG_MAX_BYTES = 300_000
 SUFFIXES = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg"}

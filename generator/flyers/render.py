@@ -215,7 +215,7 @@ def _draw_logos(image: Image.Image, paths: list[Path], area: tuple[int, int, int
 
 
 def _too_long(subject: Subject, layout: Layout, zone: str, text: str) -> str:
-    what = "l'événement" if subject.kind == "evenement" else "la campagne"
+    what = {"evenement": "l'événement", "campagne": "la campagne"}.get(subject.kind, "la page")
     label = TEXT_LABELS.get(zone, zone)
     return (
         f"{subject.source_file} : {label} de {what} « {subject.id} » est trop long pour le format "

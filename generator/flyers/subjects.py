@@ -17,6 +17,9 @@ from ..slugs import normalise
 
 # The form backend keeps a source of at most this many characters (forms_backend/app.py, _SOURCE).
 SOURCE_MAX = 100
+# The longest page title a share image shows whole (the og layout fits about 250 characters at
+# its smallest size; a shorter cut stays readable in a feed).
+PAGE_TITLE_MAX = 110
 
 
 class SubjectError(ValueError):
@@ -27,7 +30,7 @@ class SubjectError(ValueError):
 class Subject:
     """Everything drawn on one flyer, poster or social image."""
 
-    kind: str  # "evenement" or "campagne"
+    kind: str  # "evenement", "campagne" or "page"
     id: str
     source_file: str
     texts: dict[str, str]
@@ -121,6 +124,31 @@ def campaign_subject(
         _checked(source),
         _logos(settings, partners),
     )
+
+
+def page_subject(
+    page_id: str, title: str, settings: Settings, page_url: str, channel: str
+) -> Subject:
+    """The share image of a page that has none of its own: its title on the kit's colours."""
+    texts = {
+        "accroche": settings.site_name,
+        "titre": _shortened(title, PAGE_TITLE_MAX),
+        "appel": "Pour en savoir plus : scanne le code",
+        "adresse": f"ou va sur {_short(page_url)}",
+        "lien": "Pour en savoir plus : touche le lien",
+        "site": _short(page_url),
+    }
+    return Subject(
+        "page", page_id, page_id, texts, page_url, _checked(channel), _logos(settings, [])
+    )
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text``, cut after a whole word with « … » when longer than ``limit``: a page's title has
+    no length limit, and a share image must never stop the build."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _kicker(settings: Settings, partner: Partner | None) -> str:

@@ -1,6 +1,6 @@
 """Fitting text in a box: wrap at word boundaries, then shrink down to a minimum size, else say so.
 
-Lines break only at plain spaces: French typography (``generator.typography``) first glues
+Lines break only at plain spaces: French typography (``forms_backend.typography``) first glues
 « 17 h 30 », « 18 septembre 2027 », « 29 ans » and the space before « : ; ! ? » with no-break
 spaces, and no line is left holding a lone number or a lone short word (« 30 », « code »).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import fontpkg_atkinson_hyperlegible
 from PIL import ImageFont
 
-from ..typography import french_spacing
+from forms_backend.typography import french_spacing
 
 FONT_FILES = {
     False: Path(fontpkg_atkinson_hyperlegible.ROOT) / "files/AtkinsonHyperlegible-Regular.ttf",

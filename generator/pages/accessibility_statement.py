@@ -6,12 +6,13 @@ checks the kit's tests run are named as such, never as an audit.
 
 from __future__ import annotations
 
+from forms_backend.typography import french_spacing
+
 from ..accessibility import Accessibility
 from ..content.french_dates import long_date
 from .context import BuildContext
 from .legal_notice import safe_url, shown
 from .links import md_text
-from .typography import french_spacing
 
 DEFENDER_FORM = "https://formulaire.defenseurdesdroits.fr/"
 DEFENDER_DELEGATES = "https://www.defenseurdesdroits.fr/carte-des-delegues"

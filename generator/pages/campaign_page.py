@@ -10,7 +10,8 @@ from .context import CALLBACK, BuildContext, campaign_src, event_src
 from .links import link, md_text
 from .page import GeneratedPage
 from .pictures import picture_html
-from .prints import downloads_markdown, share_image_meta
+from .prints import downloads_markdown
+from .share_images import item_share_alt, made_share_image, share_meta
 
 
 def campaign_page(campaign: Campaign, build: BuildContext) -> GeneratedPage:
@@ -25,7 +26,11 @@ def campaign_page(campaign: Campaign, build: BuildContext) -> GeneratedPage:
     parts.append(call_to_action(campaign, src) + "\n")
     parts.append(downloads_markdown(build, campaign, src))
     meta: dict[str, object] = {"description": f"{campaign.message} {campaign.audience}."}
-    meta.update(share_image_meta(build, campaign))
+    made = made_share_image(build, campaign)
+    if made:  # else the generic share image, given to every page without one
+        meta.update(
+            share_meta(build, made.site_path, item_share_alt(build, campaign, campaign.title))
+        )
     if campaign.is_over(build.content.now.date()):
         meta["search"] = {"exclude": True}
     return GeneratedPage(src, campaign.title, "\n".join(parts), meta)

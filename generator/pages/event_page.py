@@ -16,7 +16,8 @@ from .context import PARTNERS, BuildContext, event_calendar_path, event_src
 from .links import link, md_text
 from .page import GeneratedPage
 from .pictures import picture_html
-from .prints import downloads_markdown, share_image_meta
+from .prints import downloads_markdown
+from .share_images import item_share_alt, item_share_path, made_share_image, share_meta
 
 
 def event_page(event: Event, build: BuildContext) -> GeneratedPage:
@@ -51,17 +52,19 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     parts.append(f"[Ajouter à mon agenda (fichier .ics)]({calendar}){{ .md-button }}\n")
     parts.append(downloads_markdown(build, event, src))
     page_url = build.absolute_url(src)
-    image_url = build.absolute_url(image.largest.site_path) if image else None
+    share_path = item_share_path(build, event, src)
+    images = [build.absolute_url(share_path)]
+    if image:
+        images.append(build.absolute_url(image.largest.site_path))
+    published = build.dates.latest([event.source]) if event.source.is_file() else None
     meta = {
         "description": f"{event_span(event.start, event.end).capitalize()}, {event.commune}. {event.audience}.",
         "jsonld": event_json_ld(
-            event, page_url, build.settings.site_name, build.settings.site_url, image_url
+            event, page_url, build.settings, images, now=now, published=published
         ),
-        "og_type": "event",
     }
-    if image_url:
-        meta["og_image"] = image_url
-    meta.update(share_image_meta(build, event))  # the made share image, when there is one
+    if made_share_image(build, event):  # else the generic one, given to every page without
+        meta.update(share_meta(build, share_path, item_share_alt(build, event, event.title)))
     if event.is_past(now) or event.start > now + timedelta(days=build.settings.search_days):
         # The search index is fetched by every first visit: it holds the weeks ahead only, so it
         # stays small at any size of agenda (the agenda pages list everything).

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
+from forms_backend.typography import french_spacing
+
 from ..legal import LegalFacts, Organisation
 from .context import BuildContext
 from .links import link, md_text
-from .typography import french_spacing
 
 MISSING = "**à renseigner dans mkdocs.yml**"
 SAMPLE_WARNING = (

@@ -117,15 +117,3 @@ def downloads_markdown(build: BuildContext, item: Event | Campaign, from_src: st
         "structure, demande-les à la Mission Locale.\n"
     )
     return "\n".join(lines) + "\n"
-
-
-def share_image_meta(build: BuildContext, item: Event | Campaign) -> dict[str, object]:
-    """``og_image`` (absolute URL) and its size, when the share image was made."""
-    for published in build.prints.get(subject_key(item), []):
-        if published.format == "og":
-            return {
-                "og_image": build.absolute_url(published.site_path),
-                "og_image_width": OG_SIZE[0],
-                "og_image_height": OG_SIZE[1],
-            }
-    return {}

@@ -19,6 +19,7 @@ from forms_backend.intake.forms import (
 )
 from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
+from forms_backend.typography import french_spacing
 
 from ..content.scaffold import CONSENT_YEARS
 from ..legal import LegalFacts
@@ -26,7 +27,6 @@ from ..report.masking import THRESHOLD
 from .context import BuildContext
 from .legal_notice import sample_warning, shown
 from .links import md_text
-from .typography import french_spacing
 
 # What each field is, in plain words (the form labels speak to the person filling it in).
 FIELD_NOUNS = {

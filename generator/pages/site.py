@@ -95,7 +95,7 @@ def site_map_page(
     lines = [intro.strip(), "", "## Pages", ""]
     ordinary = [p for p in authored.values() if p.src_uri not in LISTINGS]
     titles = {p.src_uri: p.title for p in ordinary}
-    titles.update({src: _default_title(text) for src, text in defaults.items()})
+    titles.update({src: default_title(text) for src, text in defaults.items()})
     for src in sorted(titles, key=lambda s: (s != "index.md", titles[s].lower())):
         lines.append(f"- [{md_text(titles[src])}]({link(SITE_MAP, src)})")
     lines += ["", "## Agenda", "", f"- [Agenda]({link(SITE_MAP, AGENDA)})"]
@@ -123,7 +123,7 @@ def site_map_page(
     return GeneratedPage(SITE_MAP, "Plan du site", "\n".join(lines), {"search": {"exclude": True}})
 
 
-def _default_title(text: str) -> str:
+def default_title(text: str) -> str:
     for line in text.splitlines():
         if line.startswith("# "):
             return line[2:].strip()

@@ -65,7 +65,7 @@
       var id = fieldId(form, name);
       var link = document.createElement("a");
       link.href = "#" + id;
-      link.textContent = labelOf(form, name) + " : " + errors[name];
+      link.textContent = labelOf(form, name) + "\u00a0: " + errors[name];
       var item = document.createElement("li");
       item.append(link);
       list.append(item);
@@ -149,7 +149,7 @@
         button.disabled = false;
       })
       .catch(function () {
-        showNotice(form, "La connexion a échoué. Ta demande n'est pas partie : réessaie dans un moment.");
+        showNotice(form, "La connexion a échoué. Ta demande n'est pas partie\u00a0: réessaie dans un moment.");
         button.disabled = false;
       });
   }
@@ -160,9 +160,9 @@
       .then(function (data) {
         var text = "";
         if (data.etat === "ouvert" && data.restantes !== null) {
-          text = data.restantes === 1 ? "Il reste 1 place." : "Il reste " + data.restantes + " places.";
+          text = data.restantes === 1 ? "Il reste 1\u00a0place." : "Il reste " + data.restantes + "\u00a0places.";
         } else if (data.etat === "complet") {
-          text = "C'est complet : inscris-toi quand même, tu seras sur la liste d'attente.";
+          text = "C'est complet\u00a0: inscris-toi quand même, tu seras sur la liste d'attente.";
         } else if (data.etat === "clos") {
           text = "Les inscriptions sont closes.";
         }

@@ -8,6 +8,11 @@ can all use it.
 
 Only spaces already written are changed (never inserted), so a web address such as
 ``site.fr/?source=x`` is left alone.
+
+One rule set for the whole kit, so it lives here, beside the backend's rooms (it imports nothing):
+the generator already imports from ``forms_backend`` (the forms it renders), never the reverse, so
+the site, the flyers (``generator``) and the e-mails (``forms_backend.outbox``) all read it
+without an import cycle.
 """
 
 from __future__ import annotations
