@@ -76,7 +76,7 @@ def test_the_letter_says_who_writes_what_is_published_until_when_and_how_to_chec
     text = re.sub(r"[ \r\n]+", " ", letter_text(smtp))  # the body is wrapped at 78 columns
     assert text.startswith("Bonjour, Nous sommes la Mission Locale du Val de Lorraine.")
     assert "Léa a écrit un témoignage pour notre site internet" in text
-    assert "Léa a moins de 18 ans\u00a0: nous avons besoin de votre accord" in text
+    assert "Léa a moins de 18\u00a0ans\u00a0: nous avons besoin de votre accord" in text
     for item in (
         "son prénom\u00a0: Léa",
         "son âge\u00a0: 16\u00a0ans",
@@ -90,14 +90,16 @@ def test_the_letter_says_who_writes_what_is_published_until_when_and_how_to_chec
     )
     expiry = before + timedelta(days=7)
     written = re.search(
-        r"Ce lien marche jusqu'au (\w+) (\w+) (\w+) (\d{4}) à (\d+)\u00a0h\u00a0\d\d\.", text
+        # Spaces inside a date are non-breaking (French typography): « 8 décembre 2026 ».
+        r"Ce lien marche jusqu'au (\w+)\s(\w+)\s(\w+)\s(\d{4})\sà\s(\d+)\u00a0h\u00a0\d\d\.",
+        text,
     )
     assert written[1] == DAYS.split()[expiry.weekday()]
     assert written[2] == ("1er" if expiry.day == 1 else str(expiry.day))
     assert (written[3], written[4]) == (MONTHS.split()[expiry.month - 1], str(expiry.year))
     assert "Vous pourrez retirer votre accord plus tard, à tout moment." in text
     assert "Par téléphone\u00a0: 03 83 81 00 00" in text
-    assert "Par courrier\u00a0: 1 place Saint-Antoine, 54700 Pont-à-Mousson" in text
+    assert "Par courrier\u00a0: 1\u00a0place Saint-Antoine, 54700 Pont-à-Mousson" in text
     assert letter_text(smtp).rstrip().endswith("\nLa Mission Locale du Val de Lorraine")
     assert "Aller vers" not in text and " tu " not in text and " ton " not in text
 
@@ -118,7 +120,7 @@ def test_no_letter_leaves_without_the_mission_locales_phone_and_address(  # type
         assert check.exit_code == 1 and "il manque l'adresse postale" in check.output
         write_organisation(config.site_dir)  # the site rebuilt with the address
         assert client.app.state.backend.letters.deliver_due().sent == 1
-    assert "Par courrier\u00a0: 1 place Saint-Antoine" in letter_text(smtp)
+    assert "Par courrier\u00a0: 1\u00a0place Saint-Antoine" in letter_text(smtp)
 
 
 def test_the_parent_refuses_and_everything_goes_the_young_person_is_told_kindly(  # type: ignore[no-untyped-def]

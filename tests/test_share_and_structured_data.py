@@ -167,7 +167,7 @@ def test_home_page_describes_the_mission_locale(sample_site: Project) -> None:
     assert organisation["@type"] == "Organization"
     assert organisation["url"] == SITE_URL
     assert organisation["telephone"] == "03 83 81 00 00"
-    assert organisation["address"]["postalCode"] == "54340"
+    assert organisation["address"]["postalCode"] == "54700"  # the publisher's (editeur)
     logo = site_file(sample_site, organisation["logo"])
     with Image.open(logo) as opened:
         assert opened.width > 0 and not opened.getexif()  # a clean copy, no metadata
