@@ -340,9 +340,11 @@ def test_each_form_reaches_the_counsellor(
     page.wait_for_url(re.compile(r"/merci/$"))
     assert "Merci" in page.locator("h1").inner_text()
     messages = wait_for_mail(live, before + 1)
-    mail = next(m for m in messages if f"Prénom : {name}" in m.get_payload(decode=True).decode())
+    mail = next(
+        m for m in messages if f"Prénom\u00a0: {name}" in m.get_payload(decode=True).decode()
+    )
     body = mail.get_payload(decode=True).decode()
-    assert "Téléphone : 06 12 34 56 78" in body and "Commune : Frouard" in body
+    assert "Téléphone\u00a0: 06 12 34 56 78" in body and "Commune\u00a0: Frouard" in body
     row = stored(live, name)
     expected_source = re.search(r"source=([\w-]+)", FORM_PAGES[form](live))[1]
     assert row["source"] == expected_source
