@@ -96,8 +96,7 @@ def add_contribution(store: ContributionStore, kind: str, fields: dict[str, str]
         photo=None,
         photo_consent=False,
         contributor_email=None,
-        guardian=None,
-        letter=None,
+        guardian_email=None,
     )
     return ident
 
