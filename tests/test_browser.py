@@ -7,6 +7,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ DESKTOP = {"width": 1280, "height": 800}
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
+    built_on = when(0).date()
     project = new_project(tmp_path_factory.mktemp("browser"), with_sample_content=True)
     add_event(project, when(20), "ouvert", title="Atelier ouvert", extra="")
     path = project.content / f"evenements/{when(20):%Y-%m-%d}-ouvert.md"
@@ -44,6 +46,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
     result = project.build()
     assert result.returncode == 0, result.stderr
     with serve_site(project.site, project.root / "backend", Inbox()) as site:
+        site.built_on = built_on  # type: ignore[attr-defined]
         yield site
 
 
@@ -54,7 +57,8 @@ def browser() -> Iterator[Browser]:
 
 
 def open_event(live: LiveSite, days: int, slug: str) -> str:
-    return f"{live.url}/evenements/{when(days):%Y-%m-%d}-{slug}/"
+    # The day the module's site was built (a run may cross midnight in Paris meanwhile).
+    return f"{live.url}/evenements/{live.built_on + timedelta(days=days):%Y-%m-%d}-{slug}/"  # type: ignore[attr-defined]
 
 
 def fill_full_event(live: LiveSite, browser: Browser) -> None:
