@@ -50,3 +50,21 @@ def french_spacing(text: str) -> str:
     for pattern, space in _RULES:
         text = pattern.sub(space, text)
     return _MONTH_YEAR.sub(rf"\1{NBSP}", text)
+
+
+# Day and month names, for every date the kit writes out in French (site, letters, SMS).
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)

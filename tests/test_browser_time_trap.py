@@ -51,7 +51,7 @@ def mail_to_counsellor(live: LiveSite, first_name: str) -> str:
         if folder.exists():
             for message in mailbox.Maildir(folder, create=False):
                 body = message.get_payload(decode=True).decode()
-                if f"Prénom : {first_name}" in body:
+                if f"Prénom\u00a0: {first_name}" in body:
                     return body
         time.sleep(0.2)
     raise AssertionError(f"no e-mail for {first_name} in {folder}")
@@ -86,7 +86,7 @@ def test_without_javascript_the_confirmation_step_goes_at_once(
     page.wait_for_url(re.compile(r"/merci/$"))
     context.close()
     assert len(rows(live, "submissions", "Confirmée")) == 1
-    assert "Commune : Frouard" in mail_to_counsellor(live, "Confirmée")
+    assert "Commune\u00a0: Frouard" in mail_to_counsellor(live, "Confirmée")
     assert rows(live, "spam") == []
 
 
@@ -105,5 +105,5 @@ def test_without_javascript_a_box_ticked_at_once_after_an_error_goes(
     page.wait_for_url(re.compile(r"/merci/$"))
     context.close()
     assert len(rows(live, "submissions", "Corrigée")) == 1
-    assert "Prénom : Corrigée" in mail_to_counsellor(live, "Corrigée")
+    assert "Prénom\u00a0: Corrigée" in mail_to_counsellor(live, "Corrigée")
     assert rows(live, "spam") == []

@@ -112,11 +112,12 @@ def test_kill_9_mid_burst_loses_nothing_that_was_acknowledged(tmp_path: Path) ->
         delivered: set[str] = set()
         while time.monotonic() < deadline and not set(acknowledged) <= delivered:
             time.sleep(0.2)
+            # « Référence : id », the colon after a no-break space (French typography).
             delivered = {
                 line.split(": ")[1]
                 for m in list(inbox.messages)
                 for line in m.get_payload(decode=True).decode().splitlines()
-                if line.startswith("Référence : ")
+                if line.replace("\u00a0", " ").startswith("Référence : ")
             }
         connection = sqlite3.connect(tmp_path / "formulaires.sqlite3")
         stored = {row[0] for row in connection.execute("SELECT id FROM submissions")}

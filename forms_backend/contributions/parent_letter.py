@@ -18,25 +18,10 @@ from forms_backend.contributions.store import Contribution
 from forms_backend.intake.organisation import Organisation
 from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
-from forms_backend.typography import NBSP, french_spacing
+from forms_backend.typography import DAYS, MONTHS, NBSP, french_spacing
 
 LINK_LIFETIME = retention.PARENT_LINK
 PARIS = ZoneInfo("Europe/Paris")
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def token_hash(token: str) -> str:

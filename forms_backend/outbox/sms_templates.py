@@ -18,23 +18,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from forms_backend.outbox.sms_text import KIT_MAX_SEGMENTS, segments
+from forms_backend.typography import DAYS, MONTHS
 
 PARIS = ZoneInfo("Europe/Paris")
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",  # û: only dates in August need UCS-2 (the date must stay right)
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 ELLIPSIS = "..."  # « … » is outside GSM-7
 # A first name goes into the SMS only when it looks like one (letters, with a space, hyphen or
 # apostrophe between parts): anyone may type someone else's number, and the SMS comes from the

@@ -4,23 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from .fields import PARIS
+from forms_backend.typography import DAYS, MONTHS
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from .fields import PARIS
 
 
 def _local(moment: date) -> date:
