@@ -127,8 +127,8 @@ def contribution_routes(backend: Backend) -> list[Route]:
         backend.wake.set()
         return _accepted(request)
 
-    async def guardian_page(request: Request) -> Response:
-        token = request.query_params.get("jeton", "")
+    async def opened_by(token: str) -> Contribution | Response:
+        """The contribution a parent's link opens, or the French page saying why it does not."""
         if control_message(token, formal=True):
             return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
@@ -136,7 +136,14 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if problem:
             return _guardian_answer(backend, problem, status=410 if found else 404)
         assert found is not None
-        return _guardian_answer(backend, guardian_form(base, token, found[0]))
+        return found[0]
+
+    async def guardian_page(request: Request) -> Response:
+        token = request.query_params.get("jeton", "")
+        opened = await opened_by(token)
+        if isinstance(opened, Response):
+            return opened
+        return _guardian_answer(backend, guardian_form(base, token, opened))
 
     async def guardian_answer(request: Request) -> Response:
         posted = await read_posted_form(
@@ -148,14 +155,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         )
         typed = posted.fields
         token = typed.get("jeton", "")
-        if control_message(token, formal=True):
-            return _guardian_answer(backend, BROKEN_LINK, status=400)
-        found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
-        problem = _link_problem(found)
-        if problem:
-            return _guardian_answer(backend, problem, status=410 if found else 404)
-        assert found is not None
-        contribution = found[0]
+        contribution = await opened_by(token)
+        if isinstance(contribution, Response):
+            return contribution
         answer = typed.get("reponse", "")
         if answer == REFUSE:
             await run_in_threadpool(_refused, backend, contribution)
