@@ -32,6 +32,7 @@ from .pages.share_images import LOGO_PATH, page_share_images
 from .pages.site import GeneratedSite, default_title
 from .pages.typeset import typeset_html
 from .plugin_config import PorteVoixConfig
+from .search_assets import unused_search_files
 from .settings import Settings, SettingsError
 
 log = get_plugin_logger("porte-voix")
@@ -123,6 +124,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
                         config, file.src_uri, content=clean_copy(Path(file.abs_src_path))
                     )
                 )
+        _drop_unused_search_files(files, config)
         self.generated_meta = {page.src_uri: page.page_meta() for page in site.pages}
         self.share_meta, shared = self._share_images(site, layouts, cache)
         prints["pages"] = shared
@@ -281,6 +283,14 @@ class CachedFile(File):
             os.link(self.abs_src_path, target)
         except OSError:  # another disk, or a file system without hard links
             super().copy_file(dirty)
+
+
+def _drop_unused_search_files(files: Files, config: MkDocsConfig) -> None:
+    """Leave out the search stemmers of languages the site's search does not use."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    languages = getattr(search, "config", {}).get("lang") or [config.theme.get("language", "en")]
+    for path in unused_search_files([file.src_uri for file in files], languages):
+        files.remove(files.get_file_from_path(path))
 
 
 def _skip_render(page: MkDocsPage, kept: dict[str, Any]) -> None:

@@ -6,7 +6,9 @@ import re
 import sysconfig
 import tomllib
 from importlib import metadata
+from pathlib import Path
 
+import material
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -92,3 +94,31 @@ def test_the_installed_package_carries_its_licences() -> None:
     ]
     assert installed["License-Expression"] == "MIT"
     assert sorted(installed.get_all("License-File") or []) == ["LICENCES.md", "LICENSE"]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_third_party_script_a_site_publishes_has_its_licence_text(sample_site) -> None:
+    """A built site redistributes Material's search stemmers: only those the French search loads
+    are published (wordcut.js is LGPL 3.0), and LICENCES.md holds the full text of each licence."""
+    published = sorted(
+        path.relative_to(sample_site.site).as_posix()
+        for path in (sample_site.site / "assets/javascripts/lunr").rglob("*")
+        if path.is_file()
+    )
+    assert published == [
+        "assets/javascripts/lunr/min/lunr.fr.min.js",
+        "assets/javascripts/lunr/min/lunr.stemmer.support.min.js",
+    ]
+    licences = _words((REPO / "LICENCES.md").read_text(encoding="utf-8"))
+    for path in published:
+        assert Path(path).name in licences
+    assert _words("MOZILLA PUBLIC LICENSE Version 1.1") in licences
+    assert "EXHIBIT A -Mozilla Public License." in licences
+    assert "Copyright (C) 2013 by Oliver Nightingale" in licences  # lunr.js, in the search worker
+    icons = Path(material.__file__).parent / "templates/.icons/material/LICENSE"
+    assert _words(icons.read_text(encoding="utf-8")) in licences
+    assert "Apache License Version 2.0, January 2004" in licences
+    assert "END OF TERMS AND CONDITIONS" in licences
