@@ -68,3 +68,9 @@ MONTHS = (
     "novembre",
     "décembre",
 )
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """« 1 campagne », « 0 événement », « 4 campagnes »: French puts the noun in the plural
+    from two on."""
+    return f"{number} {noun if number < 2 else plural or noun + 's'}"

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from .legal import Gap
+
 LABELS = {
     "totalement": "totalement conforme",
     "partiellement": "partiellement conforme",
@@ -44,6 +46,7 @@ class Accessibility:
     not_accessible: tuple[tuple[str, str], ...] = ()  # (content, reason)
     multiyear_plan: str = ""
     action_plan: str = ""
+    established: date | None = None  # « Cette déclaration a été établie le … » (RGAA model)
 
     @property
     def status(self) -> str:
@@ -81,7 +84,39 @@ def accessibility_from(raw: Any) -> Accessibility:
         not_accessible=tuple(gaps),
         multiyear_plan=str(raw.get("schema_pluriannuel") or ""),
         action_plan=str(raw.get("plan_action") or ""),
+        established=_day(raw.get("etablie_le"), "accessibilite.etablie_le", "2026-12-01")
+        if raw.get("etablie_le")
+        else None,
     )
+
+
+# What article 47 of loi n° 2005-102 and the RGAA model require of every statement.
+STATEMENT_REQUIRED = (
+    (
+        "etablie_le",
+        "la date où la déclaration a été établie (ou mise à jour), par exemple 2026-12-01",
+    ),
+    (
+        "schema_pluriannuel",
+        "le lien vers le schéma pluriannuel de mise en accessibilité (obligatoire, sur trois ans "
+        "au plus)",
+    ),
+    ("plan_action", "le lien vers le plan d'action de l'année"),
+)
+
+
+def statement_gaps(raw: Any) -> list[Gap]:
+    """Every value the accessibility statement must give and ``accessibilite`` does not."""
+    given = raw if isinstance(raw, Mapping) else {}
+    return [
+        Gap(
+            ("accessibilite", key),
+            f"accessibilite.{key} manque : la déclaration d'accessibilité doit le donner",
+            f"écris {what} sous accessibilite",
+        )
+        for key, what in STATEMENT_REQUIRED
+        if not str(given.get(key) or "").strip()
+    ]
 
 
 def _audit(raw: Any) -> Audit | None:
@@ -97,14 +132,7 @@ def _audit(raw: Any) -> Audit | None:
         raise AccessibilityError(
             "accessibilite.audit.taux : écris le pourcentage de critères respectés, par exemple 82.5"
         )
-    day = raw.get("date")
-    if not isinstance(day, date):
-        try:
-            day = date.fromisoformat(str(day))
-        except ValueError:
-            raise AccessibilityError(
-                "accessibilite.audit.date : écris la date de l'audit ainsi : 2026-11-15"
-            ) from None
+    day = _day(raw.get("date"), "accessibilite.audit.date", "2026-11-15")
     auditor, pages = str(raw.get("auditeur") or "").strip(), _texts(raw.get("pages"))
     if not auditor or not pages:
         raise AccessibilityError(
@@ -119,6 +147,15 @@ def _audit(raw: Any) -> Audit | None:
         _texts(raw.get("environnement")),
         _texts(raw.get("outils")),
     )
+
+
+def _day(raw: Any, where: str, example: str) -> date:
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise AccessibilityError(f"{where} : écris la date ainsi : {example}") from None
 
 
 def _texts(raw: Any) -> tuple[str, ...]:

@@ -12,7 +12,9 @@ import click
 
 from forms_backend.cli import forms
 from forms_backend.french_click import french_group
+from forms_backend.typography import counted
 
+from .accessibility import statement_gaps
 from .content import Content, Problem, load_content
 from .content.writing import writing_hints
 from .contribution_commands import register_contribution_commands
@@ -86,18 +88,18 @@ LEGAL_BLOCKS = {
 }
 
 
-def legal_problems(config_file: str) -> tuple[list[Problem], str]:
+def legal_problems(config_file: str, *, production: bool = False) -> tuple[list[Problem], str]:
     """Every legal value missing or left as a placeholder in ``mkdocs.yml``, each at its line;
-    and, on the shipped sample (``exemple: oui``), the reminder to replace its values."""
+    and, on the shipped sample (``exemple: oui``), the reminder to replace its values — a problem
+    among the others when checking for ``production``."""
     from mkdocs.config import load_config
 
     config = load_config(config_file)
     options = config.plugins["porte-voix"].config
     text = Path(config.config_file_path).read_text(encoding="utf-8")
     name = Path(config_file).name
-    problems = [
-        Problem(name, key_line(text, gap.path), gap.message, gap.fix) for gap in legal_gaps(options)
-    ]
+    gaps = [*legal_gaps(options), *statement_gaps(options.get("accessibilite"))]
+    problems = [Problem(name, key_line(text, gap.path), gap.message, gap.fix) for gap in gaps]
     for page, block in LEGAL_BLOCKS.items():
         own = Path(config.docs_dir) / page
         if own.is_file() and f"porte-voix: {block}" not in own.read_text(encoding="utf-8"):
@@ -112,26 +114,43 @@ def legal_problems(config_file: str) -> tuple[list[Problem], str]:
             )
     sample = ""
     if is_sample(options):
-        line = key_line(text, ("exemple",))
-        sample = str(Problem(name, line, SAMPLE_MESSAGE, SAMPLE_FIX))
+        reminder = Problem(name, key_line(text, ("exemple",)), SAMPLE_MESSAGE, SAMPLE_FIX)
+        if production:
+            problems.append(reminder)
+        else:
+            sample = str(reminder)
     return problems, sample
 
 
+PRODUCTION_OPTION = click.option(
+    "--production",
+    is_flag=True,
+    help="Pour la mise en ligne : les valeurs d'exemple du kit (« exemple: oui ») deviennent "
+    "un problème au lieu d'un avertissement.",
+)
+
+
 @main.command(help="Vérifie tout le dossier content/ et liste chaque problème (fichier:ligne).")
+@PRODUCTION_OPTION
 @CONFIG_OPTION
-def check(config_file: str) -> None:
+def check(production: bool, config_file: str) -> None:
     """Report every content problem at once; exit code 1 when there is one."""
     project = load_project(config_file)
     content = project.content
     # Photos are checked here only: the build publishes clean copies, but content/ is in git.
-    legal, sample = legal_problems(config_file)
+    legal, sample = legal_problems(config_file, production=production)
     problems = sorted([*project.problems, *photo_problems(content.root), *legal])
     for problem in problems:
         click.echo(str(problem))
-    summary = (
-        f"{len(content.events)} événements, {len(content.testimonials)} témoignages, "
-        f"{len(content.campaigns)} campagnes, {len(content.partners)} partenaires, "
-        f"{len(content.pages)} pages"
+    summary = ", ".join(
+        counted(len(items), noun)
+        for items, noun in (
+            (content.events, "événement"),
+            (content.testimonials, "témoignage"),
+            (content.campaigns, "campagne"),
+            (content.partners, "partenaire"),
+            (content.pages, "page"),
+        )
     )
     if sample:
         click.echo(f"Attention : {sample}", err=True)
@@ -141,7 +160,9 @@ def check(config_file: str) -> None:
         for hint in hints:
             click.echo(str(hint))
     if problems:
-        click.echo(f"\n{len(problems)} problème(s) à corriger. Publiables : {summary}.", err=True)
+        click.echo(
+            f"\n{counted(len(problems), 'problème')} à corriger. Publiables : {summary}.", err=True
+        )
         sys.exit(1)
     click.echo(f"\nTout est bon : {summary}.")
 
@@ -153,11 +174,14 @@ def check(config_file: str) -> None:
 @click.option(
     "--strict/--no-strict", default=True, show_default=True, help="Échouer au moindre problème."
 )
+@PRODUCTION_OPTION
 @CONFIG_OPTION
-def build(strict: bool, config_file: str) -> None:
+def build(strict: bool, production: bool, config_file: str) -> None:
     """Build the site into a new folder and publish it as ``site/`` only when complete."""
     from .publication import build_and_publish
 
+    if production:
+        _refuse_unfinished_settings(config_file)
     site = _site_dir(config_file)
     options = ["-f", config_file, *(["--strict"] if strict else [])]
     if not build_and_publish(
@@ -171,6 +195,20 @@ def build(strict: bool, config_file: str) -> None:
         )
         sys.exit(1)
     click.echo(f"Site construit et publié : {site} (→ {site.resolve()}).")
+
+
+def _refuse_unfinished_settings(config_file: str) -> None:
+    """Stop a build for the public while a legal value is missing, wrong or the kit's example."""
+    problems, _ = legal_problems(config_file, production=True)
+    if problems:
+        for problem in sorted(problems):
+            click.echo(str(problem))
+        click.echo(
+            f"\n{len(problems)} réglage(s) à compléter dans mkdocs.yml avant la mise en ligne : "
+            "rien n'a été construit ni publié.",
+            err=True,
+        )
+        sys.exit(1)
 
 
 def _site_dir(config_file: str) -> Path:

@@ -7,9 +7,11 @@ flyers). ``porte-voix check`` lists every missing or placeholder value.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from .legal_formats import email_problem, phone_problem, rna_problem, siret_problem
 
 PLACEHOLDER = re.compile(
     r"exemple|example|[àa] v[ée]rifier|[àa] compl[ée]ter|[àa] remplacer|xxx|todo|lorem|\.\.\.|…",
@@ -182,9 +184,39 @@ class Gap:
     fix: str
 
 
-def legal_gaps(options: Mapping[str, Any]) -> list[Gap]:
-    """Every required value missing, and every value (required or not) that is a placeholder."""
+# Which check each value's format must pass.
+FORMATS: tuple[tuple[tuple[str, ...], Callable[[str], str | None]], ...] = (
+    (("editeur", "siret"), siret_problem),
+    (("editeur", "rna"), rna_problem),
+    (("editeur", "telephone"), phone_problem),
+    (("editeur", "email"), email_problem),
+    (("hebergement", "site", "telephone"), phone_problem),
+    (("hebergement", "formulaires", "telephone"), phone_problem),
+    (("dpo", "email"), email_problem),
+)
+
+
+def format_gaps(options: Mapping[str, Any]) -> list[Gap]:
+    """Every declared SIRET, RNA, phone number or e-mail address that cannot be right."""
     gaps = []
+    for path, problem_of in FORMATS:
+        value = value_at(options, path)
+        problem = problem_of(value) if value and not PLACEHOLDER.search(value) else None
+        if problem:
+            gaps.append(
+                Gap(
+                    path,
+                    f"{'.'.join(path)} vaut « {value} » : {problem}",
+                    "corrige-le (il est publié dans les mentions légales)",
+                )
+            )
+    return gaps
+
+
+def legal_gaps(options: Mapping[str, Any]) -> list[Gap]:
+    """Every required value missing, every value (required or not) that is a placeholder, and
+    every identifier or contact whose format cannot be right."""
+    gaps = format_gaps(options)
     for path, what in REQUIRED:
         if not value_at(options, path):
             gaps.append(

@@ -323,7 +323,7 @@ def test_check_command_lists_all_problems_and_fails(broken_project) -> None:  # 
     assert lines[0].startswith(
         "content/evenements/2027-03-14-atelier.md:3: la date « 2027-02-30 10:00 »"
     )
-    assert "6 problème(s) à corriger" in result.stderr
+    assert "6 problèmes à corriger" in result.stderr
 
 
 def test_strict_build_fails_on_the_same_problems(broken_project) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -345,3 +347,75 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
         "mkdocs.yml et le code, sans le bloc <!-- porte-voix: donnees-personnelles -->"
     ) in result.stdout
     assert "content/mentions-legales.md" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "wrong"),
+    [
+        (("editeur", "siret"), "412 345 678 00027", True),  # check digit wrong
+        (("editeur", "siret"), "412 345 670 00027", False),
+        (("editeur", "siret"), "356 000 000 00048", False),  # La Poste, head office
+        (("editeur", "siret"), "356 000 000 01251", False),  # La Poste: digit sum, not Luhn
+        (("editeur", "siret"), "356 000 000 01252", True),
+        (("editeur", "siret"), "412 345 670", True),  # a SIREN, not a SIRET
+        (("editeur", "rna"), "W543004217", False),
+        (("editeur", "rna"), "543004217", True),
+        (("editeur", "telephone"), "03 83 81 00 00", False),
+        (("editeur", "telephone"), "03 83 81 00", True),  # a digit pair missing
+        (("hebergement", "site", "telephone"), "1007", False),  # OVH's short number
+        (("hebergement", "site", "telephone"), "+1 877 448 4820", False),  # a host abroad
+        (("hebergement", "formulaires", "telephone"), "+33 9 72 10 10", True),
+        (("editeur", "email"), "contact@mission-locale.fr", False),
+        (("editeur", "email"), "contact@mission-locale", True),
+        (("dpo", "email"), "dpo mission-locale.fr", True),
+    ],
+)
+def test_check_refuses_an_identifier_or_contact_that_cannot_be_right(
+    path: tuple[str, ...], value: str, wrong: bool
+) -> None:
+    from generator.legal import legal_gaps
+
+    options: dict = {}
+    current = options
+    for key in path[:-1]:
+        current = current.setdefault(key, {})
+    current[path[-1]] = value
+    refused = [gap for gap in legal_gaps(options) if gap.path == path and value in gap.message]
+    assert bool(refused) is wrong
+
+
+def test_the_accessibility_statement_names_the_site_and_the_day_it_was_made(
+    sample_site: Project,
+) -> None:
+    options = plugin_options(sample_site)["accessibilite"]
+    config = yaml.safe_load((sample_site.root / "mkdocs.yml").read_text(encoding="utf-8"))
+    text = text_of(sample_site.page("accessibilite"))
+    assert f"s'applique au site « {config['site_name']} » ({config['site_url']})" in text
+    assert "Cette déclaration a été établie le mardi 1er décembre 2026." in text
+    assert str(options["etablie_le"]) == "2026-12-01"
+
+
+def test_check_names_every_part_the_accessibility_statement_lacks(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    set_options(project, accessibilite={"non_accessible": []})
+    result = project.check()
+    assert result.returncode == 1
+    for key in ("etablie_le", "schema_pluriannuel", "plan_action"):
+        assert re.search(rf"mkdocs\.yml:\d+: accessibilite\.{key} manque", result.stdout), key
+
+
+def test_a_build_for_production_refuses_the_kits_example_values(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "p")
+    run = [sys.executable, "-m", "generator"]
+    common = {"capture_output": True, "text": True, "cwd": project.root, "timeout": 300}
+    checked = subprocess.run([*run, "check", "--production"], **common)
+    assert checked.returncode == 1
+    assert "valeurs d'exemple du kit" in checked.stdout
+    assert subprocess.run([*run, "check"], **common).returncode == 0  # a warning only
+    built = subprocess.run([*run, "build", "--production"], **common)
+    assert built.returncode == 1
+    assert "rien n'a été construit ni publié" in built.stderr
+    assert not (project.root / "site").exists()
+    set_options(project, exemple=None)
+    assert subprocess.run([*run, "build", "--production"], **common).returncode == 0
+    assert (project.root / "site" / "index.html").is_file()

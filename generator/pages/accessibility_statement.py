@@ -78,6 +78,12 @@ def _plans(facts: Accessibility) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _established(facts: Accessibility) -> str:
+    if facts.established is None:
+        return "La date où cette déclaration a été établie n'est pas encore renseignée. "
+    return f"Cette déclaration a été établie le {long_date(facts.established)}. "
+
+
 def accessibility_block(build: BuildContext, from_src: str) -> str:
     """The whole statement: status, results, gaps, technologies, plans, feedback, recourse."""
     settings, facts = build.settings, build.settings.accessibility
@@ -89,7 +95,8 @@ def accessibility_block(build: BuildContext, from_src: str) -> str:
             (
                 f"{shown(publisher.name or settings.site_name)} s'engage à rendre son site "
                 "accessible, conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.\n",
-                f"Cette déclaration s'applique au site {md_text(settings.site_url)}.\n",
+                f"Cette déclaration d'accessibilité s'applique au site « {md_text(settings.site_name)} » "
+                f"({md_text(settings.site_url)}).\n",
                 "## État de conformité\n",
                 status_sentence(settings.site_name, facts) + "\n",
                 "## Résultats des tests\n",
@@ -99,7 +106,8 @@ def accessibility_block(build: BuildContext, from_src: str) -> str:
                 "## Technologies utilisées\n",
                 "HTML5, CSS, JavaScript (le site marche aussi sans JavaScript), SVG.\n",
                 "## Établissement de cette déclaration\n",
-                "Cette déclaration est produite à chaque construction du site, à partir des réglages "
+                _established(facts)
+                + "Elle est produite à chaque construction du site, à partir des réglages "
                 "`accessibilite` du site (audit, contenus non accessibles, plans)"
                 + (
                     f" ; l'audit qu'elle reprend date du {long_date(facts.audit.day)}.\n"
