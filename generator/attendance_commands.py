@@ -75,8 +75,14 @@ def register_attendance_command(
                 )
         project = load_project(config_file)
         event = next((e for e in project.content.events if e.id == event_id), None)
+        shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in event_id)
+        if event is None and any(
+            Path(problem.path).name == f"{event_id}.md" for problem in project.problems
+        ):
+            raise click.ClickException(
+                f"l'événement « {shown} » a un problème : « porte-voix check » le montre"
+            )
         if event is None:
-            shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in event_id)
             raise click.ClickException(
                 f"aucun événement « {shown} » dans content/evenements/ : écris le nom de son "
                 "fichier, sans .md"
