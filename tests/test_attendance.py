@@ -20,8 +20,10 @@ import yaml
 from click.testing import CliRunner, Result
 
 from forms_backend.config import BackendConfig
+from forms_backend.store.attendance import Attendee
 from generator.cli import main
 from generator.report.masking import HIDDEN, SMALL
+from generator.sheets.attendance import SheetEvent, attendance_sheet
 
 from .backend import client_for, fresh, make_config, manifest_event, write_manifest
 from .conftest import Project, event_text, new_project, when
@@ -376,3 +378,21 @@ def test_attendance_goes_with_the_sign_up_at_purge_time(recorded: Day) -> None:
     assert gone not in present
     assert len(present) == 10
     assert walk_ins == {day.forum: 4, day.atelier: 6}  # a number, nobody's: kept
+
+
+def test_names_print_as_text_never_as_controls(tmp_path: Path) -> None:
+    """A first name is typed by a stranger: controls and bidi overrides are dropped, a letter
+    the font lacks prints as its base letter, an emoji as « ? »; the rest reads back as typed."""
+    people = [
+        Attendee("0123abcd-x", "Zoé\u202e\x1b[2J", "Pont-à-Mousson"),
+        Attendee("4567abcd-x", "Şükrü Œlia", "Nguyễn 😀"),
+    ]
+    event = SheetEvent("Atelier", when(2), when(2, 16, 30), "MJC", "")
+    out = tmp_path / "feuille.pdf"
+    out.write_bytes(attendance_sheet(event, people, 0).pdf)
+    (page,) = _pdf_pages(out)
+    assert "Zoé[2J" in page and "\x1b" not in page and "\u202e" not in page
+    assert "Şükrü Œlia" in page and "Nguyen ?" in page
+    assert re.search(r"0123abcd\s+Zoé", page) and re.search(r"4567abcd\s+Şükrü", page)
+    assert _row_numbers(page) == list(range(1, 26))
+    assert "14 h – 16 h 30" in page
