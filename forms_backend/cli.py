@@ -29,6 +29,7 @@ from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.mail import send_email
 from forms_backend.store import retention
+from forms_backend.store.attendance import UnknownReference, record_presence
 from forms_backend.store.database import Store
 from forms_backend.store.export import export_csv
 from forms_backend.store.follow_up import (
@@ -223,6 +224,57 @@ def done(references: tuple[str, ...]) -> None:
             failed = True
     if failed:
         sys.exit(1)
+
+
+def printable(text: str) -> str:
+    """``text`` safe for the terminal: a control or invisible character (an escape sequence, a
+    bidi override) is shown as its code, never acted on."""
+    return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in text)
+
+
+@forms.command(
+    help="Note qui est venu à un événement : les références (RÉF) de la feuille d'émargement, "
+    "et le nombre de personnes venues sans inscription. Relancer la même commande ne compte "
+    "personne deux fois."
+)
+@click.argument("event_id", metavar="ÉVÉNEMENT")
+@click.argument("references", nargs=-1, metavar="[RÉF]...")
+@click.option(
+    "--sans-inscription",
+    "walk_ins",
+    type=click.IntRange(0, 10_000),
+    default=None,
+    help="Combien de personnes sont venues sans inscription, en tout (remplace le nombre noté avant).",
+)
+def presence(event_id: str, references: tuple[str, ...], walk_ins: int | None) -> None:
+    """Record the sign-ups who came and the number of walk-ins, all or nothing."""
+    config = _config()
+    shown = printable(event_id)
+    if EventCatalogue(config.site_dir).get(event_id) is None:
+        raise click.ClickException(
+            f"aucun événement « {shown} » sur le site publié ({config.site_dir}) : écris "
+            "l'identifiant de l'événement (le nom de son fichier dans content/evenements/, sans .md)"
+        )
+    if not references and walk_ins is None:
+        raise click.UsageError("donne au moins une référence (RÉF) ou --sans-inscription N")
+    try:
+        done = record_presence(_store(config), event_id, references, walk_ins)
+    except UnknownReference as error:
+        for problem in error.problems:
+            click.echo(f"Erreur : {printable(problem)}.", err=True)
+        raise click.ClickException(
+            "rien n'a été noté : corrige ces références, puis relance"
+        ) from None
+    click.echo(f"Présences notées pour « {shown} » : {len(done.new)} nouvelle(s).")
+    if done.already:
+        click.echo(f"Déjà notées avant (pas comptées deux fois) : {len(done.already)}.")
+    if done.from_waiting_list:
+        click.echo(
+            f"Venues alors qu'elles étaient sur la liste d'attente : {len(done.from_waiting_list)} "
+            "(comptées avec les personnes venues sans place réservée)."
+        )
+    if done.walk_ins is not None:
+        click.echo(f"Personnes venues sans inscription : {done.walk_ins}.")
 
 
 @forms.command(help="Montre l'état des envois : en attente, envoyés, en échec, spams écartés.")

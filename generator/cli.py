@@ -15,6 +15,7 @@ from forms_backend.french_click import french_group
 from forms_backend.typography import counted
 
 from .accessibility import statement_gaps
+from .attendance_commands import register_attendance_command
 from .content import Content, Problem, load_content
 from .content.writing import writing_hints
 from .contribution_commands import register_contribution_commands
@@ -241,3 +242,4 @@ register_new_command(main, load_project, CONFIG_OPTION)
 register_photo_commands(main)
 register_contribution_commands(main, load_project, CONFIG_OPTION)
 register_report_command(forms, load_project, CONFIG_OPTION)
+register_attendance_command(forms, load_project, CONFIG_OPTION, _site_dir)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.store.attendance import walk_ins
 from forms_backend.store.database import Store
 from forms_backend.store.follow_up import contacts
 
@@ -83,6 +84,7 @@ def register_report_command(
             project.settings,
             project.content.partners,
             project.content.events,
+            walk_ins=walk_ins(store),
             first_day=first_day,
             last_day=last_day,
         )

@@ -165,6 +165,7 @@ def test_the_privacy_notice_covers_every_form_with_the_codes_facts(sample_site: 
         assert right in rights
     assert "source" not in text or "d'où elle vient" in text
     assert "nombres" in section(page, "Les statistiques")
+    assert "feuille d'émargement" in section(page, "Les statistiques")
 
 
 def test_the_short_notices_beside_the_forms_agree_with_the_constants() -> None:

@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from forms_backend.store.attendance import record_presence
+from forms_backend.store.attendance import walk_ins as walk_ins_of
 from forms_backend.store.database import Store
 from forms_backend.store.follow_up import contacts
 from generator.cli import Project as LoadedProject
@@ -50,7 +52,7 @@ def _published(value: str) -> int | None:
 def _free_numbers(soup: BeautifulSoup) -> list[int]:
     """Numbers printed outside the marked counts, axes and settings (dates and years left out)."""
     copy = BeautifulSoup(str(soup), "html.parser")
-    for marked in copy.select("[data-count], [data-axis], [data-setting]"):
+    for marked in copy.select("[data-count], [data-axis], [data-setting], [data-rate]"):
         marked.decompose()
     for element in copy(["style", "head"]):
         element.decompose()
@@ -101,9 +103,25 @@ def report_problems(folder: Path) -> list[str]:
             marked = td.has_attr("data-count") or td.has_attr("data-setting")
             if td.get_text().isdigit() and not marked:
                 problems.append(f"an unmarked number in {table.caption.get_text()}")
+    problems += _rate_problems(soup, cells)
     problems += _csv_problems(folder, soup)
     problems += _relation_problems(soup, cells)
     problems += _attacker_problems(soup, cells)
+    return problems
+
+
+def _rate_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
+    """A show-up rate is shown only when the two counts it is made of are, and is their ratio:
+    a rate beside one hidden count would give that count back."""
+    problems = []
+    for element in soup.select("[data-rate]"):
+        key, shown = str(element["data-rate"]), element.get_text()
+        part, whole = key.replace("rate", "came"), key.replace("rate", "signed_up")
+        if not (cells[part].isdigit() and cells[whole].isdigit()):
+            if shown != HIDDEN:
+                problems.append(f"{key} shows {shown!r} beside {cells[part]!r} of {cells[whole]!r}")
+        elif shown != f"{round(100 * int(cells[part]) / int(cells[whole]))}\u00a0%":
+            problems.append(f"{key} shows {shown!r} for {cells[part]} of {cells[whole]}")
     return problems
 
 
@@ -147,6 +165,10 @@ def _relation_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
         if match := re.fullmatch("channels/([a-z]+)/people", key):
             signed = cells[f"channels/{match[1]}/to_event"]
             found.append(_within_problem(key, cells[key], signed))
+    for whole, part in _attendance_within(cells):
+        found.append(_within_problem(f"{part} of {whole}", cells[whole], cells[part]))
+    for total, parts in _attendance_sums(cells):
+        found.append(_sum_problem(total, [cells[total]], [cells[k] for k in parts]))
     found.append(_within_problem("priority", reached, cells["priority"]))
     found.append(_within_problem("rural", reached, cells["rural"]))
     found += _territory_problems(soup, cells)
@@ -166,6 +188,30 @@ def _territory_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str 
         communes = members.get(name, members[""] if name == OUTSIDE else [])
         found.append(_sum_problem(name, [shown], communes))
     return found
+
+
+def _attendance_within(cells: dict[str, str]) -> list[tuple[str, str]]:
+    """Sign-ups noted present are among the sign-ups: per event held, and in total."""
+    pairs = [
+        (key.replace("/came", "/signed_up"), key)
+        for key in cells
+        if re.fullmatch(r"events/\d+/came", key)
+    ]
+    if "attendance/came" in cells:
+        pairs.append(("attendance/signed_up", "attendance/came"))
+    return pairs
+
+
+def _attendance_sums(cells: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """The totals of the events held are the sums of their rows."""
+    if "attendance/came" not in cells:
+        return []
+    came = [key for key in cells if re.fullmatch(r"events/\d+/came", key)]
+    return [
+        ("attendance/signed_up", [key.replace("/came", "/signed_up") for key in came]),
+        ("attendance/came", came),
+        ("attendance/walked_in", [k for k in cells if re.fullmatch(r"events/\d+/walked_in", k)]),
+    ]
 
 
 Relation = tuple[list[str], list[str]]  # keys: the left ones add up to the right ones
@@ -208,6 +254,8 @@ def _relations(soup: BeautifulSoup, cells: dict[str, str]) -> list[Relation]:
     for row in _table(soup, "Par communauté de communes"):
         found.append(([str(row.td["data-count"])], members.get(row.th.get_text(), [])))
     found += [([flag], members.get(flag, [])) for flag in ("priority", "rural")]
+    found += [([total], parts) for total, parts in _attendance_sums(cells)]
+    within += _attendance_within(cells)
     found += [([whole], [part, f"?{whole}-{part}"]) for whole, part in within]
     return found
 
@@ -258,8 +306,9 @@ class Person:
     age: int
     channel: str
     structure: str
-    past_event: bool
+    event: int  # which of the project's events they sign up for
     signs_up_later: bool
+    came: bool  # noted present (when their event is held)
 
 
 people = st.lists(
@@ -273,23 +322,28 @@ people = st.lists(
         age=st.integers(16, 29),
         channel=st.sampled_from(("sms", "appel", "whatsapp", "email")),
         structure=st.sampled_from(("MJC de Pompey", "Une structure inconnue")),
-        past_event=st.booleans(),
+        event=st.sampled_from((0, 1, 2)),
         signs_up_later=st.booleans(),
+        came=st.booleans(),
     ),
     max_size=40,
 )
 
 
+# The project's events: days from today, places, title. Two held already (their attendance
+# is counted, in total too), one to come.
+EVENTS = ((-10, 6, "Forum de l'emploi"), (-5, 8, "Atelier passé"), (12, 10, "Atelier CV"))
+
+
 @dataclass(frozen=True)
 class Loaded:
-    """The project and its two events; a short repr for Hypothesis' failure report."""
+    """The project and its events; a short repr for Hypothesis' failure report."""
 
     project: LoadedProject
-    past: str
-    future: str
+    events: tuple[str, ...]
 
     def __repr__(self) -> str:
-        return f"Loaded({self.past}, {self.future})"
+        return f"Loaded{self.events}"
 
 
 @pytest.fixture(scope="module")
@@ -302,19 +356,25 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     plugin["porte-voix"]["programme"]["debut"] = START.isoformat()
     settings_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     ids = []
-    for days, places, title in ((-10, 6, "Forum de l'emploi"), (12, 10, "Atelier CV")):
+    for days, places, title in EVENTS:
         moment = when(days)
-        ids.append(f"{moment:%Y-%m-%d}-{'forum' if days < 0 else 'atelier'}")
+        ids.append(f"{moment:%Y-%m-%d}-evenement-{len(ids)}")
         made.write(
             f"evenements/{ids[-1]}.md",
             event_text(moment, title=title).replace(
                 "inscription: non", f"inscription:\n  places: {places}"
             ),
         )
-    return Loaded(load_project(str(settings_file)), ids[0], ids[1])
+    return Loaded(load_project(str(settings_file)), tuple(ids))
 
 
-def _fill(store: Store, crowd: list[Person], past: str, future: str) -> None:
+def _fill(
+    store: Store, crowd: list[Person], events: tuple[str, ...], walk_ins: tuple[int | None, ...]
+) -> None:
+    """Each young person's requests, dated; those who came to a held event noted present
+    (some from its waiting list), and each held event's walk-ins."""
+    present: dict[str, list[str]] = {event: [] for event in events}
+    places = {event: spec[1] for event, spec in zip(events, EVENTS, strict=True)}
     for number, person in enumerate(crowd):
         requests = [(person.form, person.days_ago)]
         if person.signs_up_later and person.days_ago > 0:
@@ -333,8 +393,10 @@ def _fill(store: Store, crowd: list[Person], past: str, future: str) -> None:
             if form == "orientation":
                 values.update(referrer_name="Karim", referrer_structure=person.structure)
             if form == "inscription":
-                values["event_id"] = past if person.past_event else future
-            store.record(values, [], capacity=6 if values.get("event_id") == past else 10)
+                values["event_id"] = events[person.event]
+                if person.came and EVENTS[person.event][0] < 0:
+                    present[events[person.event]].append(values["id"])
+            store.record(values, [], capacity=places.get(values.get("event_id", "")))
             moment = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(
                 timespec="milliseconds"
             )
@@ -345,6 +407,18 @@ def _fill(store: Store, crowd: list[Person], past: str, future: str) -> None:
                     (moment, moment, moment, row),
                 )
             )
+    for event, walked in zip(events, walk_ins, strict=False):
+        if present[event] or walked is not None:
+            record_presence(store, event, present[event], walked)
+
+
+def _signed_up(event: int, count: int, came: int) -> list[Person]:
+    """``count`` young people signed up for ``event`` (straight away), the first ``came`` of
+    them noted present."""
+    return [
+        Person(20, "inscription", "", "Frouard", 19, "sms", "", event, False, index < came)
+        for index in range(count)
+    ]
 
 
 # Hypothesis warns when it prints a large failing example: the example is what we want to see.
@@ -357,21 +431,34 @@ def _fill(store: Store, crowd: list[Person], past: str, future: str) -> None:
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(crowd=people, from_days_ago=st.sampled_from((None, 50, 44, 21, 3)))
+# Crowds drawn to need each attendance relation: 6 signed up and 5 came (1 absent: one
+# event); 6 of 6 and 3 of 8 (the total gives the 3 away); 5 of 6 twice (the totals, 10 of 12).
+@example(crowd=_signed_up(0, 7, 5), from_days_ago=None, walk_ins=(None, None))
+@example(crowd=_signed_up(0, 6, 6) + _signed_up(1, 8, 3), from_days_ago=None, walk_ins=(6, 0))
+@example(crowd=_signed_up(0, 6, 5) + _signed_up(1, 6, 5), from_days_ago=None, walk_ins=(9, 5))
+@given(
+    crowd=people,
+    from_days_ago=st.sampled_from((None, 50, 44, 21, 3)),
+    walk_ins=st.tuples(*[st.sampled_from((None, 0, 2, 4, 7))] * 2),
+)
 def test_no_published_figure_gives_a_small_count_away(
-    project: Loaded, crowd: list[Person], from_days_ago: int | None
+    project: Loaded,
+    crowd: list[Person],
+    from_days_ago: int | None,
+    walk_ins: tuple[int | None, ...],
 ) -> None:
-    loaded, past, future = project.project, project.past, project.future
+    loaded = project.project
     first_day = TODAY - timedelta(days=from_days_ago) if from_days_ago is not None else None
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "formulaires.sqlite3")
         store.migrate()
-        _fill(store, crowd, past, future)
+        _fill(store, crowd, project.events, walk_ins)
         figures = count_figures(
             contacts(store),
             loaded.settings,
             loaded.content.partners,
             loaded.content.events,
+            walk_ins=walk_ins_of(store),
             first_day=first_day,
         )
         store.close()
@@ -397,3 +484,8 @@ def test_the_checks_find_what_an_unmasked_report_gives_away(tmp_path: Path) -> N
     )
     assert _sum_problem("ages", ["23"], ["11", "9", SMALL, SMALL]) is not None
     assert _sum_problem("ages", ["23"], ["11", "7", SMALL, SMALL]) is None
+    # A rate beside a hidden count gives it back (3 of 9); a shown rate must be the ratio.
+    rate = BeautifulSoup('<td data-rate="events/0/rate">33\u00a0%</td>', "html.parser")
+    assert _rate_problems(rate, {"events/0/came": SMALL, "events/0/signed_up": "9"}) != []
+    assert _rate_problems(rate, {"events/0/came": "5", "events/0/signed_up": "9"}) != []
+    assert _rate_problems(rate, {"events/0/came": "6", "events/0/signed_up": "18"}) == []

@@ -35,6 +35,7 @@ class Contact:
     source: str
     structure: str
     created_at: datetime
+    came: bool = False  # a sign-up noted as present at its event (``forms presence``)
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,13 @@ class Waiting:
 def contacts(store: Store) -> list[Contact]:
     """Every submission, oldest first, as counts can use it."""
     rows = store.connection().execute(
-        """SELECT COALESCE(phone, LOWER(email), id) AS person, form, event_id, status, commune,
+        """SELECT COALESCE(phone, LOWER(email), id) AS person, form, submissions.event_id,
+                  status, commune,
                   age, channel, COALESCE(source, '') AS source,
-                  COALESCE(referrer_structure, '') AS structure, created_at
-           FROM submissions ORDER BY created_at, id"""
+                  COALESCE(referrer_structure, '') AS structure, created_at,
+                  attendance.submission_id IS NOT NULL AS came
+           FROM submissions LEFT JOIN attendance ON attendance.submission_id = submissions.id
+           ORDER BY submissions.created_at, submissions.id"""
     )
     return [
         Contact(
@@ -78,6 +82,7 @@ def contacts(store: Store) -> list[Contact]:
             source=row["source"],
             structure=row["structure"],
             created_at=datetime.fromisoformat(row["created_at"]),
+            came=bool(row["came"]),
         )
         for row in rows
     ]

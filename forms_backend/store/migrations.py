@@ -142,4 +142,23 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ALTER TABLE contributions ADD COLUMN guardian_declaration TEXT",
         ),
     ),
+    # 0007 is kept free for the event messages (another branch): this one must follow it.
+    (
+        "0008_attendance",
+        (
+            # Who came to an event (``forms presence``): one row per sign-up, gone with it.
+            """CREATE TABLE attendance (
+                submission_id TEXT PRIMARY KEY REFERENCES submissions (id) ON DELETE CASCADE,
+                event_id TEXT NOT NULL,
+                recorded_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX attendance_event ON attendance (event_id)",
+            # How many came without signing up: a number per event, nobody's name.
+            """CREATE TABLE walk_ins (
+                event_id TEXT PRIMARY KEY,
+                people INTEGER NOT NULL,
+                recorded_at TEXT NOT NULL
+            )""",
+        ),
+    ),
 )

@@ -231,7 +231,11 @@ def _statistics() -> str:
         "Pour rendre compte du programme à ses financeurs, la Mission Locale compte les "
         "demandes : par commune, par formulaire, par moyen de contact, par tranche d'âge et par "
         "origine (flyer, campagne, partenaire). Ces tableaux ne contiennent que des nombres, "
-        f"jamais de nom ; un nombre inférieur à {THRESHOLD} est caché.\n"
+        f"jamais de nom ; un nombre inférieur à {THRESHOLD} est caché.\n\n"
+        "Le jour d'un événement, tu signes une feuille d'émargement (ton prénom et ta "
+        "commune), que demandent les financeurs : elle est rangée sous clé le temps qu'ils "
+        "l'exigent, puis détruite. La Mission Locale note aussi que tu es venu·e, pour compter "
+        "combien de jeunes viennent ; cette note est effacée avec ton inscription.\n"
     )
 
 

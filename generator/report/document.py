@@ -34,7 +34,8 @@ tr { break-inside: avoid; }
 def _td(cell: str | Cell) -> str:
     """A table cell: a published count is marked with what it counts (``data-count``)."""
     if isinstance(cell, Cell):
-        return f'<td class="n" data-count="{cell.key}">{escape(cell.text)}</td>'
+        mark = "data-rate" if cell.rate else "data-count"  # a percentage is not a count
+        return f'<td class="n" {mark}="{cell.key}">{escape(cell.text)}</td>'
     if cell.isdigit():  # the places of an event: a setting, not a count of young people
         return f'<td class="n" data-setting="">{escape(cell)}</td>'
     return f"<td>{escape(cell)}</td>"
@@ -111,6 +112,7 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
         _table_html(by_name["communes"]),
         "<h2>Les événements</h2>",
         _table_html(by_name["evenements"]),
+        *([_table_html(by_name["presence"])] if "presence" in by_name else []),
         "<h2>Qui sont-ils</h2>",
         _figure(by_name["ages"]),
         _figure(by_name["contact"]),
@@ -136,7 +138,11 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
         "rapport porte sur une période qui commence après le début du programme, son premier "
         "jour sépare aussi deux périodes.</p>"
         "<p>« Inscrits à un événement » compte les inscriptions, pas la présence le jour "
-        "même.</p></div>",
+        "même. La présence vient de la feuille d'émargement, notée après l'événement : "
+        "« inscrits venus » compte les inscrits qui ont signé ; « venus sans place réservée », "
+        "les personnes venues sans inscription et celles de la liste d'attente venues quand "
+        "même. Le taux de présence est la part des inscrits qui sont venus ; il n'est montré "
+        "que si les deux nombres dont il est fait le sont.</p></div>",
     ]
     return (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'

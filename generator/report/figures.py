@@ -85,7 +85,9 @@ class CommuneRow:
 
 @dataclass(frozen=True)
 class EventRow:
-    """One event: places, sign-ups, waiting list, and (once past) young people it reached first."""
+    """One event: places, sign-ups, waiting list, (once past) young people it reached first,
+    and (once held) who came: sign-ups noted present, and people without a place who came
+    (walk-ins, and people of the waiting list noted present)."""
 
     day: date
     title: str
@@ -95,6 +97,9 @@ class EventRow:
     waiting: int
     reached: int
     past: bool
+    held: bool = False  # the event's day has come: attendance can be counted
+    came: int = 0
+    walked_in: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,12 +133,14 @@ def count_figures(
     partners: dict[str, Partner],
     events: list[Event],
     *,
+    walk_ins: dict[str, int] | None = None,
     first_day: date | None = None,
     last_day: date | None = None,
     today: date | None = None,
 ) -> Figures:
     """Count the figures of the young people first reached from ``first_day`` to ``last_day``
-    (by default: since the programme began, until today)."""
+    (by default: since the programme began, until today); ``walk_ins``: how many came to each
+    event without signing up."""
     today = today or datetime.now(PARIS).date()
     firsts = _first_contacts(contacts)
     programme = settings.programme
@@ -161,7 +168,7 @@ def count_figures(
         territories=_territories(chosen, settings),
         priority_people=sum(1 for c in chosen if settings.is_priority(c.commune)),
         rural_people=sum(1 for c in chosen if settings.is_rural(c.commune)),
-        events=_events(contacts, firsts, events, first_day, last_day, today),
+        events=_events(contacts, firsts, events, walk_ins or {}, (first_day, last_day), today),
         ages=_ages(chosen),
         contact_channels=[
             (label, sum(1 for c in chosen if c.channel == key))
@@ -302,11 +309,16 @@ def _events(
     contacts: list[Contact],
     firsts: dict[str, Contact],
     events: list[Event],
-    first_day: date,
-    last_day: date,
+    walk_ins: dict[str, int],
+    period: tuple[date, date],
     today: date,
 ) -> list[EventRow]:
-    status = Counter((c.event_id, c.status) for c in contacts if c.form == "inscription")
+    first_day, last_day = period
+    sign_ups = [c for c in contacts if c.form == "inscription"]
+    status = Counter((c.event_id, c.status) for c in sign_ups)
+    came = Counter(c.event_id for c in sign_ups if c.came and c.status == "inscrit")
+    # Someone of the waiting list who came had no place: counted with the walk-ins.
+    without_place = Counter(c.event_id for c in sign_ups if c.came and c.status != "inscrit")
     reached = Counter(c.event_id for c in firsts.values() if c.form == "inscription")
     rows = []
     for event in sorted(events, key=lambda e: e.start):
@@ -326,6 +338,9 @@ def _events(
                 waiting=waiting,
                 reached=reached[event.id],
                 past=past,
+                held=day <= today,
+                came=came[event.id],
+                walked_in=walk_ins.get(event.id, 0) + without_place[event.id],
             )
         )
     return rows

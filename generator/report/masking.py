@@ -15,7 +15,8 @@ The rules, applied to every count:
   to 1 to 4 — the smallest cell still shown in it is hidden too, as « masqué », and so on until
   no relation gives anything away (what statistical offices call secondary suppression).
 
-So the difference between two published figures that can be compared is never 1 to 4.
+So the difference between two published figures that can be compared is never 1 to 4. A rate
+(the show-up rate) is shown only when both counts it is made of are.
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ HIDDEN = "masqué"
 @dataclass(frozen=True)
 class Cell:
     """A count as the report publishes it: ``text`` for the page and the CSV files, ``value``
-    the published number (None when the count is hidden), ``key`` what it counts."""
+    the published number (None when the count is hidden), ``key`` what it counts. A ``rate``
+    cell is a percentage computed from two counts, not a count of young people."""
 
     key: str
     text: str
     value: int | None
+    rate: bool = False
 
     @property
     def exact(self) -> bool:
@@ -59,6 +62,7 @@ class Publication:
         self._unpublished: set[str] = set()
         self._relations: list[_Relation] = []
         self._derived: dict[str, str] = {}  # a key shown only when its source key is exact
+        self._rates: dict[str, tuple[str, str]] = {}  # a percentage: its part and whole keys
         self._cells: dict[str, Cell] | None = None
 
     def count(self, key: str, value: int) -> str:
@@ -75,6 +79,15 @@ class Publication:
         self._check_open()
         self._derived[key] = source
         self._counts[key] = value
+        return key
+
+    def rate(self, key: str, part: str, whole: str) -> str:
+        """The percentage ``part`` is of ``whole`` (the show-up rate): shown only when both
+        counts are, else hidden (a rate beside one shown count would give the other back)."""
+        self._check_open()
+        if key in self._rates or key in self._counts:
+            raise ValueError(f"rate {key} given twice")
+        self._rates[key] = (part, whole)
         return key
 
     def equal(self, left: Sequence[str], right: Sequence[str]) -> None:
@@ -129,6 +142,12 @@ class Publication:
                 cells[key] = Cell(key, HIDDEN, None)
             else:
                 cells[key] = Cell(key, str(value), value)
+        for key, (part, whole) in self._rates.items():
+            if cells[part].exact and cells[whole].exact and self._counts[whole]:
+                percent = round(100 * self._counts[part] / self._counts[whole])
+                cells[key] = Cell(key, f"{percent}\u00a0%", percent, rate=True)
+            else:
+                cells[key] = Cell(key, HIDDEN, None, rate=True)
         return cells
 
     def _next_victim(self, hidden: set[str]) -> str | None:

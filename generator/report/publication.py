@@ -47,6 +47,21 @@ class ShownEvent:
     waiting: Cell
     reached: Cell
     past: bool
+    held: bool = False
+    came: Cell | None = None  # None: not held yet, or no sign-up to come from
+    walked_in: Cell | None = None  # None: not held yet
+    rate: Cell | None = None
+
+
+@dataclass(frozen=True)
+class ShownAttendance:
+    """Who came to the events already held, in total: signed up, of them came, came without
+    a place, and the show-up rate."""
+
+    signed_up: Cell
+    came: Cell
+    walked_in: Cell
+    rate: Cell
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ class Shown:
     events: list[ShownEvent]
     ages: list[tuple[str, Cell]]
     contact_channels: list[tuple[str, Cell]]
+    attendance: ShownAttendance | None = None  # None: no event held in the period
 
 
 def periods(figures: Figures) -> list[list[Week]]:
@@ -136,6 +152,7 @@ def publish(figures: Figures) -> Shown:
         pub.equal([key], flagged)
         pub.within([key], [reached])
     events = _register_events(pub, figures)
+    presence, totals = _register_attendance(pub, figures, [keys[0] for keys in events])
     ages = [pub.count(f"ages/{i}", count) for i, (_, count) in enumerate(figures.ages)]
     contact = [
         pub.count(f"contact/{i}", count) for i, (_, count) in enumerate(figures.contact_channels)
@@ -181,9 +198,12 @@ def publish(figures: Figures) -> Shown:
                 row.places,
                 *(cell(key) for key in keys),
                 row.past,
+                row.held,
+                *(cell(key) if key else None for key in came),
             )
-            for row, keys in zip(figures.events, events, strict=True)
+            for row, keys, came in zip(figures.events, events, presence, strict=True)
         ],
+        attendance=ShownAttendance(*(cell(key) for key in totals)) if totals else None,
         ages=[(label, cell(key)) for (label, _), key in zip(figures.ages, ages, strict=True)],
         contact_channels=[
             (label, cell(key))
@@ -273,3 +293,41 @@ def _register_events(pub: Publication, figures: Figures) -> list[tuple[str, str,
             pub.within([reached], [signed, waiting])
         keys.append((signed, waiting, reached))
     return keys
+
+
+def _register_attendance(
+    pub: Publication, figures: Figures, signed: list[str]
+) -> tuple[list[tuple[str | None, str | None, str | None]], tuple[str, str, str, str] | None]:
+    """Per event held: sign-ups who came (among its sign-ups), people who came without a place,
+    the show-up rate; and the same for all the events held. ``signed``: each event's sign-up
+    count key. Returns the keys per event (None where nothing is shown) and the totals'."""
+    keys: list[tuple[str | None, str | None, str | None]] = []
+    held_signed, held_came, held_walked = [], [], []
+    for index, (row, signed_key) in enumerate(zip(figures.events, signed, strict=True)):
+        if not row.held:
+            keys.append((None, None, None))
+            continue
+        walked = pub.count(f"events/{index}/walked_in", row.walked_in)
+        held_walked.append(walked)
+        if not row.registration:
+            keys.append((None, walked, None))
+            continue
+        came = pub.count(f"events/{index}/came", row.came)
+        pub.within([came], [signed_key])
+        held_signed.append(signed_key)
+        held_came.append(came)
+        keys.append((came, walked, pub.rate(f"events/{index}/rate", came, signed_key)))
+    if not held_walked:
+        return keys, None
+    rows = [row for row in figures.events if row.held]
+    total_signed = pub.count(
+        "attendance/signed_up", sum(row.signed_up for row in rows if row.registration)
+    )
+    total_came = pub.count("attendance/came", sum(row.came for row in rows if row.registration))
+    total_walked = pub.count("attendance/walked_in", sum(row.walked_in for row in rows))
+    pub.equal([total_signed], held_signed)
+    pub.equal([total_came], held_came)
+    pub.equal([total_walked], held_walked)
+    pub.within([total_came], [total_signed])
+    rate = pub.rate("attendance/rate", total_came, total_signed)
+    return keys, (total_signed, total_came, total_walked, rate)

@@ -13,7 +13,7 @@ from forms_backend.store.export import neutralise
 from ..slugs import normalise
 from .charts import Bar
 from .masking import Cell
-from .publication import Shown
+from .publication import Shown, ShownEvent
 
 Row = tuple[str | Cell, ...]
 
@@ -145,6 +145,9 @@ def report_tables(shown: Shown) -> list[Table]:
                 "Inscrits",
                 "Liste d'attente",
                 "Jeunes atteints grâce à lui",
+                "Inscrits venus",
+                "Venus sans place réservée",
+                "Taux de présence des inscrits",
             ),
             [
                 (
@@ -154,10 +157,12 @@ def report_tables(shown: Shown) -> list[Table]:
                     row.signed_up if row.registration else "",
                     row.waiting if row.registration else "",
                     row.reached if row.past else "à venir",
+                    *_presence(row),
                 )
                 for row in shown.events
             ],
         ),
+        *_attendance_table(shown),
         Table("ages", "Par âge", ("Âge", "Jeunes atteints"), list(shown.ages), bars=1),
         Table(
             "contact",
@@ -179,3 +184,34 @@ def _places(registration: bool, places: int | None) -> str:
     if not registration:
         return "entrée libre"
     return "sans limite" if places is None else str(places)
+
+
+def _presence(row: ShownEvent) -> tuple[str | Cell, str | Cell, str | Cell]:
+    """Came, came without a place, show-up rate: « à venir » before the day, empty where the
+    event took no sign-up."""
+    if not row.held:
+        return ("à venir", "à venir", "à venir")
+    return (row.came or "", row.walked_in or "", row.rate or "")
+
+
+def _attendance_table(shown: Shown) -> list[Table]:
+    """The events held, all together (none when no event was held in the period)."""
+    totals = shown.attendance
+    if totals is None:
+        return []
+    return [
+        Table(
+            "presence",
+            "Présence aux événements déjà passés, en tout",
+            ("Qui", "Nombre"),
+            [
+                ("Inscrits", totals.signed_up),
+                ("Inscrits venus", totals.came),
+                (
+                    "Venus sans place réservée (sans inscription ou sur liste d'attente)",
+                    totals.walked_in,
+                ),
+                ("Taux de présence des inscrits", totals.rate),
+            ],
+        )
+    ]
