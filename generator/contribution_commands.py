@@ -166,7 +166,8 @@ def register_contribution_commands(
             click.echo("À corriger avant de publier :\n" + terminal_text("\n".join(problems)))
         click.echo("Pour publier :")
         click.echo(f"  git add {' '.join(relative)}")
-        click.echo(f'  git commit -m "Publie une contribution : {written[0].stem}"')
+        # No first name in a commit message: erasing a file from git's history keeps messages.
+        click.echo('  git commit -m "Publie une contribution"')
         click.echo("  git push")
 
     @contributions.command(
@@ -190,7 +191,7 @@ def register_contribution_commands(
         click.echo(f"Retiré de content/ : {', '.join(removed)}.")
         click.echo("Pour publier le retrait :")
         click.echo(f"  git rm --quiet {' '.join(removed)}")
-        click.echo(f'  git commit -m "Retire le témoignage {fichier.stem} (accord retiré)"')
+        click.echo('  git commit -m "Retire un témoignage (accord retiré)"')
         click.echo("  git push")
         click.echo(
             "Puis reconstruis le site (porte-voix build) et mets-le en ligne comme d'habitude : "
@@ -198,7 +199,8 @@ def register_contribution_commands(
         )
         click.echo(
             "L'historique de git garde les anciennes versions du fichier et de la photo : "
-            "pour les effacer aussi, demande de l'aide à la personne qui gère le dépôt."
+            "pour les effacer aussi, la personne qui gère le dépôt suit le README, « Effacer une "
+            "photo ou un témoignage de l'historique git »."
         )
 
     @contributions.command(help="Refuse une contribution : elle est effacée, avec sa photo.")

@@ -276,7 +276,8 @@ def test_withdraw_removes_the_testimonial_and_its_photo_and_says_how_to_publish(
     lines = result.output.splitlines()
     assert "Retiré de content/ : content/temoignages/lea.md, content/temoignages/lea.jpg." in lines
     assert "  git rm --quiet content/temoignages/lea.md content/temoignages/lea.jpg" in lines
-    assert '  git commit -m "Retire le témoignage lea (accord retiré)"' in lines
+    assert '  git commit -m "Retire un témoignage (accord retiré)"' in lines
+    assert not [line for line in lines if "git commit" in line and "lea" in line.lower()]
     assert "  git push" in lines
     assert "reconstruis le site (porte-voix build) et mets-le en ligne" in result.output
     assert hostile.exit_code == 0 and (project.root / "mkdocs.yml").is_file()
