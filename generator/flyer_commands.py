@@ -20,7 +20,7 @@ from .flyers.subjects import (
     SubjectError,
     campaign_subject,
     event_subject,
-    printable,
+    unprintable_refused,
 )
 from .pages.context import BuildContext, campaign_src, event_src
 
@@ -165,10 +165,12 @@ def register_flyer_commands(
             partners += list(project.content.partners.values())
         items: list[Event | Campaign] = []
         for item in [*project.content.upcoming_events, *project.content.live_campaigns]:
-            if printable(item):
-                items.append(item)
-            else:
-                click.echo(f"{item.source} : annulé ou reporté sans date, pas de flyer.")
+            try:
+                unprintable_refused(item)
+            except SubjectError as error:  # said, and the others are made
+                click.echo(str(error))
+                continue
+            items.append(item)
         options = PrintOptions(bleed_mm=project.settings.bleed_mm)
         work: list[tuple[FlyerJob, Path]] = []
         try:

@@ -19,7 +19,7 @@ from generator.content.french_dates import long_date
 
 from .backend import VALID, client_for, fresh, make_config
 from .calendar_readers import read_with_icaljs, read_with_vobject
-from .conftest import Project, add_event, new_project, when
+from .conftest import Project, add_event, campaign_text, new_project, when
 
 READERS = {"ical.js": read_with_icaljs, "vobject": read_with_vobject}
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -80,6 +80,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Project:
     add_event(project, when(PLANNED_DAY), "prevu", title="Atelier prévu")
     for event_id in (CANCELLED, POSTPONED, MOVED, PLANNED):
         with_signup(project, event_id)
+    project.write("campagnes/vers-l-annule.md", campaign_text(when(-1), when(9), CANCELLED))
     result = project.build()
     assert result.returncode == 0, result.stderr
     return project
@@ -266,13 +267,15 @@ def config_option(project: Project) -> list[str]:
     return ["--config", str(project.root / "mkdocs.yml")]
 
 
+def run(project: Project, *args: str) -> tuple[int, str]:
+    """The real ``porte-voix`` command, in this process."""
+    result = CliRunner().invoke(main, [*args, *config_option(project)])
+    return result.exit_code, result.output
+
+
 def flyer(project: Project, event_id: str, out: Path) -> tuple[int, str]:
     path = project.content / f"evenements/{event_id}.md"
-    result = CliRunner().invoke(
-        main,
-        ["flyer", str(path), "--format", "a5", "--out", str(out), *config_option(project)],
-    )
-    return result.exit_code, result.output
+    return run(project, "flyer", str(path), "--format", "a5", "--out", str(out))
 
 
 @pytest.mark.parametrize(
@@ -292,8 +295,40 @@ def test_the_flyer_command_refuses_and_names_the_file(
     out = tmp_path / "flyer.pdf"
     code, output = flyer(site, event_id, out)
     assert code != 0
-    assert f"{event_id}.md : {message}" in " ".join(output.split())
+    assert f"content/evenements/{event_id}.md : {message}" in " ".join(output.split())
     assert not out.exists()
+
+
+def test_no_flyer_for_a_campaign_calling_to_a_cancelled_event(
+    site: Project, tmp_path: Path
+) -> None:
+    path = site.content / "campagnes/vers-l-annule.md"
+    out = tmp_path / "post.png"
+    code, output = run(site, "flyer", str(path), "--format", "post", "--out", str(out))
+    assert code != 0 and not out.exists()
+    assert (
+        "content/campagnes/vers-l-annule.md : la campagne appelle à l'événement « Atelier annulé »,"
+        " qui est annulé : pas de flyer ni d'image — change « appel » de la campagne"
+    ) in " ".join(output.split())
+    assert not (site.site / "campagnes/vers-l-annule/flyer-a5.pdf").exists()
+    button = site.page("campagnes/vers-l-annule").find("a", class_="md-button--primary")
+    assert button.get_text(" ", strip=True).replace("\u00a0", " ") == "Atelier annulé : annulé"
+
+
+def test_the_flyers_command_skips_cancelled_and_undated_events(
+    site: Project, tmp_path: Path
+) -> None:
+    out = tmp_path / "affiches"
+    code, output = run(site, "flyers", "--format", "og", "--out", str(out))
+    assert code == 0, output
+    said = " ".join(output.split())
+    assert f"content/evenements/{CANCELLED}.md : l'événement « Atelier annulé » est annulé" in said
+    assert (
+        f"content/evenements/{POSTPONED}.md : l'événement « Atelier reporté » est reporté" in said
+    )
+    assert "content/campagnes/vers-l-annule.md : la campagne appelle" in said
+    assert sorted(p.name for p in out.iterdir()) == [MOVED, PLANNED]
+    assert (out / MOVED / "og.jpg").is_file()
 
 
 def git(root: Path, *args: str) -> None:

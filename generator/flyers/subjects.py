@@ -153,6 +153,13 @@ def printable(item: Event | Campaign) -> bool:
     return event is None or event.takes_place
 
 
+def unprintable_refused(item: Event | Campaign) -> None:
+    """Raise :class:`SubjectError` when ``item`` is not :func:`printable`, saying why."""
+    event = item if isinstance(item, Event) else item.event
+    if event is not None:
+        refuse_unprintable(event, item)
+
+
 def refuse_unprintable(event: Event, item: Event | Campaign) -> None:
     """No flyer calls people to a cancelled event, or to one postponed to a date not known yet:
     raise :class:`SubjectError`, naming the file to look at (``item``'s)."""
@@ -163,12 +170,13 @@ def refuse_unprintable(event: Event, item: Event | Campaign) -> None:
     else:
         what = "est reporté sans nouvelle date"
         fix = "ajoute « nouveau_debut » quand la nouvelle date est connue"
+    shown = "/".join(item.source.parts[-3:])  # content/evenements/…md, as authors know it
     if item is event:
         raise SubjectError(
-            f"{item.source} : l'événement « {event.title} » {what} : pas de flyer ni d'affiche — {fix}"
+            f"{shown} : l'événement « {event.title} » {what} : pas de flyer ni d'affiche — {fix}"
         )
     raise SubjectError(
-        f"{item.source} : la campagne appelle à l'événement « {event.title} », qui {what} : "
+        f"{shown} : la campagne appelle à l'événement « {event.title} », qui {what} : "
         "pas de flyer ni d'image — change « appel » de la campagne "
         "(« rappel », « agenda » ou un autre événement)"
     )
