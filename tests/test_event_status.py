@@ -78,6 +78,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Project:
         ),
     )
     add_event(project, when(PLANNED_DAY), "prevu", title="Atelier prévu")
+    add_event(
+        project,
+        when(-10),
+        "deplace-passe",
+        title="Atelier déplacé puis passé",
+        extra=f"statut: reporte\nraison: Grève.\nnouveau_debut: {when(-3):%Y-%m-%d %H:%M}\n",
+    )
     for event_id in (CANCELLED, POSTPONED, MOVED, PLANNED):
         with_signup(project, event_id)
     project.write("campagnes/vers-l-annule.md", campaign_text(when(-1), when(9), CANCELLED))
@@ -119,6 +126,13 @@ def test_each_page_says_its_status_first_in_words(site: Project) -> None:
         f"Nouvelle date : {long_date(NEW_START)}, de 15 h 30 à 17 h 30 (d'abord prévu le {first})."
     )
     assert banner(site, PLANNED) is None
+
+
+def test_a_moved_event_once_over_says_it_is_over(site: Project) -> None:
+    assert banner(site, ident(-10, "deplace-passe")) == (
+        "Cet événement est terminé",
+        "Retrouve les prochains rendez-vous dans l'agenda.",
+    )
 
 
 def test_no_sign_up_form_for_a_cancelled_or_undated_event(site: Project) -> None:

@@ -39,12 +39,12 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     if event.contact:
         facts.append(f"- **Contact :** {md_text(event.contact)}")
     parts = [f"# {md_text(event.title)}\n"]
-    if event.status != SCHEDULED:
-        parts.append(_status_banner(event, src))
-    elif event.is_past(now):
+    if event.is_past(now) and event.takes_place:  # a rescheduled event too, once over
         parts.append(
             '!!! note "Cet événement est terminé"\n    Retrouve les prochains rendez-vous dans l\'agenda.\n'
         )
+    elif event.status != SCHEDULED:
+        parts.append(_status_banner(event, src))
     image = build.images.get(event.image) if event.image else None
     if image:
         parts.append(picture_html(image, src, "", directory_urls=build.directory_urls) + "\n")
