@@ -364,6 +364,10 @@ def _state(event: PublicEvent, left: int | None) -> str:
 def _closed(event: PublicEvent) -> str:
     """Why sign-up is refused now, or an empty string."""
     now = datetime.now(UTC)
+    if event.status == "annule":
+        return "Cet événement est annulé : on ne peut plus s'inscrire."
+    if not event.takes_place:
+        return "Cet événement est reporté : les inscriptions rouvriront avec la nouvelle date."
     if now >= event.end:
         return "Cet événement est terminé : on ne peut plus s'inscrire."
     if not event.registration:

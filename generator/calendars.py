@@ -10,8 +10,10 @@ icalendar's own VTIMEZONE, every summer event showed one hour late there.
 Every value comes from the content, so the same content gives the same bytes: DTSTAMP and
 LAST-MODIFIED are the event file's last revision (RFC 5545 3.8.7.2: in a calendar without METHOD,
 DTSTAMP is when the entry was last revised), SEQUENCE its revision number (3.8.7.4: it grows with
-each revision, so a client replaces an entry whose time or place moved), both from
-``content.history``. Each piece (an event, the time zone, a calendar's header) is made once and
+each revision, so a client replaces an entry whose time or place moved, or which was cancelled —
+``statut`` is written in the event's file, so changing it is a revision), both from
+``content.history``. A cancelled event keeps its entry, with ``STATUS:CANCELLED``, until its date
+passes; a rescheduled one keeps its UID with the new DTSTART. Each piece (an event, the time zone, a calendar's header) is made once and
 kept in an ``OutputCache`` when one is given, under a key made of everything it is made from:
 serialising with icalendar was a tenth of a rebuild with 500 events.
 """
@@ -25,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from .content import Event
 from .content.history import Revision
+from .content.status_words import status_label, status_sentence
 from .output_cache import OutputCache
 
 PRODUCT_ID = "-//Porte-voix//Agenda de la Mission Locale//FR"
@@ -65,18 +68,34 @@ def calendar_bytes(
 
 
 def _event_fields(event: Event, site_url: str, url: str, revision: Revision) -> tuple[str, ...]:
+    about = f"Pour qui : {event.audience}\n{url}"
+    title = event.title
+    if not event.takes_place:  # many clients show a cancelled entry of a subscription anyway
+        title = f"{status_label(event)} : {title}"
+    if status_sentence(event):
+        about = f"{status_sentence(event)}\n{about}"
     return (
         event_uid(event, site_url),
         event.start.isoformat(),
         event.end.isoformat(),
-        event.title,
+        title,
         f"{event.place.name}, {event.place.address}",
-        f"Pour qui : {event.audience}\n{url}",
+        about,
         url,
         _tzid(event),
         revision.time.isoformat(),
         str(revision.number),
+        _status(event),
     )
+
+
+def _status(event: Event) -> str:
+    """RFC 5545 3.8.1.11: ``CANCELLED`` tells clients to remove the entry (it stays in the feeds
+    until its date passes, so that they see it); a postponed event without a new date is only
+    ``TENTATIVE`` at its first date."""
+    if event.cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if event.postponed else "CONFIRMED"
 
 
 def _tzid(event: Event) -> str:
@@ -160,6 +179,7 @@ def _event(
     tzid: str,
     revised: str,
     sequence: str,
+    status: str,
 ) -> str:
     from icalendar import Event as CalendarEvent
 
@@ -170,6 +190,7 @@ def _event(
     entry.add("dtstamp", revised_at)
     entry.add("last-modified", revised_at)
     entry.add("sequence", int(sequence))
+    entry.add("status", status)
     entry.add("dtstart", datetime.fromisoformat(start).astimezone(zone))
     entry.add("dtend", datetime.fromisoformat(end).astimezone(zone))
     entry.add("summary", title)

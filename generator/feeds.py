@@ -10,6 +10,7 @@ from forms_backend.typography import french_spacing
 
 from .content import Event
 from .content.french_dates import event_span
+from .content.status_words import status_label, status_sentence
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -47,11 +48,14 @@ def atom_feed(
     add(add(feed, "author"), "name", title)
     for event in events:
         entry = add(feed, "entry")
-        add(entry, "title", event.title)
+        label = status_label(event)  # « Annulé : Forum… »: a reader lists titles only
+        add(entry, "title", french_spacing(f"{label} : {event.title}") if label else event.title)
         add(entry, "id", page_urls[event.id])
         add(entry, "link", rel="alternate", href=page_urls[event.id])
         add(entry, "updated", _atom_date(revised[event.id]))
         summary = f"{event_span(event.start, event.end).capitalize()} — {event.place.name}, {event.commune}. Pour qui : {event.audience}"
+        if label:
+            summary = f"{status_sentence(event)} {summary}"
         add(entry, "summary", french_spacing(summary))  # read as text: no line break at « : »
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 

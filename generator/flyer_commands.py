@@ -15,7 +15,13 @@ from .content.history import ContentHistory
 from .flyers.layouts import FORMATS, LayoutError, load_layout
 from .flyers.making import SUFFIXES, FlyerJob, make_all
 from .flyers.pdf import PrintOptions
-from .flyers.subjects import Subject, SubjectError, campaign_subject, event_subject
+from .flyers.subjects import (
+    Subject,
+    SubjectError,
+    campaign_subject,
+    event_subject,
+    unprintable_refused,
+)
 from .pages.context import BuildContext, campaign_src, event_src
 
 if TYPE_CHECKING:
@@ -157,10 +163,14 @@ def register_flyer_commands(
         partners: list[Partner | None] = [None]
         if all_partners:
             partners += list(project.content.partners.values())
-        items: list[Event | Campaign] = [
-            *project.content.upcoming_events,
-            *project.content.live_campaigns,
-        ]
+        items: list[Event | Campaign] = []
+        for item in [*project.content.upcoming_events, *project.content.live_campaigns]:
+            try:
+                unprintable_refused(item)
+            except SubjectError as error:  # said, and the others are made
+                click.echo(str(error))
+                continue
+            items.append(item)
         options = PrintOptions(bleed_mm=project.settings.bleed_mm)
         work: list[tuple[FlyerJob, Path]] = []
         try:

@@ -11,7 +11,12 @@ MANIFEST_VERSION = 1
 
 
 def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
-    """JSON with id, title, times, place, capacity, deadline and page URL of every event."""
+    """JSON with id, title, times, place, capacity, deadline, page URL and status of every event.
+
+    ``statut`` is ``prevu``, ``annule`` or ``reporte``; ``raison`` says why (for the public);
+    a rescheduled event has its new times in ``debut``/``fin`` and ``nouveau_debut`` (the same
+    as ``debut``), else ``nouveau_debut`` is ``null``. The backend compares two manifests to tell
+    people signed up that their event was cancelled, or changed date, time or place."""
     items = [
         {
             "id": event.id,
@@ -24,6 +29,9 @@ def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
             "places": event.registration.places if event.registration else None,
             "jusqu_au": event.registration.deadline.isoformat() if event.registration else None,
             "url": page_urls[event.id],
+            "statut": event.status,
+            "raison": event.reason,
+            "nouveau_debut": event.start.isoformat() if event.rescheduled else None,
         }
         for event in events
     ]

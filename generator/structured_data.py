@@ -43,6 +43,8 @@ def availability(event: Event, now: datetime) -> str:
     event over, ``SoldOut``. (How many signed up lives in the forms backend, not in the site:
     the page asks the backend for the places left when it is shown.)"""
     registration = event.registration
+    if not event.takes_place:
+        return SCHEMA + "SoldOut"  # cancelled, or postponed to a date not known yet
     if registration is None:
         return SCHEMA + "InStock"  # open entry
     if event.is_past(now) or not event.registration_open(now):
@@ -50,6 +52,19 @@ def availability(event: Event, now: datetime) -> str:
     if registration.places is not None:
         return SCHEMA + "LimitedAvailability"
     return SCHEMA + "InStock"
+
+
+def event_status(event: Event) -> str:
+    """schema.org's ``eventStatus``: a rescheduled event (``EventRescheduled``) has its new
+    ``startDate`` and the first one in ``previousStartDate``; a postponed one without a new
+    date (``EventPostponed``) keeps the date first announced."""
+    if event.cancelled:
+        return SCHEMA + "EventCancelled"
+    if event.postponed:
+        return SCHEMA + "EventPostponed"
+    if event.rescheduled:
+        return SCHEMA + "EventRescheduled"
+    return SCHEMA + "EventScheduled"
 
 
 def event_json_ld(
@@ -70,7 +85,7 @@ def event_json_ld(
         "name": event.title,
         "startDate": event.start.isoformat(),
         "endDate": event.end.isoformat(),
-        "eventStatus": SCHEMA + "EventScheduled",
+        "eventStatus": event_status(event),
         "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
         "location": {
             "@type": "Place",
@@ -95,6 +110,9 @@ def event_json_ld(
             "url": page_url,
         },
     }
+    if event.rescheduled:
+        assert event.first_start is not None
+        data["previousStartDate"] = event.first_start.isoformat()
     if image_urls:
         data["image"] = image_urls
     if event.registration is not None:

@@ -49,6 +49,7 @@ def read_with_vobject(paths: list[Path]) -> dict[Path, list[dict[str, Any]]]:
                 "dtstamp": _utc(event.dtstamp.value),
                 "last_modified": _utc(event.last_modified.value),
                 "url": event.url.value,
+                "status": event.status.value if hasattr(event, "status") else None,
             }
             for event in calendar.contents.get("vevent", [])
         ]

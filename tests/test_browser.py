@@ -41,6 +41,14 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSite]:
         encoding="utf-8",
     )
     add_event(project, when(-3), "passe", title="Atelier passé")
+    moved = when(40, 10)
+    add_event(
+        project,
+        when(22),
+        "reporte",
+        title="Atelier reporté",
+        extra=f"statut: reporte\nraison: Salle prise.\nnouveau_debut: {moved:%Y-%m-%d %H:%M}\n",
+    )
     project.write("campagnes/en-cours.md", campaign_text(when(-5), when(30), "rappel"))
     project.write("temoignages/contribue.md", contributed_testimonial())
     result = project.build()
@@ -114,6 +122,8 @@ def page_types(live: LiveSite) -> dict[str, str]:
         "événement ouvert": open_event(live, 20, "ouvert"),
         "événement complet": open_event(live, 25, "complet"),
         "événement passé": open_event(live, -3, "passe"),
+        "événement annulé": f"{live.url}/evenements/2027-10-09-permanence-nomeny/",
+        "événement reporté": open_event(live, 22, "reporte"),
         "témoignages": f"{live.url}/temoignages/",
         "témoignage": f"{live.url}/temoignages/ines/",
         "partenaires": f"{live.url}/partenaires/",

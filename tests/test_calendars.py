@@ -61,6 +61,10 @@ def test_every_calendar_gives_the_times_the_content_says(sample_site: Project, r
     assert any(s[5:7] in ("11", "12") for s in starts)
     agenda = files[sample_site.site / "agenda.ics"]
     assert len(agenda) == 6
+    # The sample's cancelled event stays in the subscription, marked so, for clients to remove it.
+    statuses = {e["uid"].split("@")[0]: e["status"] for e in agenda}
+    assert statuses.pop("2027-10-09-permanence-nomeny") == "CANCELLED"
+    assert set(statuses.values()) == {"CONFIRMED"}
 
 
 @pytest.mark.parametrize("reader", READERS)

@@ -341,3 +341,97 @@ def test_invalid_items_are_never_published(broken_project) -> None:  # type: ign
     assert not (broken_project.site / "temoignages/lea").exists()
     assert "Léa" not in (broken_project.site / "temoignages/index.html").read_text(encoding="utf-8")
     assert not (broken_project.site / "evenements/2027-03-14-atelier").exists()
+
+
+def event_with(extra: str) -> str:
+    """A valid event with more keys after ``partenaires`` (line 11), from line 12 on."""
+    line = "partenaires: [mjc-pompey]\n"
+    return event().replace(line, line + textwrap.dedent(extra).lstrip("\n"))
+
+
+ATELIER = "content/evenements/2027-03-14-atelier.md"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "statut: annule\n",
+            f"{ATELIER}:12: cet événement est annulé mais ne dit pas pourquoi au public"
+            " — ajoute une ligne « raison: » avec une phrase pour le public, par exemple"
+            " « raison: La salle est fermée pour travaux. »",
+        ),
+        (
+            "statut: Reporté\nraison: ''\n",
+            f"{ATELIER}:12: cet événement est reporté mais ne dit pas pourquoi au public"
+            " — ajoute une ligne « raison: » avec une phrase pour le public, par exemple"
+            " « raison: La salle est fermée pour travaux. »",
+        ),
+        (
+            "statut: supprime\nraison: Plus de salle.\n",
+            f"{ATELIER}:12: « statut » vaut « supprime », un mot que Porte-voix ne connaît pas"
+            " — écris « statut: annule » (annulé) ou « statut: reporte » (reporté),"
+            " ou enlève la ligne pour un événement prévu",
+        ),
+        (
+            "raison: Plus de salle.\n",
+            f"{ATELIER}:12: « raison » ne sert que pour un événement annulé ou reporté"
+            " — ajoute « statut: annule » ou « statut: reporte », ou enlève la ligne « raison »",
+        ),
+        (
+            "statut: annule\nraison: Plus de salle.\nnouveau_debut: 2027-04-02 10:00\n",
+            f"{ATELIER}:14: « nouveau_debut » ne sert que pour un événement reporté"
+            " — ajoute « statut: reporte », ou enlève « nouveau_debut » (pour changer seulement"
+            " l'heure le même jour, corrige « debut » et « fin »)",
+        ),
+        (
+            "statut: reporte\nraison: Plus de salle.\nnouvelle_fin: 12:00\n",
+            f"{ATELIER}:14: « nouvelle_fin » est écrite sans « nouveau_debut »"
+            " — ajoute « nouveau_debut » avec la nouvelle date et l'heure de début,"
+            " ou enlève « nouvelle_fin »",
+        ),
+        (
+            "statut: reporte\nraison: Plus de salle.\nnouveau_debut: 2027-04-02 10:00\n"
+            "nouvelle_fin: 09:00\n",
+            f"{ATELIER}:15: la nouvelle fin de l'événement est avant son nouveau début"
+            " — vérifie « nouvelle_fin » : elle doit être après « nouveau_debut »",
+        ),
+        (
+            "statut: reporte\nraison: Plus de salle.\nnouveau_debut: 2027-04-02\n",
+            f"{ATELIER}:14: « 2027-04-02 » n'a pas d'heure"
+            " — ajoute l'heure, comme ceci : 2026-12-05 14:00",
+        ),
+    ],
+)
+def test_a_cancelled_or_postponed_event_must_say_why_and_when(
+    tmp_path: Path, extra: str, expected: str
+) -> None:
+    problems = problems_in(tmp_path, {"evenements/2027-03-14-atelier.md": event_with(extra)})
+    assert problems == [expected]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "statut: annulé\nraison: La salle est fermée pour travaux.\n",
+        "statut: reporte\nraison: La formatrice est malade.\n",
+        "statut: reporte\nraison: Salle prise.\nnouveau_debut: 2027-04-02 10:00\nnouvelle_fin: 12:00\n",
+        "statut: prevu\n",
+    ],
+)
+def test_a_cancelled_or_postponed_event_with_its_reason_is_valid(
+    tmp_path: Path, extra: str
+) -> None:
+    assert problems_in(tmp_path, {"evenements/2027-03-14-atelier.md": event_with(extra)}) == []
+
+
+def test_check_refuses_a_cancelled_event_without_a_reason(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "site")
+    project.write("evenements/2027-03-14-atelier.md", event_with("statut: annule\n"))
+    result = project.check()
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        f"{ATELIER}:12: cet événement est annulé mais ne dit pas pourquoi au public"
+        " — ajoute une ligne « raison: » avec une phrase pour le public, par exemple"
+        " « raison: La salle est fermée pour travaux. »"
+    )

@@ -236,7 +236,17 @@ def test_events_manifest_for_the_form_backend(sample_site: Project) -> None:
         "places",
         "jusqu_au",
         "url",
+        "statut",
+        "raison",
+        "nouveau_debut",
     }
+    assert (job_dating["statut"], job_dating["raison"], job_dating["nouveau_debut"]) == (
+        "prevu",
+        None,
+        None,
+    )
+    nomeny = events["2027-10-09-permanence-nomeny"]  # the sample's cancelled event
+    assert nomeny["statut"] == "annule" and nomeny["raison"].startswith("La mairie ferme")
 
 
 def test_sitemap_lists_generated_pages(sample_site: Project) -> None:

@@ -27,6 +27,13 @@ class PublicEvent:
     places: int | None
     deadline: datetime | None
     url: str
+    status: str = "prevu"  # "annule" or "reporte" when the site says so (``statut``)
+    rescheduled: bool = False  # postponed to a known new date (``start``, ``end``)
+
+    @property
+    def takes_place(self) -> bool:
+        """False when cancelled, or postponed to a date not known yet: no sign-up then."""
+        return self.status == "prevu" or (self.status == "reporte" and self.rescheduled)
 
     @property
     def page_path(self) -> str:
@@ -70,4 +77,6 @@ def _event(item: dict) -> PublicEvent:
         places=item["places"],
         deadline=datetime.fromisoformat(item["jusqu_au"]) if item["jusqu_au"] else None,
         url=item["url"],
+        status=item.get("statut", "prevu"),  # a manifest built before statuses existed
+        rescheduled=bool(item.get("nouveau_debut")),
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..settings import Settings
 from ..slugs import normalise, slugify
+from .event_status import CANCELLED, POSTPONED, SCHEDULED, StatusField, read_status
 from .fields import (
     PARIS,
     DateTime,
@@ -131,6 +132,11 @@ class EventSchema(Schema):
     contribution = Text(required=False, max_length=40)
     """Set by ``porte-voix contributions accept``: proposed through the site's form."""
     modifie = Revised(required=False, example="2026-11-28")
+    statut = StatusField(required=False, default=SCHEDULED, example="annule")
+    raison = Text(required=False, max_length=200, example="La salle est fermée pour travaux.")
+    """Why the event is cancelled or postponed, in one line for the public."""
+    nouveau_debut = DateTime(required=False, example="2027-11-06 14:00")
+    nouvelle_fin = EndTime(required=False, example="16:00")
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,30 @@ class Event:
     body: str
     territory_id: str | None
     contributed: bool = False
+    status: str = SCHEDULED  # SCHEDULED, CANCELLED or POSTPONED (event_status)
+    reason: str | None = None  # why it is cancelled or postponed, for the public
+    first_start: datetime | None = None
+    """For an event moved to a new date (``start``, ``end``): the start first announced."""
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the event will not take place."""
+        return self.status == CANCELLED
+
+    @property
+    def postponed(self) -> bool:
+        """True when the event is postponed to a date not known yet."""
+        return self.status == POSTPONED and self.first_start is None
+
+    @property
+    def rescheduled(self) -> bool:
+        """True when the event moved to a new date (``start``), first announced ``first_start``."""
+        return self.status == POSTPONED and self.first_start is not None
+
+    @property
+    def takes_place(self) -> bool:
+        """True when people can plan to come at ``start``: not cancelled, not postponed sine die."""
+        return not (self.cancelled or self.postponed)
 
     def is_past(self, now: datetime) -> bool:
         """True once the event has ended."""
@@ -167,7 +197,12 @@ class Event:
 
     def registration_open(self, now: datetime) -> bool:
         """True while people can still sign up."""
-        return self.registration is not None and now < self.registration.deadline and now < self.end
+        return (
+            self.takes_place
+            and self.registration is not None
+            and now < self.registration.deadline
+            and now < self.end
+        )
 
 
 def build_event(
@@ -204,6 +239,11 @@ def build_event(
             "vérifie « fin » : elle doit être après « debut »",
         )
         ok = False
+    facts = read_status(values, start, end if isinstance(end, datetime) else None, context)
+    if facts is None:
+        ok = False
+    else:
+        start, end = facts.start, facts.end  # a rescheduled event's new times
     registration = values["inscription"]
     if isinstance(registration, dict) and start:
         deadline = registration.get("jusqu_au") or start
@@ -240,7 +280,7 @@ def build_event(
             commune, territory_id = known[0], known[1].id
     if not ok:
         return None
-    assert match is not None and isinstance(end, datetime)
+    assert match is not None and isinstance(end, datetime) and facts is not None
     place = values["lieu"]
     return Event(
         id=f"{match[1]}-{slugify(match[2])}",
@@ -258,6 +298,9 @@ def build_event(
         body=document.body,
         territory_id=territory_id,
         contributed=bool(values["contribution"]),
+        status=facts.status,
+        reason=facts.reason,
+        first_start=facts.first_start,
     )
 
 

@@ -56,6 +56,7 @@ def event_subject(
     partner: Partner | None = None,
 ) -> Subject:
     """The flyer of ``event`` for ``channel`` (e.g. ``flyer-a5``), or for a partner's copies."""
+    refuse_unprintable(event, event)
     if event.registration is not None:
         call, tap = "Inscris-toi : scanne le code", "Inscris-toi : touche le lien"
     else:
@@ -93,6 +94,8 @@ def campaign_subject(
     """The image of ``campaign`` for ``channel`` (e.g. ``instagram-story``): its address says
     ``campagne-SLUG_CHANNEL``, so the counsellor sees which medium brought someone
     (``campagne-SLUG_CHANNEL_partenaire-ID`` on a partner's copies)."""
+    if campaign.event is not None:
+        refuse_unprintable(campaign.event, campaign)
     if campaign.call == CALL_BACK:
         ask = "Laisse ton numéro, on te rappelle"
     elif campaign.call == AGENDA:
@@ -140,6 +143,42 @@ def page_subject(
     }
     return Subject(
         "page", page_id, page_id, texts, page_url, _checked(channel), _logos(settings, [])
+    )
+
+
+def printable(item: Event | Campaign) -> bool:
+    """False for a cancelled event, one postponed without a new date, or a campaign calling to
+    one of them: nothing is printed for them."""
+    event = item if isinstance(item, Event) else item.event
+    return event is None or event.takes_place
+
+
+def unprintable_refused(item: Event | Campaign) -> None:
+    """Raise :class:`SubjectError` when ``item`` is not :func:`printable`, saying why."""
+    event = item if isinstance(item, Event) else item.event
+    if event is not None:
+        refuse_unprintable(event, item)
+
+
+def refuse_unprintable(event: Event, item: Event | Campaign) -> None:
+    """No flyer calls people to a cancelled event, or to one postponed to a date not known yet:
+    raise :class:`SubjectError`, naming the file to look at (``item``'s)."""
+    if event.takes_place:
+        return
+    if event.cancelled:
+        what, fix = "est annulé", "enlève « statut: annule » si l'événement a bien lieu"
+    else:
+        what = "est reporté sans nouvelle date"
+        fix = "ajoute « nouveau_debut » quand la nouvelle date est connue"
+    shown = "/".join(item.source.parts[-3:])  # content/evenements/…md, as authors know it
+    if item is event:
+        raise SubjectError(
+            f"{shown} : l'événement « {event.title} » {what} : pas de flyer ni d'affiche — {fix}"
+        )
+    raise SubjectError(
+        f"{shown} : la campagne appelle à l'événement « {event.title} », qui {what} : "
+        "pas de flyer ni d'image — change « appel » de la campagne "
+        "(« rappel », « agenda » ou un autre événement)"
     )
 
 

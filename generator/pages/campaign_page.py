@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..content import Campaign
 from ..content.campaigns import AGENDA, CALL_BACK
 from ..content.french_dates import long_date
+from ..content.status_words import status_label
 from .context import AGENDA as AGENDA_SRC
 from .context import CALLBACK, BuildContext, campaign_src, event_src
 from .links import link, md_text
@@ -45,7 +46,10 @@ def call_to_action(campaign: Campaign, from_src: str) -> str:
         label, target = "Voir les prochains rendez-vous", AGENDA_SRC
     else:
         assert campaign.event is not None
-        label = f"M'inscrire : {campaign.event.title}, le {long_date(campaign.event.start)}"
+        event = campaign.event
+        label = f"M'inscrire : {event.title}, le {long_date(event.start)}"
+        if not event.takes_place:  # the page says why; the button must not promise a place
+            label = f"{event.title} : {status_label(event).lower()}"
         target = event_src(campaign.event)
     return f'[{md_text(label)}]({link(from_src, target)}){{ .md-button .md-button--primary data-pv-source="oui" }}'
 

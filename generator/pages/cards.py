@@ -7,16 +7,20 @@ from itertools import groupby
 from ..content import Event, Testimonial
 from ..content.fields import PARIS
 from ..content.french_dates import MONTHS, event_span
+from ..content.status_words import status_label
 from .context import BuildContext, event_src, testimonial_src
 from .links import link, md_text
 from .pictures import picture_html
 
 
 def event_card(event: Event, from_src: str, heading: str = "###") -> str:
-    """An event in a list: title linked to its page, when, where, for whom."""
+    """An event in a list: title linked to its page, its status when it changed (in bold words,
+    « Annulé »), when, where, for whom."""
+    label = status_label(event)
+    status = f"**{md_text(label)}.**{{ .pv-status }}  \n" if label else ""
     return (
         f"{heading} [{md_text(event.title)}]({link(from_src, event_src(event))})\n\n"
-        f"{event_span(event.start, event.end).capitalize()}  \n"
+        f"{status}{event_span(event.start, event.end).capitalize()}  \n"
         f"{md_text(event.place.name)}, {md_text(event.commune)}  \n"
         f"Pour qui : {md_text(event.audience)}\n"
     )

@@ -8,11 +8,13 @@ from forms_backend.intake.forms import SIGNUP
 
 from ..content import Event
 from ..content.contributed import body_block
+from ..content.event_status import SCHEDULED
 from ..content.french_dates import deadline_phrase, event_span
+from ..content.status_words import status_detail, status_label
 from ..slugs import normalise
 from ..structured_data import event_json_ld
 from .blocks import form_block
-from .context import PARTNERS, BuildContext, event_calendar_path, event_src
+from .context import AGENDA, PARTNERS, BuildContext, event_calendar_path, event_src
 from .links import link, md_text
 from .page import GeneratedPage
 from .pictures import picture_html
@@ -25,7 +27,7 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     src = event_src(event)
     now = build.content.now
     facts = [
-        f"- **Quand :** {event_span(event.start, event.end)}",
+        f"- **Quand :** {_when(event)}",
         f"- **Où :** {md_text(_where(event))}",
         f"- **Pour qui :** {md_text(event.audience)}",
     ]
@@ -37,10 +39,12 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     if event.contact:
         facts.append(f"- **Contact :** {md_text(event.contact)}")
     parts = [f"# {md_text(event.title)}\n"]
-    if event.is_past(now):
+    if event.is_past(now) and event.takes_place:  # a rescheduled event too, once over
         parts.append(
             '!!! note "Cet événement est terminé"\n    Retrouve les prochains rendez-vous dans l\'agenda.\n'
         )
+    elif event.status != SCHEDULED:
+        parts.append(_status_banner(event, src))
     image = build.images.get(event.image) if event.image else None
     if image:
         parts.append(picture_html(image, src, "", directory_urls=build.directory_urls) + "\n")
@@ -57,8 +61,9 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     if image:
         images.append(build.absolute_url(image.largest.site_path))
     published = build.dates.latest([event.source]) if event.source.is_file() else None
+    label = f"{status_label(event)}. " if status_label(event) else ""
     meta = {
-        "description": f"{event_span(event.start, event.end).capitalize()}, {event.commune}. {event.audience}.",
+        "description": f"{label}{event_span(event.start, event.end).capitalize()}, {event.commune}. {event.audience}.",
         "jsonld": event_json_ld(
             event, page_url, build.settings, images, now=now, published=published
         ),
@@ -72,6 +77,24 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
     return GeneratedPage(src, event.title, "\n".join(parts), meta)
 
 
+def _when(event: Event) -> str:
+    span = event_span(event.start, event.end)
+    if event.cancelled:
+        return f"{span} (annulé)"
+    if event.postponed:
+        return f"reporté, nouvelle date à venir (d'abord prévu le {span})"
+    return f"{span} (nouvelle date)" if event.rescheduled else span
+
+
+def _status_banner(event: Event, src: str) -> str:
+    """A cancelled or postponed event says so first, in words (the box's colour only repeats
+    them): the title names the status, the text gives the date and the reason."""
+    kind = "danger" if event.cancelled else "warning"
+    title = status_label(event).replace('"', "”")
+    agenda = f"[Voir les autres rendez-vous de l'agenda]({link(src, AGENDA)})"
+    return f'!!! {kind} "{title}"\n    {md_text(status_detail(event))}\n\n    {agenda}\n'
+
+
 def _where(event: Event) -> str:
     """Place, address and commune, without saying the commune twice."""
     where = f"{event.place.name}, {event.place.address}"
@@ -81,6 +104,10 @@ def _where(event: Event) -> str:
 def _signup_section(event: Event, build: BuildContext, src: str) -> str:
     now = build.content.now
     heading = "## Inscription { #inscription }\n"
+    if event.cancelled:
+        return heading + "\nCet événement est annulé : on ne peut plus s'inscrire.\n"
+    if event.postponed:
+        return heading + "\nLes inscriptions rouvriront quand la nouvelle date sera connue.\n"
     if event.is_past(now):
         return heading + "\nCet événement est passé : on ne peut plus s'inscrire.\n"
     if event.registration is None:

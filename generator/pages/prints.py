@@ -10,7 +10,7 @@ from ..content import Campaign, Event
 from ..flyers.layouts import load_layout
 from ..flyers.making import FlyerJob, make_all
 from ..flyers.pdf import PrintOptions
-from ..flyers.subjects import Subject, campaign_subject, event_subject
+from ..flyers.subjects import Subject, campaign_subject, event_subject, printable
 from .context import BuildContext, campaign_src, event_src
 from .links import link
 
@@ -63,12 +63,17 @@ def page_folder(item: Event | Campaign) -> str:
 def site_prints(
     build: BuildContext, layouts: Path, cache: Path, workers: int | None = None
 ) -> tuple[dict[str, list[PublishedFile]], list[str]]:
-    """Make (or take from the cache) the files of every upcoming event and live campaign;
-    also returns what could not be made, in French."""
+    """Make (or take from the cache) the files of every upcoming event and live campaign, except
+    those that call people to a cancelled or postponed event (their pages get the generic share
+    image); also returns what could not be made, in French."""
     jobs: list[FlyerJob] = []
     places: list[tuple[str, str, SiteFormat]] = []
     options = PrintOptions(bleed_mm=build.settings.bleed_mm)
-    items: list[Event | Campaign] = [*build.content.upcoming_events, *build.content.live_campaigns]
+    items: list[Event | Campaign] = [
+        item
+        for item in [*build.content.upcoming_events, *build.content.live_campaigns]
+        if printable(item)  # no flyer calls people to a cancelled event
+    ]
     for item in items:
         for site_format in SITE_FORMATS:
             jobs.append(

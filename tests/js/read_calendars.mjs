@@ -27,6 +27,7 @@ for (const path of process.argv.slice(2)) {
       dtstamp: utc(component.getFirstPropertyValue("dtstamp")),
       last_modified: utc(component.getFirstPropertyValue("last-modified")),
       url: text(component, "url"),
+      status: text(component, "status"),
     };
   });
 }
