@@ -320,3 +320,28 @@ def test_an_upgraded_database_forgets_the_links_it_held(config, smtp) -> None:  
         new = token_of(letter_text(smtp))
         assert "Léa a écrit un témoignage" in letter_text(smtp)
         assert client.get("/formulaires/accord-parent", params={"jeton": new}).status_code == 200
+
+
+def test_one_parent_cannot_be_flooded_with_letters(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Anyone can type any address as « a parent's e-mail »: three requests may wait for one
+    parent at once, the fourth is refused with a French message and sends nothing."""
+    with client_for(config) as client:
+        for number in range(3):
+            story = {**MINOR, "recit": f"Histoire numéro {number}."}
+            assert send(client, "temoignage", story).status_code == 303
+        shouting = {**MINOR, "email_parent": "PARENT@exemple.fr", "recit": "Encore une."}
+        refused = send(client, "temoignage", shouting)
+        assert refused.status_code == 422
+        error = BeautifulSoup(refused.text, "html.parser").select_one(
+            "#pv-temoignage-email_parent-erreur"
+        )
+        assert "Ce parent a déjà plusieurs demandes d'accord qui attendent sa réponse" in (
+            error.get_text()
+        )
+        other = send(client, "temoignage", {**MINOR, "email_parent": "tuteur@exemple.fr"})
+        assert other.status_code == 303
+        client.app.state.backend.letters.deliver_due()
+    assert sorted(m["To"] for m in smtp.messages) == ["parent@exemple.fr"] * 3 + [
+        "tuteur@exemple.fr"
+    ]
+    assert len(contributions(config)) == 4

@@ -36,6 +36,7 @@ from forms_backend.contributions.store import (
     OTHER_PARENT_AGREES,
     SOLE_AUTHORITY,
     Contribution,
+    ParentBusy,
 )
 from forms_backend.contributions.uploads import UploadRefused, decode_in_turn
 from forms_backend.intake.answers import ONE_MORE_STEP, too_many
@@ -61,6 +62,10 @@ ACCEPT, REFUSE = "accepte", "refuse"
 DECLARATION_MISSING = (
     "Pour accepter, cochez une des deux réponses : l'autre parent est d'accord, "
     "ou vous exercez seul ou seule l'autorité parentale."
+)
+PARENT_BUSY = (
+    "Ce parent a déjà plusieurs demandes d'accord qui attendent sa réponse. Demande-lui de "
+    "répondre au lien reçu par e-mail, ou appelle la Mission Locale."
 )
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -122,7 +127,13 @@ def contribution_routes(backend: Backend) -> list[Route]:
             order = [f.name for f in spec.fields]
             result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
             return _invalid(request, backend, spec, typed, result.errors)
-        await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
+        try:
+            await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
+        except ParentBusy:  # nothing kept: the parent is not sent one more letter
+            errors = {"email_parent": PARENT_BUSY}
+            if photo is not None:  # the photo field comes first on the page
+                errors = {"photo": "Choisis ta photo à nouveau : elle n'a pas été gardée."} | errors
+            return _invalid(request, backend, spec, typed, errors)
         backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request)

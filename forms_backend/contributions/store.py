@@ -22,6 +22,14 @@ PARENT_LETTER, NOTICE = "accord-parent", "avis"  # letters.kind
 # What a parent declares when accepting (contributions.guardian_declaration).
 OTHER_PARENT_AGREES, SOLE_AUTHORITY = "accord-autre-parent", "autorite-seule"
 DECLARATIONS = (OTHER_PARENT_AGREES, SOLE_AUTHORITY)
+# Requests one parent's address may have waiting for an answer at once. Anyone can type any
+# address as « a parent's e-mail »: without a bound, one person could have the Mission Locale
+# send a stranger a letter a minute. Three covers a young person who sends again (or siblings).
+PARENT_WAITING_LIMIT = 3
+
+
+class ParentBusy(Exception):
+    """This parent's address already has ``PARENT_WAITING_LIMIT`` requests waiting: no more."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ class ContributionStore:
         def job(db: sqlite3.Connection) -> bool:
             if submission_id and _has_submission(db, submission_id):
                 return False
+            if guardian_email and _waiting_for(db, guardian_email) >= PARENT_WAITING_LIMIT:
+                raise ParentBusy
             db.execute(
                 """INSERT INTO contributions (id, kind, status, fields, photo, photo_consent,
                 consent_at, contributor_email, guardian_email, guardian_token_hash,
@@ -342,6 +352,15 @@ class ContributionStore:
 def _has_submission(db: sqlite3.Connection, submission_id: str) -> bool:
     row = db.execute("SELECT 1 FROM contributions WHERE submission_id = ?", (submission_id,))
     return row.fetchone() is not None
+
+
+def _waiting_for(db: sqlite3.Connection, guardian_email: str) -> int:
+    """Contributions waiting for this parent's answer (the address compared without case)."""
+    row = db.execute(
+        "SELECT COUNT(*) FROM contributions WHERE status = ? AND lower(guardian_email) = lower(?)",
+        (AWAITING_GUARDIAN, guardian_email),
+    )
+    return int(row.fetchone()[0])
 
 
 def _queue(
