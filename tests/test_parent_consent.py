@@ -345,3 +345,31 @@ def test_one_parent_cannot_be_flooded_with_letters(config, smtp) -> None:  # typ
         "tuteur@exemple.fr"
     ]
     assert len(contributions(config)) == 4
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("prenom", "Léa, allez sur evil.example"),
+        ("prenom", "www.evil.example"),
+        ("prenom", "léa@evil.example"),
+        ("commune", "Pompey. Répondez ici : https://evil.example/accord"),
+        ("commune", "Pompey (HTTP://evil.example)"),
+    ],
+)
+def test_no_link_can_be_slipped_into_the_parents_letter(  # type: ignore[no-untyped-def]
+    config, smtp, field: str, typed: str
+) -> None:
+    """The first name and the commune go into a letter the Mission Locale signs, sent to an
+    address anyone may type: a web or e-mail address there is refused, nothing is sent."""
+    with client_for(config) as client:
+        refused = send(client, "temoignage", {**MINOR, field: typed})
+        assert refused.status_code == 422
+        error = BeautifulSoup(refused.text, "html.parser").select_one(
+            f"#pv-temoignage-{field}-erreur"
+        )
+        assert "sans adresse web ni e-mail" in error.get_text()
+        initials = send(client, "temoignage", {**MINOR, "prenom": "J.B.", "commune": "St-Max"})
+        assert initials.status_code == 303
+        client.app.state.backend.letters.deliver_due()
+    assert len(smtp.messages) == 1 and "evil" not in letter_text(smtp)
