@@ -373,3 +373,20 @@ def test_no_link_can_be_slipped_into_the_parents_letter(  # type: ignore[no-unty
         assert initials.status_code == 303
         client.app.state.backend.letters.deliver_due()
     assert len(smtp.messages) == 1 and "evil" not in letter_text(smtp)
+
+
+def test_an_answer_posted_from_another_site_is_refused(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Like every form of the site: a page elsewhere cannot answer in the parent's place."""
+    with client_for(config) as client:
+        send(client, "temoignage", MINOR)
+        client.app.state.backend.letters.deliver_due()
+        token = token_of(letter_text(smtp))
+        for answer in ({"reponse": "accepte", "autorite": "autorite-seule"}, {"reponse": "refuse"}):
+            foreign = client.post(
+                "/formulaires/accord-parent",
+                data={"jeton": token, **answer},
+                headers={"Origin": "https://evil.example"},
+            )
+            assert foreign.status_code == 403
+        assert contributions(config)[0]["status"] == "attente_parent"
+        assert client.get("/formulaires/accord-parent", params={"jeton": token}).status_code == 200

@@ -157,6 +157,8 @@ def contribution_routes(backend: Backend) -> list[Route]:
         return _guardian_answer(backend, guardian_form(base, token, opened))
 
     async def guardian_answer(request: Request) -> Response:
+        if foreign_origin(request, config.allowed_origins):  # like every other form
+            raise HTTPException(403)
         posted = await read_posted_form(
             request,
             photo_limit=0,
