@@ -32,6 +32,7 @@ from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
 from .content.testimonials import (
     ADULT_AGE,
     PARENT_ALONE,
+    PARENT_PROOF,
     PARENT_WITH_OTHER,
     PERSON,
     TESTIMONIALS_DIR,
@@ -334,7 +335,7 @@ def _write_testimonial(
         # The parent's address stays out of content/ (and git): its fingerprint is enough to
         # show, with « porte-voix contributions empreinte », where the link was sent.
         proof += (
-            f" ; accord d'un parent le {_moment(item.guardian_confirmed_at)}, par le lien "
+            f" ; {PARENT_PROOF} {_moment(item.guardian_confirmed_at)}, par le lien "
             f"envoyé à l'adresse d'empreinte {guardian_fingerprint}"
         )
     meta: dict[str, Any] = {
