@@ -390,3 +390,27 @@ def test_an_answer_posted_from_another_site_is_refused(config, smtp) -> None:  #
             assert foreign.status_code == 403
         assert contributions(config)[0]["status"] == "attente_parent"
         assert client.get("/formulaires/accord-parent", params={"jeton": token}).status_code == 200
+
+
+def test_the_letter_and_the_page_say_for_how_long_and_how_to_withdraw(  # type: ignore[no-untyped-def]
+    config, smtp
+) -> None:
+    """A parent agrees to something with an end: the letter and the page say how long the
+    testimonial would stay online; the page also says until when its link works, and the
+    phone number to call to withdraw later."""
+    with client_for(config) as client:
+        send(client, "temoignage", MINOR)
+        client.app.state.backend.letters.deliver_due()
+        letter = re.sub(r"[ \r\n]+", " ", letter_text(smtp))
+        page = client.get("/formulaires/accord-parent", params={"jeton": token_of(letter)})
+    duration = "Le témoignage resterait en ligne 2\u00a0ans au plus, puis serait retiré du site."
+    assert duration in letter
+    shown = re.sub(r"[ \r\n\t]+", " ", BeautifulSoup(page.text, "html.parser").get_text())
+    assert duration in shown
+    assert re.search(
+        r"Ce lien marche jusqu'au \w+\s\w+\s\w+\s\d{4}\sà\s\d+\u00a0h\u00a0\d\d\.", shown
+    )
+    assert (
+        "Vous pourrez retirer votre accord plus tard, à tout moment, et nous retirerons le "
+        "témoignage du site\u00a0: appelez le 03 83 81 00 00 ou écrivez à " in shown
+    )

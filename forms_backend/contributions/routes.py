@@ -30,7 +30,12 @@ from forms_backend.contributions.forms import (
     PHOTO_MAX_BYTES,
     PHOTO_TOO_HEAVY,
 )
-from forms_backend.contributions.parent_letter import published_items, token_hash
+from forms_backend.contributions.parent_letter import (
+    french_moment,
+    published_for,
+    published_items,
+    token_hash,
+)
 from forms_backend.contributions.store import (
     DECLARATIONS,
     OTHER_PARENT_AGREES,
@@ -138,8 +143,9 @@ def contribution_routes(backend: Backend) -> list[Route]:
         backend.wake.set()
         return _accepted(request)
 
-    async def opened_by(token: str) -> Contribution | Response:
-        """The contribution a parent's link opens, or the French page saying why it does not."""
+    async def opened_by(token: str) -> tuple[Contribution, datetime] | Response:
+        """The contribution a parent's link opens and when the link ends, or the French page
+        saying why it does not open."""
         if control_message(token, formal=True):
             return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
@@ -147,14 +153,18 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if problem:
             return _guardian_answer(backend, problem, status=410 if found else 404)
         assert found is not None
-        return found[0]
+        return found[0], datetime.fromisoformat(found[1])
 
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")
         opened = await opened_by(token)
         if isinstance(opened, Response):
             return opened
-        return _guardian_answer(backend, guardian_form(base, token, opened))
+        contribution, expires = opened
+        form = guardian_form(
+            base, token, contribution, expires=expires, withdraw=_withdraw_words(backend)
+        )
+        return _guardian_answer(backend, form)
 
     async def guardian_answer(request: Request) -> Response:
         if foreign_origin(request, config.allowed_origins):  # like every other form
@@ -168,9 +178,10 @@ def contribution_routes(backend: Backend) -> list[Route]:
         )
         typed = posted.fields
         token = typed.get("jeton", "")
-        contribution = await opened_by(token)
-        if isinstance(contribution, Response):
-            return contribution
+        opened = await opened_by(token)
+        if isinstance(opened, Response):
+            return opened
+        contribution, expires = opened
         answer = typed.get("reponse", "")
         if answer == REFUSE:
             await run_in_threadpool(_refused, backend, contribution)
@@ -182,7 +193,14 @@ def contribution_routes(backend: Backend) -> list[Route]:
             )
         declaration = typed.get("autorite", "")
         if answer != ACCEPT or declaration not in DECLARATIONS:
-            form = guardian_form(base, token, contribution, error=DECLARATION_MISSING)
+            form = guardian_form(
+                base,
+                token,
+                contribution,
+                error=DECLARATION_MISSING,
+                expires=expires,
+                withdraw=_withdraw_words(backend),
+            )
             return _guardian_answer(backend, form, status=422, title_prefix="Erreur")
         await run_in_threadpool(
             backend.contributions.confirm_guardian, contribution.id, declaration
@@ -266,13 +284,23 @@ def _keep(
         (backend.config.uploads / photo_name).unlink(missing_ok=True)
 
 
-def guardian_form(base: str, token: str, contribution: Contribution, *, error: str = "") -> str:
-    """What a parent reads and answers: the child's first name, what would be published, the
-    text itself, the declaration of parental authority, « J'accepte » and « Je refuse »."""
+def guardian_form(
+    base: str,
+    token: str,
+    contribution: Contribution,
+    *,
+    error: str = "",
+    expires: datetime | None = None,
+    withdraw: str = "appelez-nous ou écrivez-nous.",
+) -> str:
+    """What a parent reads and answers: the child's first name, what would be published and for
+    how long, the text itself, until when the link works, how to withdraw later, the
+    declaration of parental authority, « J'accepte » and « Je refuse »."""
     fields = contribution.fields
     name = escape(fields.get("prenom", ""))
     items = "".join(f"<li>{escape(item)}</li>" for item in published_items(contribution))
     described = ' aria-describedby="pv-accord-erreur"' if error else ""
+    until = f"<p>Ce lien marche jusqu'au {french_moment(expires)}.</p>" if expires else ""
     message = (
         f'<p class="pv-error" id="pv-accord-erreur" role="alert">'
         f'<span class="pv-error__label">Erreur :</span> {escape(error)}</p>'
@@ -293,6 +321,8 @@ def guardian_form(base: str, token: str, contribution: Contribution, *, error: s
         f"<p>Si vous êtes d'accord, nous publierons :</p><ul>{items}</ul>"
         f"<blockquote><p>{escape(fields.get('citation', ''))}</p>"
         f"<p>{escape(fields.get('recit', ''))}</p></blockquote>"
+        f"<p>{escape(published_for())} Vous pourrez retirer votre accord plus tard, à tout "
+        f"moment, et nous retirerons le témoignage du site : {escape(withdraw)}</p>"
         "<p>Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera "
         "publié.</p>"
         f'<form class="pv-form" method="post" action="{escape(base)}/accord-parent">'
@@ -304,8 +334,17 @@ def guardian_form(base: str, token: str, contribution: Contribution, *, error: s
         '<button type="submit" name="reponse" value="refuse" formnovalidate '
         'class="md-button">Je refuse</button></p>'
         "<p>Si vous refusez, le témoignage et la photo sont effacés, et rien n'est publié.</p>"
-        "</form>"
+        f"{until}</form>"
     )
+
+
+def _withdraw_words(backend: Backend) -> str:
+    """How a parent withdraws later: the Mission Locale's phone (and e-mail), as published."""
+    organisation = read_organisation(backend.config.site_dir)
+    ways = [f"appelez le {organisation.phone}"] if organisation.phone else []
+    if organisation.email:
+        ways.append(f"écrivez à {organisation.email}")
+    return f"{' ou '.join(ways)}." if ways else "appelez-nous ou écrivez-nous."
 
 
 def _refused(backend: Backend, contribution: Contribution) -> None:
