@@ -414,3 +414,39 @@ def test_the_letter_and_the_page_say_for_how_long_and_how_to_withdraw(  # type: 
         "Vous pourrez retirer votre accord plus tard, à tout moment, et nous retirerons le "
         "témoignage du site\u00a0: appelez le 03 83 81 00 00 ou écrivez à " in shown
     )
+
+
+def test_the_parent_sees_the_photo_that_would_be_published(  # type: ignore[no-untyped-def]
+    config, smtp, tmp_path: Path
+) -> None:
+    """« sa photo » is agreed to only after seeing it: the page shows the photo kept (cleaned),
+    served through the same link only and never cached; without photo consent, none."""
+    photo = phone_photo(tmp_path / "p.jpg").read_bytes()
+    with client_for(config) as client:
+        send(client, "temoignage", {**MINOR, "accord_photo": "oui"}, photo)
+        assert send(
+            client, "temoignage", {**MINOR, "email_parent": "tuteur@exemple.fr"}
+        ).is_redirect
+        client.app.state.backend.letters.deliver_due()
+        by_address = {m["To"]: token_of(m.get_content()) for m in smtp.messages}
+        page = client.get(
+            "/formulaires/accord-parent", params={"jeton": by_address["parent@exemple.fr"]}
+        )
+        image = BeautifulSoup(page.text, "html.parser").select_one("img[src*=accord-parent]")
+        assert image["alt"] == "La photo envoyée par Léa"
+        shown = client.get(image["src"])
+        assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+        assert shown.headers["cache-control"] == "no-store"
+        kept = next(row["photo"] for row in contributions(config) if row["photo_consent"])
+        assert shown.content == (config.uploads / kept).read_bytes()
+        assert b"PhoneMaker" not in shown.content
+        forged = client.get("/formulaires/accord-parent/photo", params={"jeton": "x" * 43})
+        assert forged.status_code == 404 and forged.headers["content-type"].startswith("text/html")
+        without = client.get(
+            "/formulaires/accord-parent", params={"jeton": by_address["tuteur@exemple.fr"]}
+        )
+        assert BeautifulSoup(without.text, "html.parser").select("img[src*=accord-parent]") == []
+        no_photo = client.get(
+            "/formulaires/accord-parent/photo", params={"jeton": by_address["tuteur@exemple.fr"]}
+        )
+        assert no_photo.status_code == 404

@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -166,6 +167,20 @@ def contribution_routes(backend: Backend) -> list[Route]:
         )
         return _guardian_answer(backend, form)
 
+    async def guardian_photo(request: Request) -> Response:
+        """The photo itself, for the parent to see what would be published: with the same link
+        only, never cached, never from the web root."""
+        opened = await opened_by(request.query_params.get("jeton", ""))
+        if isinstance(opened, Response):
+            return opened
+        contribution = opened[0]
+        shown = contribution.photo if contribution.photo_consent else None
+        path = backend.config.uploads / shown if shown else None
+        if path is None or not path.is_file():
+            return _guardian_answer(backend, "<p>Il n'y a pas de photo.</p>", status=404)
+        data = await run_in_threadpool(path.read_bytes)
+        return Response(data, media_type="image/jpeg", headers=NO_STORE)
+
     async def guardian_answer(request: Request) -> Response:
         if foreign_origin(request, config.allowed_origins):  # like every other form
             raise HTTPException(403)
@@ -214,6 +229,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
 
     return [Route(f"{base}/{name}", submit, methods=["POST"]) for name in CONTRIBUTION_FORMS] + [
         Route(f"{base}/accord-parent", guardian_page, methods=["GET"]),
+        Route(f"{base}/accord-parent/photo", guardian_photo, methods=["GET"]),
         Route(f"{base}/accord-parent", guardian_answer, methods=["POST"]),
     ]
 
@@ -300,6 +316,12 @@ def guardian_form(
     name = escape(fields.get("prenom", ""))
     items = "".join(f"<li>{escape(item)}</li>" for item in published_items(contribution))
     described = ' aria-describedby="pv-accord-erreur"' if error else ""
+    photo = (
+        f'<p><img src="{escape(base)}/accord-parent/photo?jeton={escape(quote(token))}" '
+        f'alt="La photo envoyée par {name}"></p>'
+        if contribution.photo and contribution.photo_consent
+        else ""
+    )
     until = f"<p>Ce lien marche jusqu'au {french_moment(expires)}.</p>" if expires else ""
     message = (
         f'<p class="pv-error" id="pv-accord-erreur" role="alert">'
@@ -319,7 +341,7 @@ def guardian_form(
         f"<p>{name}, {escape(fields.get('age', ''))}&nbsp;ans, a écrit ce témoignage pour le site "
         f"de la Mission Locale. {name} a moins de 18 ans : nous avons besoin de votre accord.</p>"
         f"<p>Si vous êtes d'accord, nous publierons :</p><ul>{items}</ul>"
-        f"<blockquote><p>{escape(fields.get('citation', ''))}</p>"
+        f"{photo}<blockquote><p>{escape(fields.get('citation', ''))}</p>"
         f"<p>{escape(fields.get('recit', ''))}</p></blockquote>"
         f"<p>{escape(published_for())} Vous pourrez retirer votre accord plus tard, à tout "
         f"moment, et nous retirerons le témoignage du site : {escape(withdraw)}</p>"
