@@ -450,3 +450,26 @@ def test_the_parent_sees_the_photo_that_would_be_published(  # type: ignore[no-u
             "/formulaires/accord-parent/photo", params={"jeton": by_address["tuteur@exemple.fr"]}
         )
         assert no_photo.status_code == 404
+
+
+def test_an_acceptance_counts_only_while_its_link_still_works(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Accept and refuse (or a new letter) racing: the acceptance is written only if the link
+    it was read with still works at the moment of writing, never over a refusal."""
+    from forms_backend.contributions.parent_letter import token_hash
+
+    with client_for(config) as client:
+        send(client, "temoignage", MINOR)
+        client.app.state.backend.letters.deliver_due()
+        first = token_of(letter_text(smtp))
+        store = client.app.state.backend.contributions
+        (row,) = contributions(config)
+        # A new letter's link replaces the first between the page and the answer.
+        assert store.renew_guardian_link(
+            row["id"], token_hash("second"), datetime.now(PARIS) + timedelta(days=7)
+        )
+        assert not store.confirm_guardian(row["id"], "autorite-seule", token_hash(first))
+        assert contributions(config)[0]["status"] == "attente_parent"
+        # The refusal came first: the acceptance finds nothing to write.
+        store.remove(row["id"])
+        assert not store.confirm_guardian(row["id"], "autorite-seule", token_hash("second"))
+        assert contributions(config) == []

@@ -217,9 +217,14 @@ def contribution_routes(backend: Backend) -> list[Route]:
                 withdraw=_withdraw_words(backend),
             )
             return _guardian_answer(backend, form, status=422, title_prefix="Erreur")
-        await run_in_threadpool(
-            backend.contributions.confirm_guardian, contribution.id, declaration
+        confirmed = await run_in_threadpool(
+            backend.contributions.confirm_guardian,
+            contribution.id,
+            declaration,
+            token_hash(token),
         )
+        if not confirmed:  # refused, purged or sent a new link since the page was read
+            return _guardian_answer(backend, _link_problem(None), status=404)
         return _guardian_answer(
             backend,
             "<p><strong>Merci, votre accord est enregistré.</strong> L'équipe de la Mission Locale "

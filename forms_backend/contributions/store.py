@@ -183,18 +183,32 @@ class ContributionStore:
 
         return self.store.write(job)
 
-    def confirm_guardian(self, contribution_id: str, declaration: str) -> None:
+    def confirm_guardian(self, contribution_id: str, declaration: str, token_hash: str) -> bool:
         """The parent agreed: keep when and what they declared, forget the link, and put it up
-        for review."""
+        for review. Only while that link still works, checked in the same write: False (nothing
+        written) when a refusal, a purge or a new letter's link came first."""
         if declaration not in DECLARATIONS:
             raise ValueError(declaration)
         stamp = now_text()
-        self.store.write(
-            lambda db: db.execute(
-                """UPDATE contributions SET status = ?, guardian_confirmed_at = ?,
+        return self.store.write(
+            lambda db: (
+                db.execute(
+                    """UPDATE contributions SET status = ?, guardian_confirmed_at = ?,
                 guardian_declaration = ?, guardian_token_hash = NULL, updated_at = ?
-                WHERE id = ?""",
-                (TO_REVIEW, stamp, declaration, stamp, contribution_id),
+                WHERE id = ? AND status = ? AND guardian_token_hash = ?
+                AND guardian_expires_at > ?""",
+                    (
+                        TO_REVIEW,
+                        stamp,
+                        declaration,
+                        stamp,
+                        contribution_id,
+                        AWAITING_GUARDIAN,
+                        token_hash,
+                        stamp,
+                    ),
+                ).rowcount
+                == 1
             )
         )
 
