@@ -109,6 +109,9 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
         "PORTE_VOIX_WEBHOOK_URL": "https://crm.test/entree?cle=CleDansLAdresse7",
         "PORTE_VOIX_WEBHOOK_SECRET": "SecretDuWebhook99",
         "PORTE_VOIX_SECRET": "SecretDesJetons31",
+        "PORTE_VOIX_SMS_URL": "https://api.brevo.test",
+        "PORTE_VOIX_SMS_KEY": "xkeysib-CleSMS58",
+        "PORTE_VOIX_SMS_SENDER": "MissionLoc",
     }
     env = environment(tmp_path, **secrets)
     write_organisation(tmp_path / "site")
@@ -119,6 +122,7 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
         "CleDansLAdresse7",
         "SecretDuWebhook99",
         "SecretDesJetons31",
+        "CleSMS58",
     ):
         assert secret not in result.output
     lines = result.output.splitlines()
@@ -126,6 +130,17 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
     assert "  PORTE_VOIX_WEBHOOK_URL : https://crm.test/entree?••••••" in lines
     assert "  PORTE_VOIX_WEBHOOK_SECRET : ••••••" in lines
     assert "  PORTE_VOIX_SECRET : ••••••" in lines
+    # Every setting the README lists, the SMS key masked like the other secrets.
+    assert "  PORTE_VOIX_SMS_KEY : ••••••" in lines
+    assert "  PORTE_VOIX_SMS_SENDER : MissionLoc" in lines
+    for variable in (
+        "PORTE_VOIX_MAILDIR",
+        "PORTE_VOIX_SMS_URL",
+        "PORTE_VOIX_TRUSTED_PROXIES",
+        "PORTE_VOIX_ATTEMPT_LIMIT",
+        "PORTE_VOIX_BODY_TIMEOUT",
+    ):
+        assert any(line.startswith(f"  {variable} : ") for line in lines), variable
     assert "  téléphone : 03 83 81 00 00" in lines
     missing = result.output[result.output.index("Il manque :") :]
     for variable in VARIABLES:
