@@ -473,3 +473,49 @@ def test_an_acceptance_counts_only_while_its_link_still_works(config, smtp) -> N
         store.remove(row["id"])
         assert not store.confirm_guardian(row["id"], "autorite-seule", token_hash("second"))
         assert contributions(config) == []
+
+
+def test_after_a_withdrawal_the_rebuild_forgets_the_photo_and_the_share_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's cache kept a withdrawn testimonial's resized photo and the share image with
+    the young person's first name for ever; the rebuild after the withdrawal deletes them, and
+    keeps (does not redraw) what the site still uses."""
+    project = new_project(tmp_path / "site")
+    folder = project.content / "temoignages"
+    folder.mkdir()
+    (folder / "lea.jpg").write_bytes(phone_photo(tmp_path / "p.jpg").read_bytes())
+    project.write(
+        "temoignages/lea.md",
+        "---\nprenom: Léa\nage: 16\ncommune: Pompey\ncitation: Ici, on m'a écoutée.\n"
+        "photo: lea.jpg\nconsentement:\n  signe_le: 2026-10-02\n"
+        "  par: les deux parents (formulaire papier)\n  photo: oui\n  jusqu_au: 2099-10-02\n"
+        "---\nMon histoire.\n",
+    )
+    assert project.build().returncode == 0
+    cache = project.root / ".cache" / "porte-voix"
+
+    def cached() -> dict[str, int]:
+        return {
+            str(path.relative_to(cache)): path.stat().st_mtime_ns
+            for path in cache.rglob("*")
+            if path.is_file() and path.suffix in (".jpg", ".webp", ".png")
+        }
+
+    before = cached()
+    photo_variants = {name for name in before if "/" in name and not name.startswith("flyers/")}
+    share = {name for name in before if name.startswith("flyers/temoignages--lea-og-")}
+    assert photo_variants and share
+    monkeypatch.chdir(project.root)
+    assert (
+        CliRunner()
+        .invoke(main, ["contributions", "withdraw", "content/temoignages/lea.md"])
+        .exit_code
+        == 0
+    )
+    assert project.build().returncode == 0
+    after = cached()
+    assert not photo_variants & set(after) and not share & set(after)
+    assert not list(project.site.rglob("*lea*"))
+    home = {name: stamp for name, stamp in before.items() if name.startswith("flyers/index-og-")}
+    assert home and all(after.get(name) == stamp for name, stamp in home.items())
