@@ -341,10 +341,16 @@ def test_one_parent_cannot_be_flooded_with_letters(config, smtp) -> None:  # typ
         other = send(client, "temoignage", {**MINOR, "email_parent": "tuteur@exemple.fr"})
         assert other.status_code == 303
         client.app.state.backend.letters.deliver_due()
-    assert sorted(m["To"] for m in smtp.messages) == ["parent@exemple.fr"] * 3 + [
-        "tuteur@exemple.fr"
-    ]
-    assert len(contributions(config)) == 4
+        assert sorted(m["To"] for m in smtp.messages) == ["parent@exemple.fr"] * 3 + [
+            "tuteur@exemple.fr"
+        ]
+        assert len(contributions(config)) == 4
+        # A week without an answer: the links no longer work, the young person may ask again.
+        with contextlib.closing(sqlite3.connect(config.database)) as db, db:
+            db.execute(
+                "UPDATE contributions SET guardian_expires_at = '2000-01-01T00:00:00.000+00:00'"
+            )
+        assert send(client, "temoignage", shouting).status_code == 303
 
 
 @pytest.mark.parametrize(

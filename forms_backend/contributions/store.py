@@ -369,10 +369,14 @@ def _has_submission(db: sqlite3.Connection, submission_id: str) -> bool:
 
 
 def _waiting_for(db: sqlite3.Connection, guardian_email: str) -> int:
-    """Contributions waiting for this parent's answer (the address compared without case)."""
+    """Contributions this parent can still answer (the address compared without case): the
+    letter not sent yet, or its link still working. After 7 days without an answer, the young
+    person can ask again (the letters to one address stay at three a week at most)."""
     row = db.execute(
-        "SELECT COUNT(*) FROM contributions WHERE status = ? AND lower(guardian_email) = lower(?)",
-        (AWAITING_GUARDIAN, guardian_email),
+        """SELECT COUNT(*) FROM contributions WHERE status = ?
+        AND lower(guardian_email) = lower(?)
+        AND (guardian_expires_at IS NULL OR guardian_expires_at > ?)""",
+        (AWAITING_GUARDIAN, guardian_email, now_text()),
     )
     return int(row.fetchone()[0])
 
