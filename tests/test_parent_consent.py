@@ -525,3 +525,17 @@ def test_after_a_withdrawal_the_rebuild_forgets_the_photo_and_the_share_image(
     assert not list(project.site.rglob("*lea*"))
     home = {name: stamp for name, stamp in before.items() if name.startswith("flyers/index-og-")}
     assert home and all(after.get(name) == stamp for name, stamp in home.items())
+
+
+def test_the_young_persons_own_address_is_not_a_parents(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """The same address typed twice would let a minor answer the parent's letter: refused."""
+    with client_for(config) as client:
+        same = {**MINOR, "email": "Lea@Exemple.fr", "email_parent": "lea@exemple.fr"}
+        refused = send(client, "temoignage", same)
+        assert refused.status_code == 422
+        error = BeautifulSoup(refused.text, "html.parser").select_one(
+            "#pv-temoignage-email_parent-erreur"
+        )
+        assert "C'est ton e-mail : écris celui d'un de tes parents." in error.get_text()
+        client.app.state.backend.letters.deliver_due()
+    assert contributions(config) == [] and smtp.messages == []

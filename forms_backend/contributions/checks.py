@@ -95,6 +95,13 @@ def _check_testimony(values: dict[str, str], errors: dict[str, str], has_photo: 
             errors["email_parent"] = (
                 "Tu as moins de 18 ans : écris l'e-mail d'un de tes parents. On lui demandera son accord."
             )
+    parent, own = values.get("email_parent", ""), values.get("email", "")
+    if parent and own and parent.lower() == own.lower() and "email_parent" not in errors:
+        # The parent's answer is what allows publishing a minor's words: never the minor's own.
+        errors["email_parent"] = (
+            "C'est ton e-mail : écris celui d'un de tes parents. C'est lui ou elle qui doit "
+            "donner son accord."
+        )
     if has_photo and not values.get("accord_photo"):
         errors["accord_photo"] = "Coche cette case pour qu'on publie ta photo, ou enlève la photo."
     citation = values.get("citation", "")
