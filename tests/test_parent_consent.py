@@ -539,3 +539,19 @@ def test_the_young_persons_own_address_is_not_a_parents(config, smtp) -> None:  
         assert "C'est ton e-mail : écris celui d'un de tes parents." in error.get_text()
         client.app.state.backend.letters.deliver_due()
     assert contributions(config) == [] and smtp.messages == []
+
+
+def test_once_the_young_person_is_told_their_address_is_gone_from_the_disk(  # type: ignore[no-untyped-def]
+    config, smtp
+) -> None:
+    """The refusal's notice holds the young person's address and first name: once sent, the
+    row is deleted, and neither stays in the database file or its write-ahead log."""
+    with client_for(config) as client:
+        send(client, "temoignage", {**MINOR, "email": "zorglubette@exemple.fr"})
+        client.app.state.backend.letters.deliver_due()
+        token = token_of(letter_text(smtp))
+        client.post("/formulaires/accord-parent", data={"jeton": token, "reponse": "refuse"})
+        assert client.app.state.backend.letters.deliver_due().sent == 1
+        assert smtp.messages[-1]["To"] == "zorglubette@exemple.fr"
+        stored = stored_bytes(config)
+        assert b"zorglubette" not in stored and b"parent@exemple.fr" not in stored

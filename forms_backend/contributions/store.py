@@ -312,8 +312,10 @@ class ContributionStore:
         )
 
     def letter_sent(self, letter_id: int) -> None:
-        """Sent: nothing about it is kept."""
+        """Sent: nothing about it is kept, not even in the write-ahead log (an address, a first
+        name: letters are few, emptying the log each time costs nothing)."""
         self.store.write(lambda db: db.execute("DELETE FROM letters WHERE id = ?", (letter_id,)))
+        self.store.forget()
 
     def letter_later(self, letter_id: int, error: str, at: datetime) -> None:
         """A temporary failure: try again at ``at``."""
