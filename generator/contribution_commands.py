@@ -198,6 +198,11 @@ def register_contribution_commands(
             "tant que ce n'est pas fait, le témoignage reste visible sur le site publié."
         )
         click.echo(
+            "Cette construction efface aussi du cache (.cache/porte-voix/) la photo "
+            "redimensionnée et l'image de partage ; la construction d'avant, gardée dans "
+            ".site-builds/ pour revenir en arrière, les garde jusqu'à la construction suivante."
+        )
+        click.echo(
             "L'historique de git garde les anciennes versions du fichier et de la photo : "
             "pour les effacer aussi, demande de l'aide à la personne qui gère le dépôt."
         )

@@ -279,6 +279,7 @@ def test_withdraw_removes_the_testimonial_and_its_photo_and_says_how_to_publish(
     assert '  git commit -m "Retire le témoignage lea (accord retiré)"' in lines
     assert "  git push" in lines
     assert "reconstruis le site (porte-voix build) et mets-le en ligne" in result.output
+    assert "la construction d'avant, gardée dans .site-builds/" in " ".join(result.output.split())
     assert hostile.exit_code == 0 and (project.root / "mkdocs.yml").is_file()
     assert not_one.exit_code == 1 and (project.content / "index.md").is_file()
     assert "« content/index.md » n'est pas un témoignage" in not_one.output
