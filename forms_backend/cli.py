@@ -126,16 +126,32 @@ def check() -> None:
                 masked_url(config.smtp_url), f"non réglée : e-mails gardés dans {config.maildir}"
             ),
         ),
+        ("PORTE_VOIX_MAILDIR", shown("" if config.smtp_url else config.maildir, "sans objet")),
         ("PORTE_VOIX_WEBHOOK_URL", shown(masked_url(config.webhook_url))),
         ("PORTE_VOIX_WEBHOOK_SECRET", SECRET_MASK if config.webhook_secret else "non réglé"),
         (
             "PORTE_VOIX_SECRET",
             SECRET_MASK if config.secret else "non réglé : un secret tiré au hasard, dans la base",
         ),
+        (
+            "PORTE_VOIX_SMS_URL",
+            shown(masked_url(config.sms_url), f"non réglée : SMS écrits dans {config.sms_dir}"),
+        ),
+        ("PORTE_VOIX_SMS_KEY", SECRET_MASK if config.sms_key else "non réglée"),
+        ("PORTE_VOIX_SMS_SENDER", config.sms_sender),
         ("PORTE_VOIX_ALLOWED_ORIGINS", shown(", ".join(config.allowed_origins), "même origine")),
+        (
+            "PORTE_VOIX_TRUSTED_PROXIES",
+            shown(
+                ", ".join(str(network) for network in config.trusted_proxies),
+                "aucun : le client est l'adresse de la connexion",
+            ),
+        ),
         ("PORTE_VOIX_UPLOADS", config.uploads),
         ("PORTE_VOIX_RATE_LIMIT", config.rate_limit),
         ("PORTE_VOIX_RATE_WINDOW", config.rate_window_seconds),
+        ("PORTE_VOIX_ATTEMPT_LIMIT", config.attempt_limit),
+        ("PORTE_VOIX_BODY_TIMEOUT", config.body_timeout_seconds),
         ("PORTE_VOIX_MIN_FILL_SECONDS", config.min_fill_seconds),
         ("PORTE_VOIX_WORKER_INTERVAL", config.worker_interval_seconds),
     ]

@@ -201,6 +201,18 @@ def missing_settings(config: BackendConfig) -> list[str]:
             f"PORTE_VOIX_PUBLIC_URL : l'adresse publique du site (elle vaut {config.public_url}), "
             "pour le lien envoyé aux parents — par exemple https://www.mission-locale.fr"
         )
+    elif urlsplit(config.public_url).scheme != "https":
+        # The parent's one-time link travels in it: over http, anyone on the way can answer.
+        missing.append(
+            f"PORTE_VOIX_PUBLIC_URL : l'adresse publique du site doit commencer par https:// "
+            f"(elle vaut {config.public_url}) : le lien envoyé aux parents passe par elle"
+        )
+    if not config.smtp_url:
+        missing.append(
+            "PORTE_VOIX_SMTP_URL : le serveur de courriel — sans lui, les e-mails à la "
+            f"conseillère et aux parents restent dans le dossier {config.maildir} et personne "
+            "ne les reçoit"
+        )
     if _local_domain(parseaddr(config.mail_from)[1]):
         missing.append(
             f"PORTE_VOIX_MAIL_FROM : l'adresse qui envoie les e-mails (elle vaut "

@@ -7,7 +7,8 @@ classes are enough to say them in French without patching Click.
 from __future__ import annotations
 
 import re
-from typing import Any
+import sys
+from typing import Any, NoReturn
 
 import click
 
@@ -86,6 +87,41 @@ class FrenchHelp:
             self.format_commands(ctx, formatter)
 
 
+# Click's own refusals (usage errors), in French; anything else keeps its words.
+USAGE_ERRORS = (
+    (re.compile(r"Missing argument '(.+)'\.?"), "il manque l'argument {0}"),
+    (re.compile(r"Missing option '(.+)'\.?"), "il manque l'option {0}"),
+    (re.compile(r"No such command '(.+)'\.?"), "la commande « {0} » n'existe pas"),
+    (re.compile(r"No such option:? '?([^'\s]+?)'?\.?(?: .*)?", re.S), "l'option {0} n'existe pas"),
+    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "en trop : {0}"),
+    (re.compile(r"Invalid value for (.+?): (.*)", re.S), "valeur refusée pour {0} : {1}"),
+)
+
+
+def french_message(error: click.ClickException) -> str:
+    """The error's message, Click's usage words said in French."""
+    message = error.format_message()
+    if isinstance(error, click.UsageError):
+        for pattern, french in USAGE_ERRORS:
+            match = pattern.fullmatch(message.strip())
+            if match:
+                return french.format(*(group or "" for group in match.groups()))
+    return message
+
+
+def show_in_french(error: click.ClickException) -> NoReturn:
+    """What Click would print, in French: the usage and where the help is for a usage error,
+    then « Erreur : … » (Click writes « Error: » through a gettext without French)."""
+    context = getattr(error, "ctx", None)
+    if isinstance(error, click.UsageError) and context is not None:
+        click.echo(
+            f"{context.get_usage()}\nPour l'aide : « {context.command_path} --help ».\n",
+            err=True,
+        )
+    click.echo(f"Erreur : {french_message(error)}", err=True)
+    sys.exit(error.exit_code)
+
+
 class FrenchCommand(FrenchHelp, click.Command):
     """A command whose help speaks French."""
 
@@ -98,6 +134,19 @@ class FrenchGroup(FrenchHelp, click.Group):
     context_class = FrenchContext
     command_class = FrenchCommand
     group_class = type  # sub-groups are French groups too
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Run the command line; its refusals are printed in French, with the same exit codes."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            show_in_french(error)
+        except click.Abort:
+            click.echo("Abandon.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def french_group(**kwargs: Any):  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ from .content.scaffold import CONSENT_YEARS, write_content_file, years_later
 from .content.testimonials import (
     ADULT_AGE,
     PARENT_ALONE,
+    PARENT_PROOF,
     PARENT_WITH_OTHER,
     PERSON,
     TESTIMONIALS_DIR,
@@ -198,6 +199,11 @@ def register_contribution_commands(
             "tant que ce n'est pas fait, le témoignage reste visible sur le site publié."
         )
         click.echo(
+            "Cette construction efface aussi du cache (.cache/porte-voix/) la photo "
+            "redimensionnée et l'image de partage ; la construction d'avant, gardée dans "
+            ".site-builds/ pour revenir en arrière, les garde jusqu'à la construction suivante."
+        )
+        click.echo(
             "L'historique de git garde les anciennes versions du fichier et de la photo : "
             "pour les effacer aussi, la personne qui gère le dépôt suit le README, « Effacer une "
             "photo ou un témoignage de l'historique git »."
@@ -336,7 +342,7 @@ def _write_testimonial(
         # The parent's address stays out of content/ (and git): its fingerprint is enough to
         # show, with « porte-voix contributions empreinte », where the link was sent.
         proof += (
-            f" ; accord d'un parent le {_moment(item.guardian_confirmed_at)}, par le lien "
+            f" ; {PARENT_PROOF} {_moment(item.guardian_confirmed_at)}, par le lien "
             f"envoyé à l'adresse d'empreinte {guardian_fingerprint}"
         )
     meta: dict[str, Any] = {

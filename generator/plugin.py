@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from .cache_pruning import prune_cache
 from .content import Content, load_content
 from .content.history import ContentHistory
 from .content.loader import COLLECTION_DIRS
@@ -50,6 +51,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         self.share_meta: dict[str, dict[str, Any]] = {}  # share image (and more) of every page
         self.rendered: OutputCache | None = None  # pages rendered by earlier builds
         self.calendars: OutputCache | None = None
+        self.cache_in_use: tuple[Path, set[str], set[Path]] | None = None
         self.history: ContentHistory | None = None
         self.page_dates: dict[str, str] = {}  # src_uri → last change, for sitemap.xml
         # src_uri → cache key of the pages rendered this build, and the warnings count before
@@ -171,6 +173,11 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
             ],
         )
         self.rendering = {}
+        self.cache_in_use = (
+            cache,
+            {image.key for image in images.values()},
+            {published.cache_path for group in prints.values() for published in group},
+        )
         logging.getLogger("mkdocs").addHandler(self.warnings)
         return files
 
@@ -249,6 +256,8 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         for kept in (self.rendered, self.calendars, self.history):
             if kept is not None:
                 kept.save()
+        if self.cache_in_use is not None:  # a withdrawn testimonial's photo goes for good
+            prune_cache(*self.cache_in_use)
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop counting warnings; keep nothing from a failed build."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -34,3 +38,41 @@ def test_help_is_in_french(path: tuple[str, ...]) -> None:
     )
     # Nor Click's words beside the options.
     assert not re.search(r"\[required\]|default: |\b(TEXT|INTEGER|DIRECTORY|FILE)\b", result.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["contributions", "accept"], 2, "Erreur : il manque l'argument IDENT"),
+        (["publie"], 2, "Erreur : la commande « publie » n'existe pas"),
+        (["build", "--vite"], 2, "Erreur : l'option --vite n'existe pas"),
+        (
+            ["forms", "serve", "--host", "0.0.0.0"],
+            1,
+            "Erreur : le serveur ne démarre pas sur 0.0.0.0 : ces réglages manquent.",
+        ),
+    ],
+)
+def test_refusals_are_in_french_with_their_exit_code(
+    tmp_path: Path, args: list[str], code: int, said: str
+) -> None:
+    """The installed command, as an operator runs it: Click's « Error: » and « Try … for help »
+    were English around every French message."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PORTE_VOIX_")}
+    env["PORTE_VOIX_DB"] = str(tmp_path / "formulaires.sqlite3")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "porte-voix"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == code
+    assert said in result.stderr.splitlines()
+    assert "Error" not in result.stderr and "Try '" not in result.stderr
+    if code == 2:
+        assert (
+            f"Pour l'aide : « porte-voix {args[0]}" in result.stderr
+            or "« porte-voix --help »" in result.stderr
+        )

@@ -220,8 +220,36 @@ def test_a_minors_consent_must_say_what_was_collected(tmp_path: Path, by: str) -
     ],
 )
 def test_a_minors_consent_as_collected_is_published(tmp_path: Path, by: str) -> None:
-    testimonial = make_testimonial(age=16, by=f'"{by}"')
+    proof = (
+        "\n  preuve: donné en ligne le 2026-10-01 à 18:02 ; accord d'un parent le 2026-10-02 à "
+        "09:15, par le lien envoyé à l'adresse d'empreinte 7c70ee22e6db9c63"
+        if by.startswith("un parent")
+        else ""
+    )
+    testimonial = make_testimonial(age=16, by=f'"{by}"{proof}')
     assert problems_in(tmp_path, {"temoignages/lea.md": testimonial}) == []
+
+
+@pytest.mark.parametrize(
+    "by",
+    [
+        "un parent, avec l'accord déclaré de l'autre",
+        "un parent, qui exerce seul l'autorité parentale",
+    ],
+)
+def test_one_parents_consent_typed_by_hand_without_its_proof_is_refused(
+    tmp_path: Path, by: str
+) -> None:
+    """Only the site's link collects one parent's answer; a hand-written « par » without the
+    proof line that ``contributions accept`` writes shows nothing was collected."""
+    testimonial = make_testimonial(age=16, by=f'"{by}"\n  preuve: appel du papa')
+    assert problems_in(tmp_path, {"temoignages/lea.md": testimonial}) == [
+        f"content/temoignages/lea.md:8: « par: {by} » n'est écrit que par « porte-voix "
+        "contributions accept », avec la ligne « preuve » de la réponse du parent au lien : ici, "
+        "rien ne montre cet accord — si les deux parents ont signé l'autorisation papier, écris "
+        "« par: les deux parents (formulaire papier) » ; sinon, demande l'accord d'un parent par "
+        "la page « Participer »"
+    ]
 
 
 def test_expired_consent(tmp_path: Path) -> None:

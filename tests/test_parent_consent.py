@@ -280,6 +280,7 @@ def test_withdraw_removes_the_testimonial_and_its_photo_and_says_how_to_publish(
     assert not [line for line in lines if "git commit" in line and "lea" in line.lower()]
     assert "  git push" in lines
     assert "reconstruis le site (porte-voix build) et mets-le en ligne" in result.output
+    assert "la construction d'avant, gardée dans .site-builds/" in " ".join(result.output.split())
     assert hostile.exit_code == 0 and (project.root / "mkdocs.yml").is_file()
     assert not_one.exit_code == 1 and (project.content / "index.md").is_file()
     assert "« content/index.md » n'est pas un témoignage" in not_one.output
@@ -321,3 +322,238 @@ def test_an_upgraded_database_forgets_the_links_it_held(config, smtp) -> None:  
         new = token_of(letter_text(smtp))
         assert "Léa a écrit un témoignage" in letter_text(smtp)
         assert client.get("/formulaires/accord-parent", params={"jeton": new}).status_code == 200
+
+
+def test_one_parent_cannot_be_flooded_with_letters(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Anyone can type any address as « a parent's e-mail »: three requests may wait for one
+    parent at once, the fourth is refused with a French message and sends nothing."""
+    with client_for(config) as client:
+        for number in range(3):
+            story = {**MINOR, "recit": f"Histoire numéro {number}."}
+            assert send(client, "temoignage", story).status_code == 303
+        shouting = {**MINOR, "email_parent": "PARENT@exemple.fr", "recit": "Encore une."}
+        refused = send(client, "temoignage", shouting)
+        assert refused.status_code == 422
+        error = BeautifulSoup(refused.text, "html.parser").select_one(
+            "#pv-temoignage-email_parent-erreur"
+        )
+        assert "Ce parent a déjà plusieurs demandes d'accord qui attendent sa réponse" in (
+            error.get_text()
+        )
+        other = send(client, "temoignage", {**MINOR, "email_parent": "tuteur@exemple.fr"})
+        assert other.status_code == 303
+        client.app.state.backend.letters.deliver_due()
+        assert sorted(m["To"] for m in smtp.messages) == ["parent@exemple.fr"] * 3 + [
+            "tuteur@exemple.fr"
+        ]
+        assert len(contributions(config)) == 4
+        # A week without an answer: the links no longer work, the young person may ask again.
+        with contextlib.closing(sqlite3.connect(config.database)) as db, db:
+            db.execute(
+                "UPDATE contributions SET guardian_expires_at = '2000-01-01T00:00:00.000+00:00'"
+            )
+        assert send(client, "temoignage", shouting).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("prenom", "Léa, allez sur evil.example"),
+        ("prenom", "www.evil.example"),
+        ("prenom", "léa@evil.example"),
+        ("commune", "Pompey. Répondez ici : https://evil.example/accord"),
+        ("commune", "Pompey (HTTP://evil.example)"),
+    ],
+)
+def test_no_link_can_be_slipped_into_the_parents_letter(  # type: ignore[no-untyped-def]
+    config, smtp, field: str, typed: str
+) -> None:
+    """The first name and the commune go into a letter the Mission Locale signs, sent to an
+    address anyone may type: a web or e-mail address there is refused, nothing is sent."""
+    with client_for(config) as client:
+        refused = send(client, "temoignage", {**MINOR, field: typed})
+        assert refused.status_code == 422
+        error = BeautifulSoup(refused.text, "html.parser").select_one(
+            f"#pv-temoignage-{field}-erreur"
+        )
+        assert "sans adresse web ni e-mail" in error.get_text()
+        initials = send(client, "temoignage", {**MINOR, "prenom": "J.B.", "commune": "St-Max"})
+        assert initials.status_code == 303
+        client.app.state.backend.letters.deliver_due()
+    assert len(smtp.messages) == 1 and "evil" not in letter_text(smtp)
+
+
+def test_an_answer_posted_from_another_site_is_refused(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Like every form of the site: a page elsewhere cannot answer in the parent's place."""
+    with client_for(config) as client:
+        send(client, "temoignage", MINOR)
+        client.app.state.backend.letters.deliver_due()
+        token = token_of(letter_text(smtp))
+        for answer in ({"reponse": "accepte", "autorite": "autorite-seule"}, {"reponse": "refuse"}):
+            foreign = client.post(
+                "/formulaires/accord-parent",
+                data={"jeton": token, **answer},
+                headers={"Origin": "https://evil.example"},
+            )
+            assert foreign.status_code == 403
+        assert contributions(config)[0]["status"] == "attente_parent"
+        assert client.get("/formulaires/accord-parent", params={"jeton": token}).status_code == 200
+
+
+def test_the_letter_and_the_page_say_for_how_long_and_how_to_withdraw(  # type: ignore[no-untyped-def]
+    config, smtp
+) -> None:
+    """A parent agrees to something with an end: the letter and the page say how long the
+    testimonial would stay online; the page also says until when its link works, and the
+    phone number to call to withdraw later."""
+    with client_for(config) as client:
+        send(client, "temoignage", MINOR)
+        client.app.state.backend.letters.deliver_due()
+        letter = re.sub(r"[ \r\n]+", " ", letter_text(smtp))
+        page = client.get("/formulaires/accord-parent", params={"jeton": token_of(letter)})
+    duration = "Le témoignage resterait en ligne 2\u00a0ans au plus, puis serait retiré du site."
+    assert duration in letter
+    shown = re.sub(r"[ \r\n\t]+", " ", BeautifulSoup(page.text, "html.parser").get_text())
+    assert duration in shown
+    assert re.search(
+        r"Ce lien marche jusqu'au \w+\s\w+\s\w+\s\d{4}\sà\s\d+\u00a0h\u00a0\d\d\.", shown
+    )
+    assert (
+        "Vous pourrez retirer votre accord plus tard, à tout moment, et nous retirerons le "
+        "témoignage du site\u00a0: appelez le 03 83 81 00 00 ou écrivez à " in shown
+    )
+
+
+def test_the_parent_sees_the_photo_that_would_be_published(  # type: ignore[no-untyped-def]
+    config, smtp, tmp_path: Path
+) -> None:
+    """« sa photo » is agreed to only after seeing it: the page shows the photo kept (cleaned),
+    served through the same link only and never cached; without photo consent, none."""
+    photo = phone_photo(tmp_path / "p.jpg").read_bytes()
+    with client_for(config) as client:
+        send(client, "temoignage", {**MINOR, "accord_photo": "oui"}, photo)
+        assert send(
+            client, "temoignage", {**MINOR, "email_parent": "tuteur@exemple.fr"}
+        ).is_redirect
+        client.app.state.backend.letters.deliver_due()
+        by_address = {m["To"]: token_of(m.get_content()) for m in smtp.messages}
+        page = client.get(
+            "/formulaires/accord-parent", params={"jeton": by_address["parent@exemple.fr"]}
+        )
+        image = BeautifulSoup(page.text, "html.parser").select_one("img[src*=accord-parent]")
+        assert image["alt"] == "La photo envoyée par Léa"
+        shown = client.get(image["src"])
+        assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+        assert shown.headers["cache-control"] == "no-store"
+        kept = next(row["photo"] for row in contributions(config) if row["photo_consent"])
+        assert shown.content == (config.uploads / kept).read_bytes()
+        assert b"PhoneMaker" not in shown.content
+        forged = client.get("/formulaires/accord-parent/photo", params={"jeton": "x" * 43})
+        assert forged.status_code == 404 and forged.headers["content-type"].startswith("text/html")
+        without = client.get(
+            "/formulaires/accord-parent", params={"jeton": by_address["tuteur@exemple.fr"]}
+        )
+        assert BeautifulSoup(without.text, "html.parser").select("img[src*=accord-parent]") == []
+        no_photo = client.get(
+            "/formulaires/accord-parent/photo", params={"jeton": by_address["tuteur@exemple.fr"]}
+        )
+        assert no_photo.status_code == 404
+
+
+def test_an_acceptance_counts_only_while_its_link_still_works(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Accept and refuse (or a new letter) racing: the acceptance is written only if the link
+    it was read with still works at the moment of writing, never over a refusal."""
+    from forms_backend.contributions.parent_letter import token_hash
+
+    with client_for(config) as client:
+        send(client, "temoignage", MINOR)
+        client.app.state.backend.letters.deliver_due()
+        first = token_of(letter_text(smtp))
+        store = client.app.state.backend.contributions
+        (row,) = contributions(config)
+        # A new letter's link replaces the first between the page and the answer.
+        assert store.renew_guardian_link(
+            row["id"], token_hash("second"), datetime.now(PARIS) + timedelta(days=7)
+        )
+        assert not store.confirm_guardian(row["id"], "autorite-seule", token_hash(first))
+        assert contributions(config)[0]["status"] == "attente_parent"
+        # The refusal came first: the acceptance finds nothing to write.
+        store.remove(row["id"])
+        assert not store.confirm_guardian(row["id"], "autorite-seule", token_hash("second"))
+        assert contributions(config) == []
+
+
+def test_after_a_withdrawal_the_rebuild_forgets_the_photo_and_the_share_image(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's cache kept a withdrawn testimonial's resized photo and the share image with
+    the young person's first name for ever; the rebuild after the withdrawal deletes them, and
+    keeps (does not redraw) what the site still uses."""
+    project = new_project(tmp_path / "site")
+    folder = project.content / "temoignages"
+    folder.mkdir()
+    (folder / "lea.jpg").write_bytes(phone_photo(tmp_path / "p.jpg").read_bytes())
+    project.write(
+        "temoignages/lea.md",
+        "---\nprenom: Léa\nage: 16\ncommune: Pompey\ncitation: Ici, on m'a écoutée.\n"
+        "photo: lea.jpg\nconsentement:\n  signe_le: 2026-10-02\n"
+        "  par: les deux parents (formulaire papier)\n  photo: oui\n  jusqu_au: 2099-10-02\n"
+        "---\nMon histoire.\n",
+    )
+    assert project.build().returncode == 0
+    cache = project.root / ".cache" / "porte-voix"
+
+    def cached() -> dict[str, int]:
+        return {
+            str(path.relative_to(cache)): path.stat().st_mtime_ns
+            for path in cache.rglob("*")
+            if path.is_file() and path.suffix in (".jpg", ".webp", ".png")
+        }
+
+    before = cached()
+    photo_variants = {name for name in before if "/" in name and not name.startswith("flyers/")}
+    share = {name for name in before if name.startswith("flyers/temoignages--lea-og-")}
+    assert photo_variants and share
+    monkeypatch.chdir(project.root)
+    assert (
+        CliRunner()
+        .invoke(main, ["contributions", "withdraw", "content/temoignages/lea.md"])
+        .exit_code
+        == 0
+    )
+    assert project.build().returncode == 0
+    after = cached()
+    assert not photo_variants & set(after) and not share & set(after)
+    assert not list(project.site.rglob("*lea*"))
+    home = {name: stamp for name, stamp in before.items() if name.startswith("flyers/index-og-")}
+    assert home and all(after.get(name) == stamp for name, stamp in home.items())
+
+
+def test_the_young_persons_own_address_is_not_a_parents(config, smtp) -> None:  # type: ignore[no-untyped-def]
+    """The same address typed twice would let a minor answer the parent's letter: refused."""
+    with client_for(config) as client:
+        same = {**MINOR, "email": "Lea@Exemple.fr", "email_parent": "lea@exemple.fr"}
+        refused = send(client, "temoignage", same)
+        assert refused.status_code == 422
+        error = BeautifulSoup(refused.text, "html.parser").select_one(
+            "#pv-temoignage-email_parent-erreur"
+        )
+        assert "C'est ton e-mail : écris celui d'un de tes parents." in error.get_text()
+        client.app.state.backend.letters.deliver_due()
+    assert contributions(config) == [] and smtp.messages == []
+
+
+def test_once_the_young_person_is_told_their_address_is_gone_from_the_disk(  # type: ignore[no-untyped-def]
+    config, smtp
+) -> None:
+    """The refusal's notice holds the young person's address and first name: once sent, the
+    row is deleted, and neither stays in the database file or its write-ahead log."""
+    with client_for(config) as client:
+        send(client, "temoignage", {**MINOR, "email": "zorglubette@exemple.fr"})
+        client.app.state.backend.letters.deliver_due()
+        token = token_of(letter_text(smtp))
+        client.post("/formulaires/accord-parent", data={"jeton": token, "reponse": "refuse"})
+        assert client.app.state.backend.letters.deliver_due().sent == 1
+        assert smtp.messages[-1]["To"] == "zorglubette@exemple.fr"
+        stored = stored_bytes(config)
+        assert b"zorglubette" not in stored and b"parent@exemple.fr" not in stored

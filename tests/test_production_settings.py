@@ -22,6 +22,7 @@ PRODUCTION = {
     "PORTE_VOIX_PUBLIC_URL": "https://www.mission-locale.test",
     "PORTE_VOIX_MAIL_FROM": '"Mission Locale" <porte-voix@mission-locale.test>',
     "PORTE_VOIX_COUNSELLOR_EMAIL": "conseillere@mission-locale.test",
+    "PORTE_VOIX_SMTP_URL": "smtp://smtp.mission-locale.test:587",
 }
 VARIABLES = list(PRODUCTION)
 
@@ -82,12 +83,35 @@ def test_a_sender_at_localhost_is_refused_too(tmp_path: Path) -> None:
     assert "PORTE_VOIX_PUBLIC_URL" not in message and "PORTE_VOIX_COUNSELLOR_EMAIL" not in message
 
 
+def test_a_link_sent_in_clear_or_mail_left_in_a_folder_is_refused(tmp_path: Path) -> None:
+    """Two settings that let a server start and quietly fail everyone: a public address in
+    http (the parent's one-time link readable on the way) and no mail server (every e-mail
+    written to a folder on the server, read by nobody, kept forever)."""
+    settings = {**PRODUCTION, "PORTE_VOIX_PUBLIC_URL": "http://www.mission-locale.test"}
+    del settings["PORTE_VOIX_SMTP_URL"]
+    result = run(
+        ["forms", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+        environment(tmp_path, **settings),
+    )
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert (
+        "- PORTE_VOIX_PUBLIC_URL : l'adresse publique du site doit commencer par https:// "
+        "(elle vaut http://www.mission-locale.test)" in message
+    )
+    assert "- PORTE_VOIX_SMTP_URL : le serveur de courriel — sans lui, les e-mails" in message
+    assert "PORTE_VOIX_MAIL_FROM" not in message and "PORTE_VOIX_COUNSELLOR_EMAIL" not in message
+
+
 def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> None:
     secrets = {
         "PORTE_VOIX_SMTP_URL": "smtp://envoi:MotDePasseSMTP42@smtp.mission-locale.test:587",
         "PORTE_VOIX_WEBHOOK_URL": "https://crm.test/entree?cle=CleDansLAdresse7",
         "PORTE_VOIX_WEBHOOK_SECRET": "SecretDuWebhook99",
         "PORTE_VOIX_SECRET": "SecretDesJetons31",
+        "PORTE_VOIX_SMS_URL": "https://api.brevo.test",
+        "PORTE_VOIX_SMS_KEY": "xkeysib-CleSMS58",
+        "PORTE_VOIX_SMS_SENDER": "MissionLoc",
     }
     env = environment(tmp_path, **secrets)
     write_organisation(tmp_path / "site")
@@ -98,6 +122,7 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
         "CleDansLAdresse7",
         "SecretDuWebhook99",
         "SecretDesJetons31",
+        "CleSMS58",
     ):
         assert secret not in result.output
     lines = result.output.splitlines()
@@ -105,12 +130,23 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
     assert "  PORTE_VOIX_WEBHOOK_URL : https://crm.test/entree?••••••" in lines
     assert "  PORTE_VOIX_WEBHOOK_SECRET : ••••••" in lines
     assert "  PORTE_VOIX_SECRET : ••••••" in lines
+    # Every setting the README lists, the SMS key masked like the other secrets.
+    assert "  PORTE_VOIX_SMS_KEY : ••••••" in lines
+    assert "  PORTE_VOIX_SMS_SENDER : MissionLoc" in lines
+    for variable in (
+        "PORTE_VOIX_MAILDIR",
+        "PORTE_VOIX_SMS_URL",
+        "PORTE_VOIX_TRUSTED_PROXIES",
+        "PORTE_VOIX_ATTEMPT_LIMIT",
+        "PORTE_VOIX_BODY_TIMEOUT",
+    ):
+        assert any(line.startswith(f"  {variable} : ") for line in lines), variable
     assert "  téléphone : 03 83 81 00 00" in lines
     missing = result.output[result.output.index("Il manque :") :]
     for variable in VARIABLES:
-        assert f"- {variable} :" in missing
+        assert (f"- {variable} :" in missing) == (variable not in secrets)
     complete = CliRunner().invoke(
-        main, ["forms", "check"], env=environment(tmp_path, **secrets, **PRODUCTION)
+        main, ["forms", "check"], env=environment(tmp_path, **{**secrets, **PRODUCTION})
     )
     assert complete.exit_code == 0, complete.output
     assert "Tout est réglé pour la mise en ligne." in complete.output

@@ -178,3 +178,24 @@ def test_the_running_server_purges_without_any_cron_job(tmp_path: Path) -> None:
             time.sleep(0.1)
     assert rows(config, "SELECT first_name FROM submissions") == [("Récent",)]
     assert rows(config, "SELECT COUNT(*) FROM letters") == [(0,)]
+
+
+def test_what_the_purge_deletes_is_gone_from_the_database_file_and_its_log(tmp_path: Path) -> None:
+    """While the server runs: secure_delete zeroes the file's pages, but the write-ahead log
+    kept the purged story and the parent's address until something emptied it."""
+    config = make_config(tmp_path, uploads=tmp_path / "contributions")
+    story = "Au centre social, Zorglubette a trouvé son stage."
+    with client_for(config) as client:
+        minor = {**ADULT, "prenom": "Léa", "age": "16", "recit": story}
+        send(client, "temoignage", {**minor, "email_parent": "parent-zorg@exemple.fr"})
+        backend = client.app.state.backend
+        wal = config.database.with_name(config.database.name + "-wal")
+
+        def on_disk() -> bytes:
+            return config.database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+        assert story.encode() in on_disk()
+        removed = _purge(backend, datetime.now(UTC) + retention.CONTRIBUTIONS + timedelta(days=1))
+        assert removed is not None and removed.contributions == 1 and removed.letters == 1
+        stored = on_disk()  # the server still running, its connections open
+        assert story.encode() not in stored and b"parent-zorg" not in stored

@@ -14,6 +14,15 @@ from forms_backend.validator.fields import Checked, screen_controls
 
 PARIS = ZoneInfo("Europe/Paris")
 _TIME = re.compile(r"([01]?\d|2[0-3])[:h]([0-5]\d)")
+# A web or e-mail address: a scheme, « www. », an « @ », or a dot between letters (« exemple.fr »,
+# which mail programs make a link). The first name and the commune are written into the letter
+# the Mission Locale sends to a parent's address that anyone may type: without this rule, anyone
+# could have it send a stranger a link of their choice, under its own name.
+_ADDRESS = re.compile(r"(?i)https?:|://|www\.|@|[^\W\d_]\.[^\W\d_]{2,}")
+NO_ADDRESS = {
+    "prenom": "Écris seulement ton prénom ou un pseudo, sans adresse web ni e-mail.",
+    "commune": "Écris seulement le nom de ta commune, sans adresse web ni e-mail.",
+}
 REQUIRED = {
     "prenom": "Écris ton prénom ou un pseudo.",
     "age": "Écris ton âge.",
@@ -68,6 +77,9 @@ def check_contribution(
 
 
 def _check_testimony(values: dict[str, str], errors: dict[str, str], has_photo: bool) -> None:
+    for name, message in NO_ADDRESS.items():
+        if name not in errors and _ADDRESS.search(values.get(name, "")):
+            errors[name] = message
     age = values.get("age", "")
     if age and "age" not in errors:
         if not age.isdigit():
@@ -83,6 +95,13 @@ def _check_testimony(values: dict[str, str], errors: dict[str, str], has_photo: 
             errors["email_parent"] = (
                 "Tu as moins de 18 ans : écris l'e-mail d'un de tes parents. On lui demandera son accord."
             )
+    parent, own = values.get("email_parent", ""), values.get("email", "")
+    if parent and own and parent.lower() == own.lower() and "email_parent" not in errors:
+        # The parent's answer is what allows publishing a minor's words: never the minor's own.
+        errors["email_parent"] = (
+            "C'est ton e-mail : écris celui d'un de tes parents. C'est lui ou elle qui doit "
+            "donner son accord."
+        )
     if has_photo and not values.get("accord_photo"):
         errors["accord_photo"] = "Coche cette case pour qu'on publie ta photo, ou enlève la photo."
     citation = values.get("citation", "")

@@ -58,6 +58,14 @@ def published_items(contribution: Contribution) -> list[str]:
     return items
 
 
+def published_for() -> str:
+    """How long the testimonial would stay on the site, as the content file will say."""
+    return (
+        f"Le témoignage resterait en ligne {retention.PUBLISHED_YEARS}{NBSP}ans au plus, "
+        "puis serait retiré du site."
+    )
+
+
 def parent_letter(
     contribution: Contribution,
     link: str,
@@ -88,6 +96,8 @@ def parent_letter(
                 "Si vous êtes d'accord, nous publierons sur notre site :",
                 *[f"- {item} ;" for item in published_items(contribution)[:-1]],
                 f"- {published_items(contribution)[-1]}.",
+                "",
+                published_for(),
                 "",
                 "Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera publié.",
                 "",

@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -30,12 +31,18 @@ from forms_backend.contributions.forms import (
     PHOTO_MAX_BYTES,
     PHOTO_TOO_HEAVY,
 )
-from forms_backend.contributions.parent_letter import published_items, token_hash
+from forms_backend.contributions.parent_letter import (
+    french_moment,
+    published_for,
+    published_items,
+    token_hash,
+)
 from forms_backend.contributions.store import (
     DECLARATIONS,
     OTHER_PARENT_AGREES,
     SOLE_AUTHORITY,
     Contribution,
+    ParentBusy,
 )
 from forms_backend.contributions.uploads import UploadRefused, decode_in_turn
 from forms_backend.intake.answers import ONE_MORE_STEP, too_many
@@ -61,6 +68,10 @@ ACCEPT, REFUSE = "accepte", "refuse"
 DECLARATION_MISSING = (
     "Pour accepter, cochez une des deux réponses : l'autre parent est d'accord, "
     "ou vous exercez seul ou seule l'autorité parentale."
+)
+PARENT_BUSY = (
+    "Ce parent a déjà plusieurs demandes d'accord qui attendent sa réponse. Demande-lui de "
+    "répondre au lien reçu par e-mail, ou appelle la Mission Locale."
 )
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -122,13 +133,20 @@ def contribution_routes(backend: Backend) -> list[Route]:
             order = [f.name for f in spec.fields]
             result.errors = dict(sorted(result.errors.items(), key=lambda i: order.index(i[0])))
             return _invalid(request, backend, spec, typed, result.errors)
-        await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
+        try:
+            await run_in_threadpool(_keep, backend, spec, result.values, cleaned, submission_id)
+        except ParentBusy:  # nothing kept: the parent is not sent one more letter
+            errors = {"email_parent": PARENT_BUSY}
+            if photo is not None:  # the photo field comes first on the page
+                errors = {"photo": "Choisis ta photo à nouveau : elle n'a pas été gardée."} | errors
+            return _invalid(request, backend, spec, typed, errors)
         backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request)
 
-    async def opened_by(token: str) -> Contribution | Response:
-        """The contribution a parent's link opens, or the French page saying why it does not."""
+    async def opened_by(token: str) -> tuple[Contribution, datetime] | Response:
+        """The contribution a parent's link opens and when the link ends, or the French page
+        saying why it does not open."""
         if control_message(token, formal=True):
             return _guardian_answer(backend, BROKEN_LINK, status=400)
         found = await run_in_threadpool(backend.contributions.by_token, token_hash(token))
@@ -136,16 +154,36 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if problem:
             return _guardian_answer(backend, problem, status=410 if found else 404)
         assert found is not None
-        return found[0]
+        return found[0], datetime.fromisoformat(found[1])
 
     async def guardian_page(request: Request) -> Response:
         token = request.query_params.get("jeton", "")
         opened = await opened_by(token)
         if isinstance(opened, Response):
             return opened
-        return _guardian_answer(backend, guardian_form(base, token, opened))
+        contribution, expires = opened
+        form = guardian_form(
+            base, token, contribution, expires=expires, withdraw=_withdraw_words(backend)
+        )
+        return _guardian_answer(backend, form)
+
+    async def guardian_photo(request: Request) -> Response:
+        """The photo itself, for the parent to see what would be published: with the same link
+        only, never cached, never from the web root."""
+        opened = await opened_by(request.query_params.get("jeton", ""))
+        if isinstance(opened, Response):
+            return opened
+        contribution = opened[0]
+        shown = contribution.photo if contribution.photo_consent else None
+        path = backend.config.uploads / shown if shown else None
+        if path is None or not path.is_file():
+            return _guardian_answer(backend, "<p>Il n'y a pas de photo.</p>", status=404)
+        data = await run_in_threadpool(path.read_bytes)
+        return Response(data, media_type="image/jpeg", headers=NO_STORE)
 
     async def guardian_answer(request: Request) -> Response:
+        if foreign_origin(request, config.allowed_origins):  # like every other form
+            raise HTTPException(403)
         posted = await read_posted_form(
             request,
             photo_limit=0,
@@ -155,9 +193,10 @@ def contribution_routes(backend: Backend) -> list[Route]:
         )
         typed = posted.fields
         token = typed.get("jeton", "")
-        contribution = await opened_by(token)
-        if isinstance(contribution, Response):
-            return contribution
+        opened = await opened_by(token)
+        if isinstance(opened, Response):
+            return opened
+        contribution, expires = opened
         answer = typed.get("reponse", "")
         if answer == REFUSE:
             await run_in_threadpool(_refused, backend, contribution)
@@ -169,11 +208,23 @@ def contribution_routes(backend: Backend) -> list[Route]:
             )
         declaration = typed.get("autorite", "")
         if answer != ACCEPT or declaration not in DECLARATIONS:
-            form = guardian_form(base, token, contribution, error=DECLARATION_MISSING)
+            form = guardian_form(
+                base,
+                token,
+                contribution,
+                error=DECLARATION_MISSING,
+                expires=expires,
+                withdraw=_withdraw_words(backend),
+            )
             return _guardian_answer(backend, form, status=422, title_prefix="Erreur")
-        await run_in_threadpool(
-            backend.contributions.confirm_guardian, contribution.id, declaration
+        confirmed = await run_in_threadpool(
+            backend.contributions.confirm_guardian,
+            contribution.id,
+            declaration,
+            token_hash(token),
         )
+        if not confirmed:  # refused, purged or sent a new link since the page was read
+            return _guardian_answer(backend, _link_problem(None), status=404)
         return _guardian_answer(
             backend,
             "<p><strong>Merci, votre accord est enregistré.</strong> L'équipe de la Mission Locale "
@@ -183,6 +234,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
 
     return [Route(f"{base}/{name}", submit, methods=["POST"]) for name in CONTRIBUTION_FORMS] + [
         Route(f"{base}/accord-parent", guardian_page, methods=["GET"]),
+        Route(f"{base}/accord-parent/photo", guardian_photo, methods=["GET"]),
         Route(f"{base}/accord-parent", guardian_answer, methods=["POST"]),
     ]
 
@@ -253,13 +305,29 @@ def _keep(
         (backend.config.uploads / photo_name).unlink(missing_ok=True)
 
 
-def guardian_form(base: str, token: str, contribution: Contribution, *, error: str = "") -> str:
-    """What a parent reads and answers: the child's first name, what would be published, the
-    text itself, the declaration of parental authority, « J'accepte » and « Je refuse »."""
+def guardian_form(
+    base: str,
+    token: str,
+    contribution: Contribution,
+    *,
+    error: str = "",
+    expires: datetime | None = None,
+    withdraw: str = "appelez-nous ou écrivez-nous.",
+) -> str:
+    """What a parent reads and answers: the child's first name, what would be published and for
+    how long, the text itself, until when the link works, how to withdraw later, the
+    declaration of parental authority, « J'accepte » and « Je refuse »."""
     fields = contribution.fields
     name = escape(fields.get("prenom", ""))
     items = "".join(f"<li>{escape(item)}</li>" for item in published_items(contribution))
     described = ' aria-describedby="pv-accord-erreur"' if error else ""
+    photo = (
+        f'<p><img src="{escape(base)}/accord-parent/photo?jeton={escape(quote(token))}" '
+        f'alt="La photo envoyée par {name}"></p>'
+        if contribution.photo and contribution.photo_consent
+        else ""
+    )
+    until = f"<p>Ce lien marche jusqu'au {french_moment(expires)}.</p>" if expires else ""
     message = (
         f'<p class="pv-error" id="pv-accord-erreur" role="alert">'
         f'<span class="pv-error__label">Erreur :</span> {escape(error)}</p>'
@@ -278,8 +346,10 @@ def guardian_form(base: str, token: str, contribution: Contribution, *, error: s
         f"<p>{name}, {escape(fields.get('age', ''))}&nbsp;ans, a écrit ce témoignage pour le site "
         f"de la Mission Locale. {name} a moins de 18 ans : nous avons besoin de votre accord.</p>"
         f"<p>Si vous êtes d'accord, nous publierons :</p><ul>{items}</ul>"
-        f"<blockquote><p>{escape(fields.get('citation', ''))}</p>"
+        f"{photo}<blockquote><p>{escape(fields.get('citation', ''))}</p>"
         f"<p>{escape(fields.get('recit', ''))}</p></blockquote>"
+        f"<p>{escape(published_for())} Vous pourrez retirer votre accord plus tard, à tout "
+        f"moment, et nous retirerons le témoignage du site : {escape(withdraw)}</p>"
         "<p>Nous ne publions rien sans votre réponse. Si vous ne faites rien, rien ne sera "
         "publié.</p>"
         f'<form class="pv-form" method="post" action="{escape(base)}/accord-parent">'
@@ -291,8 +361,17 @@ def guardian_form(base: str, token: str, contribution: Contribution, *, error: s
         '<button type="submit" name="reponse" value="refuse" formnovalidate '
         'class="md-button">Je refuse</button></p>'
         "<p>Si vous refusez, le témoignage et la photo sont effacés, et rien n'est publié.</p>"
-        "</form>"
+        f"{until}</form>"
     )
+
+
+def _withdraw_words(backend: Backend) -> str:
+    """How a parent withdraws later: the Mission Locale's phone (and e-mail), as published."""
+    organisation = read_organisation(backend.config.site_dir)
+    ways = [f"appelez le {organisation.phone}"] if organisation.phone else []
+    if organisation.email:
+        ways.append(f"écrivez à {organisation.email}")
+    return f"{' ou '.join(ways)}." if ways else "appelez-nous ou écrivez-nous."
 
 
 def _refused(backend: Backend, contribution: Contribution) -> None:

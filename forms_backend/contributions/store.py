@@ -22,6 +22,14 @@ PARENT_LETTER, NOTICE = "accord-parent", "avis"  # letters.kind
 # What a parent declares when accepting (contributions.guardian_declaration).
 OTHER_PARENT_AGREES, SOLE_AUTHORITY = "accord-autre-parent", "autorite-seule"
 DECLARATIONS = (OTHER_PARENT_AGREES, SOLE_AUTHORITY)
+# Requests one parent's address may have waiting for an answer at once. Anyone can type any
+# address as « a parent's e-mail »: without a bound, one person could have the Mission Locale
+# send a stranger a letter a minute. Three covers a young person who sends again (or siblings).
+PARENT_WAITING_LIMIT = 3
+
+
+class ParentBusy(Exception):
+    """This parent's address already has ``PARENT_WAITING_LIMIT`` requests waiting: no more."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ class ContributionStore:
         def job(db: sqlite3.Connection) -> bool:
             if submission_id and _has_submission(db, submission_id):
                 return False
+            if guardian_email and _waiting_for(db, guardian_email) >= PARENT_WAITING_LIMIT:
+                raise ParentBusy
             db.execute(
                 """INSERT INTO contributions (id, kind, status, fields, photo, photo_consent,
                 consent_at, contributor_email, guardian_email, guardian_token_hash,
@@ -173,18 +183,32 @@ class ContributionStore:
 
         return self.store.write(job)
 
-    def confirm_guardian(self, contribution_id: str, declaration: str) -> None:
+    def confirm_guardian(self, contribution_id: str, declaration: str, token_hash: str) -> bool:
         """The parent agreed: keep when and what they declared, forget the link, and put it up
-        for review."""
+        for review. Only while that link still works, checked in the same write: False (nothing
+        written) when a refusal, a purge or a new letter's link came first."""
         if declaration not in DECLARATIONS:
             raise ValueError(declaration)
         stamp = now_text()
-        self.store.write(
-            lambda db: db.execute(
-                """UPDATE contributions SET status = ?, guardian_confirmed_at = ?,
+        return self.store.write(
+            lambda db: (
+                db.execute(
+                    """UPDATE contributions SET status = ?, guardian_confirmed_at = ?,
                 guardian_declaration = ?, guardian_token_hash = NULL, updated_at = ?
-                WHERE id = ?""",
-                (TO_REVIEW, stamp, declaration, stamp, contribution_id),
+                WHERE id = ? AND status = ? AND guardian_token_hash = ?
+                AND guardian_expires_at > ?""",
+                    (
+                        TO_REVIEW,
+                        stamp,
+                        declaration,
+                        stamp,
+                        contribution_id,
+                        AWAITING_GUARDIAN,
+                        token_hash,
+                        stamp,
+                    ),
+                ).rowcount
+                == 1
             )
         )
 
@@ -288,8 +312,10 @@ class ContributionStore:
         )
 
     def letter_sent(self, letter_id: int) -> None:
-        """Sent: nothing about it is kept."""
+        """Sent: nothing about it is kept, not even in the write-ahead log (an address, a first
+        name: letters are few, emptying the log each time costs nothing)."""
         self.store.write(lambda db: db.execute("DELETE FROM letters WHERE id = ?", (letter_id,)))
+        self.store.forget()
 
     def letter_later(self, letter_id: int, error: str, at: datetime) -> None:
         """A temporary failure: try again at ``at``."""
@@ -342,6 +368,19 @@ class ContributionStore:
 def _has_submission(db: sqlite3.Connection, submission_id: str) -> bool:
     row = db.execute("SELECT 1 FROM contributions WHERE submission_id = ?", (submission_id,))
     return row.fetchone() is not None
+
+
+def _waiting_for(db: sqlite3.Connection, guardian_email: str) -> int:
+    """Contributions this parent can still answer (the address compared without case): the
+    letter not sent yet, or its link still working. After 7 days without an answer, the young
+    person can ask again (the letters to one address stay at three a week at most)."""
+    row = db.execute(
+        """SELECT COUNT(*) FROM contributions WHERE status = ?
+        AND lower(guardian_email) = lower(?)
+        AND (guardian_expires_at IS NULL OR guardian_expires_at > ?)""",
+        (AWAITING_GUARDIAN, guardian_email, now_text()),
+    )
+    return int(row.fetchone()[0])
 
 
 def _queue(

@@ -52,6 +52,10 @@ def purge_expired(
     letters = contributions.purge_letters(now - retention.LETTERS)
     removed = Removed(submissions, len(gone), letters, spam)
     store.record_purge(now, asdict(removed))
+    if any(asdict(removed).values()):
+        # secure_delete zeroes the pages in the file, but the write-ahead log still holds them
+        # as they were (a story, a parent's address) until it is checkpointed and emptied.
+        store.forget()
     return removed
 
 

@@ -23,6 +23,9 @@ PURGE_EVERY = timedelta(hours=24)
 """The running server purges this often (and once when it starts, if the last purge is older)."""
 PARENT_LINK = timedelta(days=7)
 """A parent's one-time link to agree to a minor's testimonial stays valid this long."""
+PUBLISHED_YEARS = 2
+"""A testimonial accepted from the site stays published this many years after the consent
+(``jusqu_au`` in its content file); the parent's letter and page say so."""
 
 
 def french_duration(period: timedelta) -> str:

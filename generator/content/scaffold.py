@@ -13,12 +13,15 @@ from typing import Any
 
 import yaml
 
+from forms_backend.store import retention
+
 from ..slugs import slugify
 from .events import EVENTS_DIR
 from .testimonials import ADULT_AGE, BOTH_PARENTS_PAPER, PERSON, TESTIMONIALS_DIR
 
-# How long a signed authorisation lasts when nothing else is said (it can be changed in the file).
-CONSENT_YEARS = 2
+# How long a signed authorisation lasts when nothing else is said (it can be changed in the file);
+# the parent's letter says the same (one constant, in the backend's retention rules).
+CONSENT_YEARS = retention.PUBLISHED_YEARS
 
 
 @dataclass(frozen=True)

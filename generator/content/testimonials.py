@@ -33,6 +33,11 @@ PARENT_ALONE = "un parent, qui exerce seul l'autorité parentale"
 BOTH_PARENTS_PAPER = "les deux parents (formulaire papier)"
 GUARDIAN_PAPER = "le tuteur ou la tutrice (formulaire papier)"
 MINOR_CONSENTS = (BOTH_PARENTS_PAPER, GUARDIAN_PAPER, PARENT_WITH_OTHER, PARENT_ALONE)
+# One parent's answer exists only through the site's link: ``contributions accept`` writes it
+# with a ``preuve`` line holding these words (when, and to which address's fingerprint). Typed
+# by hand without it, nothing shows the kit collected it: for a paper form, both parents sign.
+ONLINE_CONSENTS = (PARENT_WITH_OTHER, PARENT_ALONE)
+PARENT_PROOF = "accord d'un parent le"
 # Written by earlier versions for one parent's click: it claimed both parents' agreement.
 OLD_GUARDIANS = "ses représentants légaux"
 
@@ -137,6 +142,17 @@ def build_testimonial(document: Document, context: ReadContext, today: date) -> 
     age = values["age"]
     if age is not None and age < ADULT_AGE and consent["par"] not in MINOR_CONSENTS:
         report.add(lines.of(("consentement", "par")), *_minor_consent_problem(values, age))
+        ok = False
+    if consent["par"] in ONLINE_CONSENTS and PARENT_PROOF not in (consent["preuve"] or ""):
+        report.add(
+            lines.of(("consentement", "par")),
+            f"« par: {consent['par']} » n'est écrit que par « porte-voix contributions accept », "
+            "avec la ligne « preuve » de la réponse du parent au lien : ici, rien ne montre "
+            "cet accord",
+            f"si les deux parents ont signé l'autorisation papier, écris « par: "
+            f"{BOTH_PARENTS_PAPER} » ; sinon, demande l'accord d'un parent par la page "
+            "« Participer »",
+        )
         ok = False
     if values["photo"] is not None and consent["photo"] is False:
         report.add(
