@@ -349,6 +349,11 @@ def export(target: Path) -> None:
     """Write every submission to a CSV file."""
     count = export_csv(_store(_config()).submissions(), target)
     click.echo(f"{count} demande(s) exportée(s) dans {target}.")
+    click.echo(
+        "Ce fichier contient des données personnelles : toi seul·e peux le lire, et le serveur ne "
+        f"l'efface pas. Supprime-le dès qu'il a servi ({retention.french_duration(retention.SUBMISSIONS)} "
+        "au plus après le dernier contact)."
+    )
 
 
 def parse_age(text: str) -> timedelta:
