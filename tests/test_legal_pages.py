@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -482,3 +482,53 @@ def test_check_refuses_a_filler_value(path: tuple[str, ...], value: str) -> None
         current = current.setdefault(key, {})
     current[path[-1]] = value
     assert [gap for gap in legal_gaps(options) if gap.path == path and value in gap.message]
+
+
+AUDITED = {
+    "etablie_le": date(2027, 3, 20),
+    "schema_pluriannuel": "https://www.ml-pam.fr/schema.pdf",
+    "plan_action": "https://www.ml-pam.fr/plan.pdf",
+    "audit": {
+        "taux": 82.5,
+        "date": date(2027, 3, 15),
+        "auditeur": "Access42",
+        "pages": ["Accueil"],
+        "environnement": ["Firefox et NVDA sous Windows"],
+        "outils": ["Colour Contrast Analyser"],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, None),
+        (
+            {"audit": {**AUDITED["audit"], "environnement": []}},
+            "accessibilite.audit.environnement manque",
+        ),
+        ({"audit": {**AUDITED["audit"], "outils": None}}, "accessibilite.audit.outils manque"),
+        (
+            {"audit": {**AUDITED["audit"], "date": date(2027, 4, 2)}},
+            "accessibilite.audit.date vaut 2027-04-02, une date à venir",
+        ),
+        (
+            {"etablie_le": date(2027, 4, 2)},
+            "accessibilite.etablie_le vaut 2027-04-02, une date à venir",
+        ),
+        (
+            {"etablie_le": date(2027, 3, 1)},
+            "accessibilite.etablie_le vaut 2027-03-01, avant l'audit du 2027-03-15",
+        ),
+    ],
+)
+def test_check_refuses_an_audit_the_statement_cannot_honestly_report(
+    change: dict, expected: str | None
+) -> None:
+    from generator.accessibility import statement_gaps
+
+    messages = [gap.message for gap in statement_gaps({**AUDITED, **change}, date(2027, 4, 1))]
+    if expected is None:
+        assert messages == []
+    else:
+        assert [m for m in messages if m.startswith(expected)], messages
