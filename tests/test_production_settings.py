@@ -22,6 +22,7 @@ PRODUCTION = {
     "PORTE_VOIX_PUBLIC_URL": "https://www.mission-locale.test",
     "PORTE_VOIX_MAIL_FROM": '"Mission Locale" <porte-voix@mission-locale.test>',
     "PORTE_VOIX_COUNSELLOR_EMAIL": "conseillere@mission-locale.test",
+    "PORTE_VOIX_SMTP_URL": "smtp://porte-voix:motdepasse@smtp.mission-locale.test:587",
 }
 VARIABLES = list(PRODUCTION)
 
@@ -110,9 +111,9 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
     assert "  téléphone : 03 83 81 00 00" in lines
     missing = result.output[result.output.index("Il manque :") :]
     for variable in VARIABLES:
-        assert f"- {variable} :" in missing
+        assert (f"- {variable} :" in missing) is (variable not in secrets), variable
     complete = CliRunner().invoke(
-        main, ["forms", "check"], env=environment(tmp_path, **secrets, **PRODUCTION)
+        main, ["forms", "check"], env=environment(tmp_path, **{**secrets, **PRODUCTION})
     )
     assert complete.exit_code == 0, complete.output
     assert "Tout est réglé pour la mise en ligne." in complete.output
@@ -169,7 +170,7 @@ def test_forms_check_refuses_a_service_the_privacy_page_does_not_name(tmp_path: 
         "PORTE_VOIX_SMS_KEY": "CleSMS",
         "PORTE_VOIX_SMS_SENDER": "MissionLoc",
     }
-    env = environment(tmp_path, **services, **PRODUCTION)
+    env = environment(tmp_path, **{**PRODUCTION, **services})
     write_organisation(tmp_path / "site", destinataires={"courriel": "Brevo", "webhook": ""})
     result = CliRunner().invoke(main, ["forms", "check"], env=env)
     assert result.exit_code == 1
@@ -196,3 +197,21 @@ def test_the_built_site_publishes_the_recipients_its_privacy_page_names(tmp_path
     )
     data = json.loads(organisation_file(settings))
     assert data["destinataires"] == {"courriel": "Brevo", "webhook": "Suivi des jeunes", "sms": ""}
+
+
+def test_a_server_without_smtp_keeps_nothing_on_its_disk_for_nobody(tmp_path: Path) -> None:
+    # Without PORTE_VOIX_SMTP_URL the requests land in a local Maildir that no purge empties and
+    # no counsellor reads: a reachable server does not start that way.
+    without = {k: v for k, v in PRODUCTION.items() if k != "PORTE_VOIX_SMTP_URL"}
+    result = run(
+        ["forms", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+        environment(tmp_path, **without),
+    )
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "- PORTE_VOIX_SMTP_URL : le serveur de courriel — sans lui, les demandes restent" in (
+        message
+    )
+    assert "la conseillère ne les reçoit pas et rien ne les efface" in message
+    for variable in without:
+        assert f"- {variable} :" not in message
