@@ -22,7 +22,12 @@ from forms_backend.config import (
 from forms_backend.contributions.store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
 from forms_backend.french_click import french_group
 from forms_backend.intake.events import EventCatalogue
-from forms_backend.intake.organisation import ORGANISATION_FILE, held_reason, read_organisation
+from forms_backend.intake.organisation import (
+    ORGANISATION_FILE,
+    held_reason,
+    read_organisation,
+    unnamed_recipients,
+)
 from forms_backend.outbox.digest import digest_email
 from forms_backend.outbox.failures import DeliveryFailure
 from forms_backend.outbox.forwarder import Forwarder
@@ -171,6 +176,14 @@ def check() -> None:
     held = held_reason(organisation)
     if held:
         missing.append(held)
+    missing += unnamed_recipients(
+        organisation,
+        {
+            "courriel": bool(config.smtp_url),
+            "webhook": bool(config.webhook_url),
+            "sms": bool(config.sms_url),
+        },
+    )
     if missing:
         click.echo("\nIl manque :", err=True)
         for line in missing:
@@ -365,6 +378,11 @@ def export(target: Path) -> None:
     """Write every submission to a CSV file."""
     count = export_csv(_store(_config()).submissions(), target)
     click.echo(f"{count} demande(s) exportée(s) dans {target}.")
+    click.echo(
+        "Ce fichier contient des données personnelles : toi seul·e peux le lire, et le serveur ne "
+        f"l'efface pas. Supprime-le dès qu'il a servi ({retention.french_duration(retention.SUBMISSIONS)} "
+        "au plus après le dernier contact)."
+    )
 
 
 def parse_age(text: str) -> timedelta:

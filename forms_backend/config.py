@@ -223,6 +223,14 @@ def missing_settings(config: BackendConfig) -> list[str]:
             f"PORTE_VOIX_COUNSELLOR_EMAIL : l'adresse de la conseillère qui reçoit les demandes "
             f"(elle vaut {config.counsellor_email})"
         )
+    if not config.smtp_url:
+        # The local Maildir is for trying the kit: on a server nobody reads it, and no purge
+        # empties it, so every request would stay there, on disk, past its retention period.
+        missing.append(
+            f"PORTE_VOIX_SMTP_URL : le serveur de courriel — sans lui, les demandes restent dans "
+            f"{config.maildir} sur le serveur : la conseillère ne les reçoit pas et rien ne les "
+            "efface"
+        )
     return missing
 
 

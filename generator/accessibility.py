@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .legal import Gap
 
@@ -19,6 +20,7 @@ LABELS = {
     "partiellement": "partiellement conforme",
     "non": "non conforme",
 }
+PARIS = ZoneInfo("Europe/Paris")  # « today » for the statement's dates
 PARTIAL_FROM = 50.0  # RGAA: « partiellement conforme » when at least half the criteria are met
 
 
@@ -105,10 +107,23 @@ STATEMENT_REQUIRED = (
 )
 
 
-def statement_gaps(raw: Any) -> list[Gap]:
-    """Every value the accessibility statement must give and ``accessibilite`` does not."""
+# What the RGAA model's « Établissement de cette déclaration » gives once an audit is recorded.
+AUDIT_REQUIRED = (
+    (
+        "environnement",
+        "les navigateurs et technologies d'assistance de l'audit (par exemple : Firefox et NVDA "
+        "sous Windows)",
+    ),
+    ("outils", "les outils utilisés pendant l'audit (par exemple : Colour Contrast Analyser)"),
+)
+
+
+def statement_gaps(raw: Any, today: date | None = None) -> list[Gap]:
+    """Every value the accessibility statement must give and ``accessibilite`` does not; and
+    dates that cannot be true: an audit or a statement in the future, a statement older than the
+    audit it reports."""
     given = raw if isinstance(raw, Mapping) else {}
-    return [
+    gaps = [
         Gap(
             ("accessibilite", key),
             f"accessibilite.{key} manque : la déclaration d'accessibilité doit le donner",
@@ -117,6 +132,54 @@ def statement_gaps(raw: Any) -> list[Gap]:
         for key, what in STATEMENT_REQUIRED
         if not str(given.get(key) or "").strip()
     ]
+    audit = given.get("audit")
+    if isinstance(audit, Mapping):
+        gaps += [
+            Gap(
+                ("accessibilite", "audit", key),
+                f"accessibilite.audit.{key} manque : la déclaration doit dire avec quoi l'audit "
+                "a été fait",
+                f"écris {what} sous accessibilite.audit",
+            )
+            for key, what in AUDIT_REQUIRED
+            if not _texts(audit.get(key))
+        ]
+    return gaps + _date_gaps(given, audit, today or datetime.now(PARIS).date())
+
+
+def _date_gaps(given: Mapping[str, Any], audit: Any, today: date) -> list[Gap]:
+    established = _lenient_day(given.get("etablie_le"))
+    audited = _lenient_day(audit.get("date")) if isinstance(audit, Mapping) else None
+    gaps = [
+        Gap(
+            path,
+            f"{'.'.join(path)} vaut {day.isoformat()}, une date à venir",
+            "écris la date où c'est fait (aujourd'hui au plus tard)",
+        )
+        for path, day in (
+            (("accessibilite", "audit", "date"), audited),
+            (("accessibilite", "etablie_le"), established),
+        )
+        if day is not None and day > today
+    ]
+    if established and audited and established < audited:
+        gaps.append(
+            Gap(
+                ("accessibilite", "etablie_le"),
+                f"accessibilite.etablie_le vaut {established.isoformat()}, avant l'audit du "
+                f"{audited.isoformat()} que la déclaration présente",
+                "mets à jour la déclaration : écris la date du jour sous etablie_le",
+            )
+        )
+    return gaps
+
+
+def _lenient_day(raw: Any) -> date | None:
+    """A date setting, or None when absent or unreadable (the build says why elsewhere)."""
+    try:
+        return _day(raw, "", "") if raw else None
+    except AccessibilityError:
+        return None
 
 
 def _audit(raw: Any) -> Audit | None:

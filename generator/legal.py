@@ -14,17 +14,37 @@ from typing import Any
 from .legal_formats import email_problem, phone_problem, rna_problem, siret_problem
 
 PLACEHOLDER = re.compile(
-    r"exemple|example|[àa] v[ée]rifier|[àa] compl[ée]ter|[àa] remplacer|xxx|todo|lorem|\.\.\.|…",
+    r"exemple|example|[àa] v[ée]rifier|[àa] compl[ée]ter|[àa] remplacer|[àa] d[ée]finir|xxx|todo"
+    r"|\btbd\b|\bn/a\b|lorem|\.\.\.|…|\bpr[ée]nom\s+nom\b|\bnom\s+pr[ée]nom\b",
     re.IGNORECASE,
 )
+
+# The values the kit ships in mkdocs.yml as examples: a Mission Locale that removes
+# « exemple: oui » without replacing one of them would publish a fictitious SIRET or director.
+# (Real companies the sample names, such as its host, are not here: they may be the real ones.)
+KIT_SAMPLES: dict[tuple[str, ...], str] = {
+    ("editeur", "rna"): "W543004217",
+    ("editeur", "siret"): "41234567000027",
+    ("editeur", "adresse"): "1 rue de la Poste, 54700 Pont-à-Mousson",
+    ("editeur", "email"): "contact@mission-locale-val-de-lorraine.fr",
+    ("editeur", "directeur_publication"): "Claire Martin",
+    ("contact", "adresse"): "2 rue des Pâquis, 54340 Pompey",
+    ("accessibilite", "schema_pluriannuel"): "https://www.mission-locale-val-de-lorraine.fr/"
+    "accessibilite/schema-pluriannuel-2026-2028.pdf",
+    ("accessibilite", "plan_action"): "https://www.mission-locale-val-de-lorraine.fr/"
+    "accessibilite/plan-action-2026.pdf",
+}
 
 # « Le président », « Présidente », « M. le directeur », « Directrice de la Mission Locale »: a
 # role, not a name. A surname that starts with an article (« Le Goff Anne ») is a name.
 ROLE_ONLY = re.compile(
-    r"(?:(?:m\.|mme|madame|monsieur)\s+)?(?:(?:le|la|les)\s+|l')?"
-    r"(?:pr[ée]sident|directeur|directrice|responsable|bureau|conseil|g[ée]rant|d[ée]l[ée]gu[ée])",
+    r"(?:(?:m\.|mme|madame|monsieur)\s+)?(?:(?:le|la|les)\s+|l')?(?:vice-?\s*)?"
+    r"(?:pr[ée]sident|directeur|directrice|direction|responsable|bureau|conseil|g[ée]rant"
+    r"|d[ée]l[ée]gu[ée]|tr[ée]sori[eè]re?|secr[ée]taire|maire|adjoint|coordinat|charg[ée])",
     re.IGNORECASE,
 )
+# A person's name: a first name and a surname, before the function (« Claire Martin, présidente »).
+PERSON_NAME = re.compile(r"[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*)+")
 
 
 @dataclass(frozen=True)
@@ -232,17 +252,55 @@ def legal_gaps(options: Mapping[str, Any]) -> list[Gap]:
                     "écris la vraie valeur (elle est publiée dans les mentions légales)",
                 )
             )
-    director = value_at(options, ("editeur", "directeur_publication"))
-    if director and ROLE_ONLY.match(director):
-        gaps.append(
-            Gap(
-                ("editeur", "directeur_publication"),
-                f"editeur.directeur_publication vaut « {director} » : c'est une fonction, pas un nom",
-                "écris le prénom et le nom de la personne, puis sa fonction (par exemple : "
-                "Claire Martin, présidente)",
-            )
-        )
+    gaps += director_gaps(value_at(options, ("editeur", "directeur_publication")))
+    if not is_sample(options):
+        gaps += kit_sample_gaps(options)
     return gaps
+
+
+def director_gaps(director: str) -> list[Gap]:
+    """The directeur de la publication must be a person, named by first name and surname."""
+    if not director or PLACEHOLDER.search(director):
+        return []
+    name = re.split(r"[,(–—:]", director, maxsplit=1)[0].strip()
+    if ROLE_ONLY.match(director):
+        problem = "c'est une fonction, pas un nom"
+    elif not PERSON_NAME.fullmatch(name):
+        problem = "il faut le prénom et le nom d'une personne"
+    else:
+        return []
+    return [
+        Gap(
+            ("editeur", "directeur_publication"),
+            f"editeur.directeur_publication vaut « {director} » : {problem}",
+            "écris le prénom et le nom de la personne, puis sa fonction (par exemple : "
+            "Claire Martin, présidente)",
+        )
+    ]
+
+
+def _same(value: str, sample: str) -> bool:
+    """``value`` is the kit's example, whatever its spaces and case."""
+
+    def squeeze(text: str) -> str:
+        return re.sub(r"\s+", "", text).casefold()
+
+    return squeeze(value) == squeeze(sample) or (
+        squeeze(value).startswith(squeeze(sample) + ",")  # « Claire Martin, présidente »
+    )
+
+
+def kit_sample_gaps(options: Mapping[str, Any]) -> list[Gap]:
+    """Every value still equal to the kit's example once « exemple: oui » is gone."""
+    return [
+        Gap(
+            path,
+            f"{'.'.join(path)} vaut « {value_at(options, path)} », la valeur d'exemple du kit",
+            "écris la vraie valeur de ta Mission Locale (elle est publiée sur le site)",
+        )
+        for path, sample in KIT_SAMPLES.items()
+        if value_at(options, path) and _same(value_at(options, path), sample)
+    ]
 
 
 def key_line(yaml_text: str, path: tuple[str, ...]) -> int:

@@ -33,6 +33,8 @@ def siret_problem(value: str) -> str | None:
     digits = re.sub(r"\s", "", value)
     if not re.fullmatch(r"\d{14}", digits):
         return "un SIRET a 14 chiffres (le SIREN en 9, puis 5)"
+    if len(set(digits[:9])) == 1:  # « 000 000 000 00000 » passes the Luhn check
+        return "ce SIRET n'existe pas : c'est un numéro de remplissage"
     valid = luhn_valid(digits[:9]) and luhn_valid(digits)
     if digits.startswith(LA_POSTE_SIREN):
         valid = valid or sum(int(c) for c in digits) % 5 == 0
@@ -41,8 +43,9 @@ def siret_problem(value: str) -> str | None:
 
 def rna_problem(value: str) -> str | None:
     """Why ``value`` is not an RNA number (« W » and 9 characters), or ``None``."""
-    if RNA.fullmatch(re.sub(r"\s", "", value).upper()):
-        return None
+    compact = re.sub(r"\s", "", value).upper()
+    if RNA.fullmatch(compact):
+        return None if compact[3:].strip("0") else "ce numéro RNA est un numéro de remplissage"
     return "un numéro RNA s'écrit « W » suivi de 9 caractères, par exemple W543001234"
 
 

@@ -28,7 +28,18 @@ def organisation_contact(settings: Settings) -> dict[str, str]:
     }
 
 
+def declared_recipients(settings: Settings) -> dict[str, str]:
+    """The processors the privacy page names (``destinataires`` in mkdocs.yml): the backend's
+    ``forms check`` compares them with the services it is set to send to."""
+    legal = settings.legal
+    return {"courriel": legal.mail_provider, "webhook": legal.webhook, "sms": legal.sms}
+
+
 def organisation_file(settings: Settings) -> bytes:
-    """The JSON the backend reads (``forms_backend/organisation.py``)."""
-    data = {"version": ORGANISATION_VERSION, **organisation_contact(settings)}
+    """The JSON the backend reads (``forms_backend/intake/organisation.py``)."""
+    data = {
+        "version": ORGANISATION_VERSION,
+        **organisation_contact(settings),
+        "destinataires": declared_recipients(settings),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2).encode()

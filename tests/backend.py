@@ -65,7 +65,7 @@ ORGANISATION = {
 }
 
 
-def write_organisation(site_dir: Path, **changes: str) -> None:
+def write_organisation(site_dir: Path, **changes: object) -> None:
     """Write ``porte-voix/organisation.json`` as the site build does (``changes`` replace keys)."""
     path = site_dir / "porte-voix" / "organisation.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -310,7 +310,7 @@ def test_a_role_is_not_a_directeur_de_la_publication() -> None:
 
     role = {"editeur": {"directeur_publication": "Le président ou la présidente"}}
     assert any("c'est une fonction, pas un nom" in gap.message for gap in legal_gaps(role))
-    named = {"editeur": {"directeur_publication": "Claire Martin, présidente"}}
+    named = {"editeur": {"directeur_publication": "Anne Le Goff, présidente"}}
     assert not any(gap.path[-1] == "directeur_publication" for gap in legal_gaps(named))
 
 
@@ -354,12 +354,12 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
     ("path", "value", "wrong"),
     [
         (("editeur", "siret"), "412 345 678 00027", True),  # check digit wrong
-        (("editeur", "siret"), "412 345 670 00027", False),
+        (("editeur", "siret"), "412 345 688 00011", False),
         (("editeur", "siret"), "356 000 000 00048", False),  # La Poste, head office
         (("editeur", "siret"), "356 000 000 01251", False),  # La Poste: digit sum, not Luhn
         (("editeur", "siret"), "356 000 000 01252", True),
         (("editeur", "siret"), "412 345 670", True),  # a SIREN, not a SIRET
-        (("editeur", "rna"), "W543004217", False),
+        (("editeur", "rna"), "W543001234", False),
         (("editeur", "rna"), "543004217", True),
         (("editeur", "telephone"), "03 83 81 00 00", False),
         (("editeur", "telephone"), "03 83 81 00", True),  # a digit pair missing
@@ -417,6 +417,118 @@ def test_a_build_for_production_refuses_the_kits_example_values(tmp_path: Path) 
     assert built.returncode == 1
     assert "rien n'a été construit ni publié" in built.stderr
     assert not (project.root / "site").exists()
+    # Removing the flag is not replacing the values: the kit still knows its own examples.
     set_options(project, exemple=None)
+    built = subprocess.run([*run, "build", "--production"], **common)
+    assert built.returncode == 1
+    for path in KIT_EXAMPLES:
+        assert f"{path} vaut « " in built.stdout and "la valeur d'exemple du kit" in built.stdout
+    assert not (project.root / "site").exists()
+    options = plugin_options(project)
+    set_options(
+        project,
+        editeur=dict(options["editeur"], **REAL_PUBLISHER),
+        contact=dict(options["contact"], adresse="5 place Duroc, 54700 Pont-à-Mousson"),
+        accessibilite=dict(
+            options["accessibilite"],
+            schema_pluriannuel="https://www.ml-pam.fr/schema.pdf",
+            plan_action="https://www.ml-pam.fr/plan.pdf",
+        ),
+    )
     assert subprocess.run([*run, "build", "--production"], **common).returncode == 0
     assert (project.root / "site" / "index.html").is_file()
+
+
+# Every fictitious value the repository's mkdocs.yml ships, and real-looking replacements.
+KIT_EXAMPLES = (
+    "editeur.rna",
+    "editeur.siret",
+    "editeur.adresse",
+    "editeur.email",
+    "editeur.directeur_publication",
+    "contact.adresse",
+    "accessibilite.schema_pluriannuel",
+    "accessibilite.plan_action",
+)
+REAL_PUBLISHER = {
+    "rna": "W543001234",
+    "siret": "356 000 000 00048",
+    "adresse": "5 place Duroc, 54700 Pont-à-Mousson",
+    "email": "accueil@ml-pam.fr",
+    "directeur_publication": "Anne Le Goff, présidente",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("editeur", "siret"), "000 000 000 00000"),  # passes the Luhn check
+        (("editeur", "rna"), "W000000000"),
+        (("editeur", "directeur_publication"), "Vice-président"),
+        (("editeur", "directeur_publication"), "La direction"),
+        (("editeur", "directeur_publication"), "Trésorière de l'association"),
+        (("editeur", "directeur_publication"), "Claire"),  # no surname
+        (("editeur", "directeur_publication"), "Prénom Nom, présidente"),
+        (("editeur", "adresse"), "à définir"),
+        (("hebergement", "site", "nom"), "TBD"),
+    ],
+)
+def test_check_refuses_a_filler_value(path: tuple[str, ...], value: str) -> None:
+    from generator.legal import legal_gaps
+
+    options: dict = {}
+    current = options
+    for key in path[:-1]:
+        current = current.setdefault(key, {})
+    current[path[-1]] = value
+    assert [gap for gap in legal_gaps(options) if gap.path == path and value in gap.message]
+
+
+AUDITED = {
+    "etablie_le": date(2027, 3, 20),
+    "schema_pluriannuel": "https://www.ml-pam.fr/schema.pdf",
+    "plan_action": "https://www.ml-pam.fr/plan.pdf",
+    "audit": {
+        "taux": 82.5,
+        "date": date(2027, 3, 15),
+        "auditeur": "Access42",
+        "pages": ["Accueil"],
+        "environnement": ["Firefox et NVDA sous Windows"],
+        "outils": ["Colour Contrast Analyser"],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({}, None),
+        (
+            {"audit": {**AUDITED["audit"], "environnement": []}},
+            "accessibilite.audit.environnement manque",
+        ),
+        ({"audit": {**AUDITED["audit"], "outils": None}}, "accessibilite.audit.outils manque"),
+        (
+            {"audit": {**AUDITED["audit"], "date": date(2027, 4, 2)}},
+            "accessibilite.audit.date vaut 2027-04-02, une date à venir",
+        ),
+        (
+            {"etablie_le": date(2027, 4, 2)},
+            "accessibilite.etablie_le vaut 2027-04-02, une date à venir",
+        ),
+        (
+            {"etablie_le": date(2027, 3, 1)},
+            "accessibilite.etablie_le vaut 2027-03-01, avant l'audit du 2027-03-15",
+        ),
+    ],
+)
+def test_check_refuses_an_audit_the_statement_cannot_honestly_report(
+    change: dict, expected: str | None
+) -> None:
+    from generator.accessibility import statement_gaps
+
+    messages = [gap.message for gap in statement_gaps({**AUDITED, **change}, date(2027, 4, 1))]
+    if expected is None:
+        assert messages == []
+    else:
+        assert [m for m in messages if m.startswith(expected)], messages

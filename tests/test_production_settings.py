@@ -22,7 +22,7 @@ PRODUCTION = {
     "PORTE_VOIX_PUBLIC_URL": "https://www.mission-locale.test",
     "PORTE_VOIX_MAIL_FROM": '"Mission Locale" <porte-voix@mission-locale.test>',
     "PORTE_VOIX_COUNSELLOR_EMAIL": "conseillere@mission-locale.test",
-    "PORTE_VOIX_SMTP_URL": "smtp://smtp.mission-locale.test:587",
+    "PORTE_VOIX_SMTP_URL": "smtp://porte-voix:motdepasse@smtp.mission-locale.test:587",
 }
 VARIABLES = list(PRODUCTION)
 
@@ -114,7 +114,9 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
         "PORTE_VOIX_SMS_SENDER": "MissionLoc",
     }
     env = environment(tmp_path, **secrets)
-    write_organisation(tmp_path / "site")
+    write_organisation(
+        tmp_path / "site", destinataires={"courriel": "Brevo", "webhook": "Suivi des jeunes"}
+    )
     result = CliRunner().invoke(main, ["forms", "check"], env=env)
     assert result.exit_code == 1
     for secret in (
@@ -144,7 +146,7 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
     assert "  téléphone : 03 83 81 00 00" in lines
     missing = result.output[result.output.index("Il manque :") :]
     for variable in VARIABLES:
-        assert (f"- {variable} :" in missing) == (variable not in secrets)
+        assert (f"- {variable} :" in missing) is (variable not in secrets), variable
     complete = CliRunner().invoke(
         main, ["forms", "check"], env=environment(tmp_path, **{**secrets, **PRODUCTION})
     )
@@ -182,6 +184,7 @@ def test_the_build_publishes_the_mission_locales_contact_for_the_backend(sample_
         "telephone": "03 83 81 00 00",
         "adresse": "1 rue de la Poste, 54700 Pont-à-Mousson",  # the publisher's (editeur)
         "email": "allervers@mission-locale-val-de-lorraine.fr",
+        "destinataires": {"courriel": "Brevo (Sendinblue SAS, Paris)", "webhook": "", "sms": ""},
     }
     env = environment(
         Path(sample_site.root), PORTE_VOIX_SITE_DIR=str(sample_site.site), **PRODUCTION
@@ -189,3 +192,61 @@ def test_the_build_publishes_the_mission_locales_contact_for_the_backend(sample_
     check = CliRunner().invoke(main, ["forms", "check"], env=env)
     assert check.exit_code == 0, check.output
     assert "  adresse : 1 rue de la Poste, 54700 Pont-à-Mousson" in check.output.splitlines()
+
+
+def test_forms_check_refuses_a_service_the_privacy_page_does_not_name(tmp_path: Path) -> None:
+    # RGPD art. 13: the notice names every recipient. The server may send to a webhook, an SMS
+    # provider or an SMTP service only once the published privacy page names it.
+    services = {
+        "PORTE_VOIX_SMTP_URL": "smtp://envoi:motdepasse@smtp.mission-locale.test:587",
+        "PORTE_VOIX_WEBHOOK_URL": "https://crm.test/entree",
+        "PORTE_VOIX_WEBHOOK_SECRET": "SecretDuWebhook99",
+        "PORTE_VOIX_SMS_URL": "https://api.brevo.com",
+        "PORTE_VOIX_SMS_KEY": "CleSMS",
+        "PORTE_VOIX_SMS_SENDER": "MissionLoc",
+    }
+    env = environment(tmp_path, **{**PRODUCTION, **services})
+    write_organisation(tmp_path / "site", destinataires={"courriel": "Brevo", "webhook": ""})
+    result = CliRunner().invoke(main, ["forms", "check"], env=env)
+    assert result.exit_code == 1
+    for variable, kind in (("WEBHOOK_URL", "webhook"), ("SMS_URL", "sms")):
+        assert (
+            f"PORTE_VOIX_{variable} est réglée, mais la page « Données personnelles » ne nomme pas"
+        ) in result.output
+        assert f"écris son nom sous « destinataires: {kind}: » dans mkdocs.yml" in result.output
+    assert "PORTE_VOIX_SMTP_URL est réglée" not in result.output
+    named = {"courriel": "Brevo", "webhook": "Suivi des jeunes", "sms": "Brevo SMS"}
+    write_organisation(tmp_path / "site", destinataires=named)
+    complete = CliRunner().invoke(main, ["forms", "check"], env=env)
+    assert complete.exit_code == 0, complete.output
+
+
+def test_the_built_site_publishes_the_recipients_its_privacy_page_names(tmp_path: Path) -> None:
+    from generator.organisation import organisation_file
+    from generator.settings import Settings
+
+    settings = Settings.from_mapping(
+        "Mission Locale",
+        "https://www.mission-locale.test/",
+        {"destinataires": {"courriel": "Brevo", "webhook": "Suivi des jeunes"}},
+    )
+    data = json.loads(organisation_file(settings))
+    assert data["destinataires"] == {"courriel": "Brevo", "webhook": "Suivi des jeunes", "sms": ""}
+
+
+def test_a_server_without_smtp_keeps_nothing_on_its_disk_for_nobody(tmp_path: Path) -> None:
+    # Without PORTE_VOIX_SMTP_URL the requests land in a local Maildir that no purge empties and
+    # no counsellor reads: a reachable server does not start that way.
+    without = {k: v for k, v in PRODUCTION.items() if k != "PORTE_VOIX_SMTP_URL"}
+    result = run(
+        ["forms", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+        environment(tmp_path, **without),
+    )
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "- PORTE_VOIX_SMTP_URL : le serveur de courriel — sans lui, les demandes restent" in (
+        message
+    )
+    assert "la conseillère ne les reçoit pas et rien ne les efface" in message
+    for variable in without:
+        assert f"- {variable} :" not in message

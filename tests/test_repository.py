@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sysconfig
 import tomllib
@@ -122,3 +123,36 @@ def test_every_third_party_script_a_site_publishes_has_its_licence_text(sample_s
     assert _words(icons.read_text(encoding="utf-8")) in licences
     assert "Apache License Version 2.0, January 2004" in licences
     assert "END OF TERMS AND CONDITIONS" in licences
+
+
+def test_every_library_bundled_in_a_built_site_has_its_licence_text(sample_site) -> None:  # type: ignore[no-untyped-def]
+    """Material's script and style sheet bundle npm packages (RxJS, clipboard.js, focus-visible…)
+    with no licence comment left: the source maps published beside them name each, and
+    LICENCES.md must give each one's licence."""
+    bundled = set()
+    for source_map in (sample_site.site / "assets").rglob("*.map"):
+        for source in json.loads(source_map.read_text(encoding="utf-8"))["sources"]:
+            found = re.search(r"node_modules/((?:@[^/]+/)?[^/]+)/", source)
+            if found:
+                bundled.add(found[1])
+    assert {"rxjs", "clipboard", "focus-visible", "lunr"} <= bundled  # the maps were read
+    licences = (REPO / "LICENCES.md").read_text(encoding="utf-8")
+    headings = " ".join(re.findall(r"^## (.+)$", licences, re.MULTILINE)).lower()
+    assert not [name for name in sorted(bundled) if name not in headings]
+    words = _words(licences)
+    assert "Copyright (c) 2015-2018 Google, Inc., Netflix, Inc., Microsoft Corp." in words
+    assert "Copyright (c) Zeno Rocha" in words  # clipboard.js
+    assert _words("The full text of this NOTICE in a location viewable to users") in words
+    assert "Permission to use, copy, modify, and/or distribute this software" in words  # 0BSD
+
+
+def test_the_site_shows_its_visitors_the_licences_of_what_it_redistributes(sample_site) -> None:  # type: ignore[no-untyped-def]
+    # The W3C licence (focus-visible) asks for its notice « in a location viewable to users of the
+    # redistributed work », Apache 2.0 (RxJS) for a copy of the licence to every recipient.
+    published = (sample_site.site / "licences.txt").read_bytes()
+    assert published.startswith("\ufeff".encode())
+    assert published.decode("utf-8-sig") == (REPO / "LICENCES.md").read_text(encoding="utf-8")
+    legal = sample_site.page("mentions-legales")
+    (link,) = [a for a in legal.select("article a") if "licences.txt" in a.get("href", "")]
+    assert link["href"] == "../licences.txt"
+    assert (sample_site.site / "mentions-legales" / link["href"]).resolve().is_file()

@@ -52,6 +52,7 @@ from forms_backend.intake.organisation import read_organisation
 from forms_backend.intake.posted_form import read_posted_form
 from forms_backend.intake.render import END, START, page_with_form
 from forms_backend.intake.spam import client_address, foreign_origin
+from forms_backend.store.private import private_folder, write_private_bytes
 from forms_backend.typography import french_spacing
 from forms_backend.validator.fields import control_message
 
@@ -275,10 +276,10 @@ def _keep(
     contribution_id = str(uuid.uuid4())
     photo_name = None
     if photo is not None:
-        backend.config.uploads.mkdir(parents=True, exist_ok=True)
+        private_folder(backend.config.uploads)
         photo_name = f"{contribution_id}.jpg"
         partial = backend.config.uploads / f".{photo_name}"
-        partial.write_bytes(photo)
+        write_private_bytes(partial, photo)
         partial.replace(backend.config.uploads / photo_name)
     contributor = values.pop("email", "") or None
     guardian_email = values.pop("email_parent", "") or None

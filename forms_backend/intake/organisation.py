@@ -24,6 +24,12 @@ class Organisation:
     phone: str = ""
     address: str = ""
     email: str = ""
+    # The processors the privacy page names: « courriel », « webhook », « sms » → a name.
+    recipients: tuple[tuple[str, str], ...] = ()
+
+    def recipient(self, kind: str) -> str:
+        """The name the privacy page gives the ``kind`` of processor, or an empty string."""
+        return dict(self.recipients).get(kind, "")
 
     def missing(self) -> list[str]:
         """What a parent's letter needs and is not there, in French (empty: complete)."""
@@ -46,9 +52,36 @@ def read_organisation(site_dir: Path) -> Organisation:
         return Organisation()
     if not isinstance(data, dict):
         return Organisation()
-    return Organisation(
-        **{key: str(data.get(french) or "").strip() for key, french in _FRENCH_KEYS.items()}
+    declared = data.get("destinataires")
+    recipients = tuple(
+        (str(kind), str(name).strip())
+        for kind, name in (declared.items() if isinstance(declared, dict) else ())
+        if isinstance(name, str) and name.strip()
     )
+    return Organisation(
+        **{key: str(data.get(french) or "").strip() for key, french in _FRENCH_KEYS.items()},
+        recipients=recipients,
+    )
+
+
+# A service the server is set to send personal data to, and the privacy page's word for it.
+RECIPIENT_SETTINGS = (
+    ("courriel", "PORTE_VOIX_SMTP_URL", "le service de courriel"),
+    ("webhook", "PORTE_VOIX_WEBHOOK_URL", "l'outil qui reçoit le webhook"),
+    ("sms", "PORTE_VOIX_SMS_URL", "le service d'envoi de SMS"),
+)
+
+
+def unnamed_recipients(organisation: Organisation, configured: dict[str, bool]) -> list[str]:
+    """Each service the server sends data to (``configured``: kind → set) that the published
+    privacy page does not name (RGPD art. 13-1-e: the recipients), in French."""
+    return [
+        f"{variable} est réglée, mais la page « Données personnelles » ne nomme pas {what} qui "
+        f"reçoit les données : écris son nom sous « destinataires: {kind}: » dans mkdocs.yml, "
+        "puis reconstruis le site"
+        for kind, variable, what in RECIPIENT_SETTINGS
+        if configured.get(kind) and not organisation.recipient(kind)
+    ]
 
 
 def held_reason(organisation: Organisation) -> str:

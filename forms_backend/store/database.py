@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from forms_backend.store.migrations import MIGRATIONS
+from forms_backend.store.private import private_file, private_folder
 
 if TYPE_CHECKING:
     from forms_backend.store.committer import GroupCommitter
@@ -95,7 +96,9 @@ class Store:
         # a lock here is fair and instant, where SQLite's busy handler sleeps with growing pauses.
         self._write_lock = threading.Lock()
         self.committer: GroupCommitter | None = None
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Its journal and WAL files take the database file's permissions (SQLite does so).
+        private_folder(path.parent)
+        private_file(path)
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened with the durability settings."""

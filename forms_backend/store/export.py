@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from forms_backend.store.private import private_file
 from forms_backend.validator.phones import display_french_phone
 
 HEADERS = {
@@ -36,6 +37,8 @@ def neutralise(value: Any) -> str:
 
 def export_csv(rows: list[dict[str, Any]], path: Path) -> int:
     """Write ``rows`` to ``path``; returns how many."""
+    # Personal data: readable by the one who exported it only, even in a shared folder.
+    private_file(path)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(HEADERS.values())

@@ -8,6 +8,7 @@ import re
 from forms_backend.typography import french_spacing
 
 from ..legal import LegalFacts, Organisation
+from ..licences import LICENCES_PATH
 from .context import BuildContext
 from .links import link, md_text
 
@@ -71,6 +72,9 @@ def legal_notice_block(build: BuildContext, from_src: str) -> str:
         "\n## Crédits\n\n",
         "Textes : l'équipe de la Mission Locale et les jeunes qui témoignent, avec leur accord. "
         "Les photos des témoignages sont publiées avec l'accord écrit des personnes (et de leurs "
-        "parents pour un ou une mineure).\n",
+        "parents pour un ou une mineure).\n\n",
+        "Logiciels libres : le site est fait avec Porte-voix (licence MIT), Material for MkDocs, "
+        "lunr.js, RxJS, clipboard.js, focus-visible et d'autres bibliothèques, dont les auteurs "
+        f"et les licences sont dans [licences.txt]({link(from_src, LICENCES_PATH)}).\n",
     ]
     return french_spacing("".join(parts))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from ..content import Page
+from ..licences import LICENCES_PATH, licence_notice
 from ..organisation import ORGANISATION_PATH, organisation_file
 from .agenda import agenda_files, agenda_page, archive_page, territory_page
 from .campaign_page import campaign_page
@@ -84,6 +85,7 @@ def generate_site(build: BuildContext) -> GeneratedSite:
     files = [
         *agenda_files(build),
         GeneratedFile(ORGANISATION_PATH, organisation_file(build.settings)),
+        GeneratedFile(LICENCES_PATH, licence_notice()),
     ]
     return GeneratedSite(pages, files, defaults)
 
