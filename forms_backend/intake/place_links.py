@@ -42,6 +42,8 @@ def opened_id(secret: str, token: str) -> str | None:
     raw_id, mac = raw[:16], raw[16:]
     if len(raw_id) != 16 or not hmac.compare_digest(mac, _mac(secret, raw_id)):
         return None
+    if make_token(secret, str(uuid.UUID(bytes=raw_id))) != token:
+        return None  # base64 lets the last character's unused bits change: one spelling only
     return str(uuid.UUID(bytes=raw_id))
 
 

@@ -14,6 +14,7 @@ answers, that was a third of its capacity under load. This way: well under 1 ms.
 
 from __future__ import annotations
 
+import re
 import string
 import textwrap
 from datetime import datetime
@@ -50,7 +51,7 @@ def plain_message(
     ``recipient`` must already be a plain ASCII address (see ``addresses.sending_address``);
     the SMTP envelope is given separately (``Mailer.send``), never derived from these headers."""
     message = MIMEText(wrap_text(text), "plain", UTF8)  # type: ignore[arg-type]
-    message["Subject"] = folded_header("Subject", " ".join(subject.split()))
+    message["Subject"] = folded_header("Subject", one_line(subject))
     message["From"] = from_header(sender)
     message["To"] = recipient
     # Always aware (a naive datetime would be written with -0000: "zone unknown").
@@ -80,13 +81,23 @@ def message_with_attachment(
     encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=name)
     message.attach(part)
-    message["Subject"] = folded_header("Subject", " ".join(subject.split()))
+    message["Subject"] = folded_header("Subject", one_line(subject))
     message["From"] = from_header(sender)
     message["To"] = recipient
     message["Date"] = format_datetime((now or datetime.now(PARIS)).astimezone(PARIS))
     message["Message-ID"] = message_id(sender, idstring)
     message["Auto-Submitted"] = "auto-generated"
     return message
+
+
+# Any run of white space but the no-break ones French typography puts before « : » (which
+# ``str.split`` would also take for spaces, and lose).
+_BREAKING_SPACES = re.compile(r"(?:(?![\u00a0\u202f])\s)+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of breaking white space becomes one space."""
+    return _BREAKING_SPACES.sub(" ", text).strip()
 
 
 def folded_header(name: str, value: str) -> str:
