@@ -341,9 +341,7 @@ def test_reminders_two_days_before_and_on_the_morning(kit: Kit, brevo) -> None: 
 
 
 def test_the_setting_rappels_changes_the_day_before(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
-    publish(
-        kit.config.site_dir, event_at(SATURDAY_2PM), rappels={"jours_avant": 3, "matin": False}
-    )
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM), rappels={"jours_avant": 3, "matin": False})
     kit.sign_up()
     kit.at(datetime(2030, 3, 13, 14, 0, tzinfo=PARIS))  # Wednesday: three days before
     assert len(texts_to(brevo)) == 2
@@ -492,3 +490,34 @@ def test_no_number_nor_address_in_the_logs(kit: Kit, caplog: pytest.LogCaptureFi
     assert "SMS envoyé par Brevo" in logged
     assert "612345678" not in logged and "12 34 56 78" not in logged
     assert "ines@exemple.fr" not in logged and kit.link_token(submission_id) not in logged
+
+
+def test_a_time_changed_and_changed_back_never_repeats_a_reminder(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the confirmation and the J-2 reminder
+    assert len(texts_to(brevo)) == 2
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM + timedelta(hours=2)))
+    kit.at(datetime(2030, 3, 14, 15, 0, tzinfo=PARIS))
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM))  # back to 14 h
+    kit.at(datetime(2030, 3, 14, 16, 0, tzinfo=PARIS))
+    assert [t.split(" ")[0] for t in texts_to(brevo)] == [
+        "Bonjour",
+        "Rappel",
+        "Changement",
+        "Changement",
+    ]
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
+    assert [t.split(" ")[0] for t in texts_to(brevo)][4:] == ["Rappel"]  # the morning, once
+    assert "aujourd'hui à 14 h" in texts_to(brevo)[-1]
+
+
+def test_a_place_changed_back_and_forth_is_told_each_time(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    for place in ("Salle des fêtes, Frouard", "MJC Pompey", "Salle des fêtes, Frouard"):
+        publish(kit.config.site_dir, event_at(SATURDAY_2PM, lieu=place))
+        kit.run_worker()
+        publish(kit.config.site_dir, event_at(SATURDAY_2PM, lieu=place))  # rebuilt: no news
+        kit.run_worker()
+    told = [t.split("nouveau lieu : ")[1].split(".")[0] for t in texts_to(brevo) if "lieu" in t]
+    assert told == ["Salle des fêtes, Frouard", "MJC Pompey", "Salle des fêtes, Frouard"]

@@ -43,10 +43,11 @@ def facts(event: PublicEvent) -> dict[str, Any]:
     }
 
 
-def change_key(event_id: str, after: dict[str, Any]) -> str:
-    """The same new facts always give the same key."""
+def change_key(event_id: str, number: int, after: dict[str, Any]) -> str:
+    """The ``number``-th change of an event to these facts: processing the same change again
+    gives the same key; a later change back and forth gets a new one (and is told)."""
     watched = json.dumps([after[name] for name in WATCHED])
-    return f"{event_id}@{hashlib.sha256(watched.encode()).hexdigest()[:12]}"
+    return f"{event_id}@{number}-{hashlib.sha256(watched.encode()).hexdigest()[:12]}"
 
 
 def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -106,7 +107,7 @@ class EventWatch:
         after: dict[str, Any],
         now: datetime,
     ) -> None:
-        key = change_key(event.id, after)
+        key = change_key(event.id, sql.changes_count(db, event.id) + 1, after)
         sql.record_change(db, key, event.id, before, after)
         start = starts_at(event)
         settings = reminder_settings(self.events)

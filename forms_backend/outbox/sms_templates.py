@@ -127,14 +127,22 @@ def cancelled(event: PublicEvent, before_start: datetime) -> str:
 
 def changed(event: PublicEvent, what: list[str], link: str) -> str:
     """The event moved (``what``: « nouvelle date : … », « nouveau lieu : … ») or was
-    postponed; her link shows the event as it is now."""
+    postponed; her link shows the event as it is now (left out when two segments cannot hold
+    it beside what changed)."""
     said = "; ".join(what)
     then = f"Infos, ou libérer ta place : {link}"
     wordings = [
         ('Changement pour "', f'" : {said}. {then}'),
         ('Changement pour "', f'" : {what[0]}. {then}'),
     ]
-    return _fitted(wordings, event.title, f"Changement pour ton inscription : {then}")
+    # What changed matters more than the link: a place that needs UCS-2 leaves no room for both.
+    fallbacks = [
+        f"Changement pour ton inscription : {said}. {then}",
+        f"Changement pour ton inscription : {said}.",
+        f"Changement : {what[0]}.",
+        f"Changement pour ton inscription. {then}",
+    ]
+    return _fitted(wordings, event.title, fallbacks)
 
 
 def _hour(local: datetime) -> str:
@@ -144,16 +152,20 @@ def _hour(local: datetime) -> str:
 MIN_TITLE = 12  # a title is never cut shorter than this: a shorter wording is used instead
 
 
-def _fitted(wordings: list[tuple[str, str]], title: str, fallback: str) -> str:
+def _fitted(wordings: list[tuple[str, str]], title: str, fallback: str | list[str]) -> str:
     """The first wording (the text before and after the title) that two segments hold, with
     the whole title or the title cut (« ... » added) down to ``MIN_TITLE`` characters; else
-    the ``fallback``, which names no title."""
+    the first ``fallback`` that fits (they name no title), else the last one."""
     for before, after in wordings:
         for shown in _shortened(title):
             candidate = before + shown + after
             if segments(candidate).count <= KIT_MAX_SEGMENTS:
                 return candidate
-    return fallback
+    fallbacks = [fallback] if isinstance(fallback, str) else fallback
+    for candidate in fallbacks:
+        if segments(candidate).count <= KIT_MAX_SEGMENTS:
+            return candidate
+    return fallbacks[-1]
 
 
 def _shortened(title: str) -> Iterator[str]:

@@ -138,6 +138,13 @@ def record_change(
     )
 
 
+def changes_count(db: sqlite3.Connection, event_id: str) -> int:
+    """How many changes of this event were kept."""
+    return db.execute(
+        "SELECT COUNT(*) FROM event_changes WHERE event_id = ?", (event_id,)
+    ).fetchone()[0]
+
+
 def change(db: sqlite3.Connection, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The facts before and after one change of an event."""
     row = db.execute("SELECT before, after FROM event_changes WHERE key = ?", (key,)).fetchone()
