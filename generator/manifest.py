@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 
 from .content import Event
+from .settings import Reminders
 
 MANIFEST_PATH = "porte-voix/evenements.json"
 MANIFEST_VERSION = 1
 
 
-def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
-    """JSON with id, title, times, place, capacity, deadline and page URL of every event."""
+def events_manifest(
+    events: list[Event], page_urls: dict[str, str], reminders: Reminders | None = None
+) -> bytes:
+    """JSON with id, title, times, place, capacity, deadline and page URL of every event, and
+    the setting ``rappels`` (the backend sees no other setting)."""
+    reminders = reminders or Reminders()
     items = [
         {
             "id": event.id,
@@ -28,5 +33,11 @@ def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
         for event in events
     ]
     return json.dumps(
-        {"version": MANIFEST_VERSION, "evenements": items}, ensure_ascii=False, indent=2
+        {
+            "version": MANIFEST_VERSION,
+            "rappels": {"jours_avant": reminders.days_before, "matin": reminders.morning},
+            "evenements": items,
+        },
+        ensure_ascii=False,
+        indent=2,
     ).encode()

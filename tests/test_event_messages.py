@@ -521,3 +521,41 @@ def test_a_place_changed_back_and_forth_is_told_each_time(kit: Kit, brevo) -> No
         kit.run_worker()
     told = [t.split("nouveau lieu : ")[1].split(".")[0] for t in texts_to(brevo) if "lieu" in t]
     assert told == ["Salle des fêtes, Frouard", "MJC Pompey", "Salle des fêtes, Frouard"]
+
+
+# The setting ``rappels``, from mkdocs.yml to the backend -------------------------------------
+
+
+def test_the_setting_rappels_reaches_the_backend_through_the_manifest(tmp_path: Path) -> None:
+    from forms_backend.intake.events import EventCatalogue
+    from forms_backend.outbox.seats import reminder_settings
+    from generator.manifest import events_manifest
+    from generator.settings import Settings, SettingsError
+
+    options = {"rappels": {"jours_avant": 1, "matin": "non"}}
+    settings = Settings.from_mapping("Site", "https://www.exemple.fr/", options)
+    manifest = tmp_path / "porte-voix" / "evenements.json"
+    manifest.parent.mkdir()
+    manifest.write_bytes(events_manifest([], {}, settings.reminders))
+    published = reminder_settings(EventCatalogue(tmp_path))
+    assert (published.days_before, published.morning) == (1, False)
+    default = Settings.from_mapping("Site", "https://www.exemple.fr/", {})
+    manifest.write_bytes(events_manifest([], {}, default.reminders))
+    published = reminder_settings(EventCatalogue(tmp_path))
+    assert (published.days_before, published.morning) == (2, True)
+    for wrong in ({"jours_avant": "deux"}, {"jours_avant": 30}, {"matin": "peut-être"}):
+        with pytest.raises(SettingsError, match="rappels"):
+            Settings.from_mapping("Site", "https://www.exemple.fr/", {"rappels": wrong})
+
+
+def test_the_sign_up_form_says_confirmation_and_reminders_are_sent() -> None:
+    from forms_backend.intake.forms import CALLBACK, SIGNUP
+    from forms_backend.intake.render import form_html
+
+    def notice(spec) -> str:  # type: ignore[no-untyped-def]
+        html = form_html(spec, action="/formulaires/x", values={}, errors={}, token="t")
+        return BeautifulSoup(html, "html.parser").find(class_="pv-privacy").get_text()
+
+    assert "Tu reçois une confirmation et des rappels" in notice(SIGNUP)
+    assert "ne vont qu'à notre service d'envoi de SMS ou de courriel" in notice(SIGNUP)
+    assert "rappels" not in notice(CALLBACK)
