@@ -559,3 +559,38 @@ def test_the_sign_up_form_says_confirmation_and_reminders_are_sent() -> None:
     assert "Tu reçois une confirmation et des rappels" in notice(SIGNUP)
     assert "ne vont qu'à notre service d'envoi de SMS ou de courriel" in notice(SIGNUP)
     assert "rappels" not in notice(CALLBACK)
+
+
+def test_spamassassin_scores_every_event_email_under_one(kit: Kit, smtp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from .test_mail import spam_scores
+
+    calendar = kit.config.site_dir / "evenements" / f"{EVENT}.ics"
+    calendar.parent.mkdir(parents=True)
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\n"
+        b"UID:atelier@exemple.fr\r\nDTSTAMP:20300301T000000Z\r\n"
+        b"DTSTART:20300316T130000Z\r\nSUMMARY:Atelier CV\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    by_mail = {"canal": "email", "telephone": ""}
+    first = kit.sign_up(email="ines@exemple.fr", **by_mail)
+    kit.sign_up(email="leo@exemple.fr", prenom="Léo", **by_mail)
+    kit.run_worker()
+    kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(first)})
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1, lieu="Salle des fêtes, Frouard"))
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
+    subjects = [m["Subject"] for m in young_mails(smtp)]
+    assert sorted(s.split("\u00a0")[0] for s in subjects) == [
+        "Changement",
+        "Liste d'attente",
+        "Rappel",
+        "Ton inscription",
+        "Une place pour toi",
+    ]
+    assert len(counsellor_mails(smtp)) == 4  # two sign-ups, a place freed, a place given
+    scores = spam_scores([envelope.content for envelope in smtp.envelopes], tmp_path)
+    assert len(scores) == len(smtp.messages), scores
+    for message in smtp.messages:
+        score, rules = scores[message["Message-ID"]]
+        assert score < 1.0, f"{message['Subject']}: {score} ({rules})"

@@ -33,12 +33,15 @@ STATUSES = {
 NOTICES = {
     "liberation": (
         "Place libérée",
-        "{name} a libéré sa place avec son lien personnel.",
+        "{name} a libéré sa place avec son lien personnel : inutile de la relancer pour cet "
+        "événement. Si quelqu'un attend sur la liste d'attente, cette personne reçoit la place "
+        "et en est prévenue, et vous recevez un autre message.",
     ),
     "place": (
         "Place donnée à la liste d'attente",
         "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
-        "d'attente. Le ou la jeune est prévenu·e par son canal.",
+        "d'attente. Le ou la jeune en est prévenu·e par son canal (SMS ou e-mail), avec son "
+        "propre lien pour libérer la place si besoin.",
     ),
 }
 
