@@ -274,11 +274,14 @@ def create_app(
         capacity = event.places if event else None
         targets = backend.forwarder.targets(values)
         place_rows: list = []
+        now = backend.clock()  # the worker's time: rows due now are due on its clock
         if event is not None:
-            young, place_rows = backend.seats.sign_up_rows(values, event, backend.clock())
+            young, place_rows = backend.seats.sign_up_rows(values, event, now)
             targets += young
         recorded = await backend.committer.run(
-            lambda db: backend.store.insert_submission(db, values, targets, capacity, place_rows)
+            lambda db: backend.store.insert_submission(
+                db, values, targets, capacity, place_rows, due=now
+            )
         )
         backend.limiter.count(client)
         backend.wake.set()

@@ -202,12 +202,14 @@ class Store:
         targets: list[str],
         capacity: int | None = None,
         place_rows: list[tuple[str, datetime]] | None = None,
+        due: datetime | None = None,
     ) -> Recorded:
         """Write a submission and its outbox rows inside the caller's transaction.
 
         A repeated id stores nothing and answers the first result. For an event sign-up with a
         ``capacity``, people past it go on the waiting list; one writer at a time makes the count
         exact. ``place_rows`` (target, not before): rows only for a place taken (the reminders).
+        ``due``: when the ``targets`` are due (now, by the worker's clock).
         """
         stamp = now_text()
         existing = db.execute(
@@ -229,7 +231,7 @@ class Store:
         db.execute(_INSERT_SUBMISSION, [row[column] for column in SUBMISSION_COLUMNS])
         db.executemany(
             "INSERT INTO outbox (submission_id, target, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-            [(values["id"], target, stamp, stamp) for target in targets],
+            [(values["id"], target, now_text(due) if due else stamp, stamp) for target in targets],
         )
         if status == "inscrit" and place_rows:
             db.executemany(
