@@ -79,13 +79,8 @@ def place_box(base: str, token: str, event: PublicEvent, status: str, rank: int 
     )
 
 
-def _page(backend: Backend, event: PublicEvent | None, html: str, status: int = 200) -> Response:
-    if event is None:
-        return HTMLResponse(
-            page_with_form(backend.config.site_dir, "__aucune__", html),
-            status_code=status,
-            headers=HEADERS,
-        )
+def _page(backend: Backend, event: PublicEvent, html: str, status: int = 200) -> Response:
+    """The event's own page, with ``html`` in place of its sign-up form."""
     page = page_with_form(backend.config.site_dir, event.page_path, html, title_prefix="Ta place")
     return HTMLResponse(page, status_code=status, headers=HEADERS)
 

@@ -74,14 +74,13 @@ class YoungMessages:
             raise Dropped("l'événement n'est plus publié")
         if wanted.kind in (BEFORE, MORNING):
             self._check_reminder(wanted, submission, event, now)
-        text = self._text(wanted, submission, event)
-        if wanted.channel == SMS:
-            self.sms.send(submission["phone"] or "", text)  # type: ignore[arg-type]
-        elif wanted.channel == MAIL:
-            assert isinstance(text, young_mail.Letter)
-            self._mail(text, wanted, submission, event, mailer, row.id)
-        else:
+        if wanted.channel not in (SMS, MAIL):
             raise PermanentFailure(f"canal inconnu : {wanted.channel}")
+        text = self._text(wanted, submission, event)
+        if isinstance(text, str):
+            self.sms.send(submission["phone"] or "", text)
+        else:
+            self._mail(text, wanted, submission, event, mailer, row.id)
 
     def _check_reminder(
         self, wanted: Target, submission: dict[str, Any], event: PublicEvent, now: datetime
