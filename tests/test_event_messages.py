@@ -592,6 +592,12 @@ def test_spamassassin_scores_every_event_email_under_one(kit: Kit, smtp, tmp_pat
         "Une place pour toi",
     ]
     assert len(counsellor_mails(smtp)) == 4  # two sign-ups, a place freed, a place given
+    attached = {
+        m["Subject"].split("\u00a0")[0]: [p.get_filename() for p in m.walk() if p.get_filename()]
+        for m in young_mails(smtp)
+    }
+    assert attached["Ton inscription"] == attached["Une place pour toi"] == ["evenement.ics"]
+    assert attached["Liste d'attente"] == attached["Rappel"] == []
     scores = spam_scores([envelope.content for envelope in smtp.envelopes], tmp_path)
     assert len(scores) == len(smtp.messages), scores
     for message in smtp.messages:

@@ -87,9 +87,13 @@ def reminder(
 def promotion(submission: dict[str, Any], event: PublicEvent, link: str, signature: str) -> Letter:
     """A place came free and it is hers."""
     said = ["Bonne nouvelle : une place s'est libérée, et elle est à toi !"]
+    more = [
+        "Le fichier joint (evenement.ics) ajoute l'événement à ton agenda.",
+        "",
+        *_free_link(link),
+    ]
     return Letter(
-        f"Une place pour toi : {event.title}",
-        _body(submission, said, event, _free_link(link), signature),
+        f"Une place pour toi : {event.title}", _body(submission, said, event, more, signature)
     )
 
 

@@ -161,7 +161,10 @@ class YoungMessages:
         row_id: int,
     ) -> None:
         recipient = submission["email"] or ""
-        calendar = self._calendar(event) if wanted.kind == CONFIRMATION else None
+        # The calendar goes with a place taken (not with a rank on the waiting list).
+        with_place = wanted.kind in (CONFIRMATION, PROMOTED)
+        has_place = submission["status"] == sql.PLACE_TAKEN
+        calendar = self._calendar(event) if with_place and has_place else None
         message = young_mail.as_message(
             letter,
             sender=self.config.mail_from,
