@@ -1,5 +1,6 @@
-"""The kit's SMS texts, one function per message. Upcoming texts (the reminders before an event)
-go here too, and each is added to the test that checks every text against the kit's rule.
+"""The kit's SMS texts, one function per message (confirmation, reminders, a place given from
+the waiting list, an event cancelled or changed); each is in the test that checks every text
+against the kit's rule.
 Each text that holds the personal link keeps it whole: when two segments cannot hold the title
 with it, a wording without the title is sent (the link's page shows the whole event).
 
