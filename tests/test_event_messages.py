@@ -603,3 +603,25 @@ def test_spamassassin_scores_every_event_email_under_one(kit: Kit, smtp, tmp_pat
     for message in smtp.messages:
         score, rules = scores[message["Message-ID"]]
         assert score < 1.0, f"{message['Subject']}: {score} ({rules})"
+
+
+def test_a_postponed_event_is_told_with_its_new_date_and_reminds_of_it(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    new_start = SATURDAY_2PM + timedelta(days=7)
+    postponed = event_at(
+        SATURDAY_2PM,
+        statut="reporte",
+        raison="Le formateur est malade",
+        nouveau_debut=new_start.isoformat(),
+    )
+    publish(kit.config.site_dir, postponed)
+    kit.run_worker()
+    [told] = [t for t in texts_to(brevo) if t.startswith("Changement")]
+    assert "l'événement est reporté au samedi 23 mars à 14 h : Le formateur est malade" in told
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))  # the old date: nothing
+    assert len(texts_to(brevo)) == 2
+    kit.at(datetime(2030, 3, 21, 14, 0, tzinfo=PARIS))  # two days before the new date
+    assert texts_to(brevo)[-1].startswith(
+        'Rappel : "Événement 2030-03-16-atelier-cv" le samedi 23 mars à 14 h.'
+    )

@@ -46,6 +46,11 @@ class PublicEvent:
         return self.start
 
     @property
+    def shown_start(self) -> datetime:
+        """The start to tell people: the new one of a postponed event when known."""
+        return self.starts or self.start
+
+    @property
     def cancelled(self) -> bool:
         """True when the event will not take place (as announced)."""
         return self.status == CANCELLED

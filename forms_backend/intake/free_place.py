@@ -70,7 +70,7 @@ def place_box(base: str, token: str, event: PublicEvent, status: str, rank: int 
     where = f"<p>Lieu{NBSP}: {escape(event.place)}</p>" if event.place else ""
     return (
         '<div class="pv-form" id="pv-ma-place"><h2>Ta place</h2>'
-        f"<p>{said}</p><p>Quand{NBSP}: le {french_when(event.start)}</p>{where}"
+        f"<p>{said}</p><p>Quand{NBSP}: le {french_when(event.shown_start)}</p>{where}"
         f"<p>Tu ne peux plus venir{NBSP}? Appuie sur le bouton{NBSP}: c'est tout.</p>"
         f'<form method="post" action="{escape(base)}{PATH}">'
         f'<input type="hidden" name="jeton" value="{escape(token)}">'

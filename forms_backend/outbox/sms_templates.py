@@ -60,7 +60,7 @@ def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | Non
     """Right after a sign-up: what, when, where, what to bring, and her link (which also shows
     the event); ``rank`` on the waiting list, or ``None`` for a place taken."""
     hello, short = greetings(first_name)
-    date = when(event.start)
+    date = when(event.shown_start)
     if rank is not None:
         then = f"Si une place se libère, on te prévient. Infos, ou te retirer : {link}"
         wordings = [
@@ -85,8 +85,8 @@ def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | Non
 
 def reminder(event: PublicEvent, link: str, *, morning: bool) -> str:
     """Two days before (the setting ``rappels``) or on the morning of the event."""
-    local = event.start.astimezone(PARIS)
-    date = f"aujourd'hui à {_hour(local)}" if morning else f"le {when(event.start)}"
+    local = event.shown_start.astimezone(PARIS)
+    date = f"aujourd'hui à {_hour(local)}" if morning else f"le {when(event.shown_start)}"
     then = f"Tu ne peux plus venir ? Libère ta place : {link}"
     wordings = [
         ('Rappel : "', f'" {date}.{_place(event)}{_bring(event)} {then}'),
@@ -99,7 +99,7 @@ def reminder(event: PublicEvent, link: str, *, morning: bool) -> str:
 def promotion(first_name: str, event: PublicEvent, link: str) -> str:
     """A place came free and it is hers (she was first on the waiting list)."""
     hello, short = greetings(first_name)
-    date = when(event.start)
+    date = when(event.shown_start)
     then = f"Tu ne peux pas venir ? Libère-la : {link}"
     wordings = [
         (

@@ -28,7 +28,7 @@ def event_lines(event: PublicEvent) -> list[str]:
     """What, when, where, the event's page, and what to bring when the event says so."""
     lines = [
         f"Quoi : {event.title}",
-        f"Quand : le {when(event.start)}",
+        f"Quand : le {when(event.shown_start)}",
         *([f"Où : {event.place}"] if event.place else []),
         f"La page de l'événement : {event.url}",
     ]
@@ -80,7 +80,7 @@ def reminder(
 ) -> Letter:
     """Two days before (the setting ``rappels``) or on the morning of the event."""
     said = ["C'est aujourd'hui !" if morning else "Petit rappel : on t'attend bientôt."]
-    subject = f"Rappel : {event.title}, {'aujourd’hui' if morning else 'le ' + when(event.start)}"
+    subject = f"Rappel : {event.title}, {'aujourd’hui' if morning else 'le ' + when(event.shown_start)}"
     return Letter(subject, _body(submission, said, event, _free_link(link), signature))
 
 
