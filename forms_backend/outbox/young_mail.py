@@ -80,7 +80,9 @@ def reminder(
 ) -> Letter:
     """Two days before (the setting ``rappels``) or on the morning of the event."""
     said = ["C'est aujourd'hui !" if morning else "Petit rappel : on t'attend bientôt."]
-    subject = f"Rappel : {event.title}, {'aujourd’hui' if morning else 'le ' + when(event.shown_start)}"
+    subject = (
+        f"Rappel : {event.title}, {'aujourd’hui' if morning else 'le ' + when(event.shown_start)}"
+    )
     return Letter(subject, _body(submission, said, event, _free_link(link), signature))
 
 
