@@ -106,6 +106,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/reload_bench.py
 	$(BIN)/python bench/upload_memory.py
+	$(BIN)/python bench/reminders_bench.py
 	test -x bench/lighthouse/node_modules/.bin/lighthouse || npm ci --prefix bench/lighthouse --no-audit --no-fund
 	$(BIN)/python bench/lighthouse_bench.py
 

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
@@ -42,15 +43,19 @@ from forms_backend.intake.forms import (
     TOKEN,
     FormSpec,
 )
+from forms_backend.intake.free_place import free_place_routes
 from forms_backend.intake.negotiation import NO_STORE, wants_json
 from forms_backend.intake.proxies import TrustedProxies
 from forms_backend.intake.render import form_html, page_with_form
 from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, foreign_origin
+from forms_backend.outbox.event_watch import EventWatch
 from forms_backend.outbox.failures import log_traceback
-from forms_backend.outbox.forwarder import Forwarder
+from forms_backend.outbox.forwarder import Clock, Forwarder, system_clock
 from forms_backend.outbox.letters import LetterPost
+from forms_backend.outbox.seats import Seats
 from forms_backend.store.committer import GroupCommitter
 from forms_backend.store.database import Store
+from forms_backend.store.event_messages import waiting_rank
 from forms_backend.store.purge import Removed, purge_if_due
 from forms_backend.validator.fields import Checked, check_form
 
@@ -74,8 +79,8 @@ _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # generator/flyers/subjects.p
 class Backend:
     """The parts of a running backend: store, events, forwarder, spam checks."""
 
-    def __init__(self, config: BackendConfig) -> None:
-        self.config = config
+    def __init__(self, config: BackendConfig, clock: Clock = system_clock) -> None:
+        self.config, self.clock = config, clock
         self.store = Store(config.database)
         self.store.migrate()
         # One embedded server per database: whatever was leased before a crash is due again now.
@@ -85,13 +90,21 @@ class Backend:
         self.committer = GroupCommitter(self.store)
         self.store.committer = self.committer  # the worker's and spam's writes join the batches
         self.events = EventCatalogue(config.site_dir)
-        self.forwarder = Forwarder(self.store, config, self.events)
+        self.forwarder = Forwarder(self.store, config, self.events, clock=clock)
+        self.seats = Seats(self.store, self.events)
+        self.watch = EventWatch(self.store, self.events, self.seats)
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
         # Two budgets per address: forms accepted, and attempts (refused ones included), so
         # that a person correcting a form does not use up what the workshop next to them needs.
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
         self.attempts = RateLimiter(config.attempt_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
+
+    def rank(self, submission: dict[str, Any]) -> int | None:
+        """Her rank on the waiting list, or ``None`` when she is not waiting."""
+        if submission["status"] != "liste_attente":
+            return None
+        return waiting_rank(self.store.connection(), submission)
 
     def refused_for(self, client: str) -> float:
         """Counts one attempt from ``client``: the seconds to wait when over a budget, else 0."""
@@ -145,9 +158,12 @@ async def read_form(request: Request, limit: int, deadline: float = 30.0) -> dic
     return fields
 
 
-def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
-    """The backend as an ASGI app, its routes under ``config.forms_path``."""
-    backend = Backend(config)
+def create_app(
+    config: BackendConfig, *, run_worker: bool = True, clock: Clock = system_clock
+) -> Starlette:
+    """The backend as an ASGI app, its routes under ``config.forms_path`` (``clock``: the
+    worker's time, moved by tests)."""
+    backend = Backend(config, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -257,8 +273,15 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
         values["age"] = int(values["age"])
         capacity = event.places if event else None
         targets = backend.forwarder.targets(values)
+        place_rows: list = []
+        now = backend.clock()  # the worker's time: rows due now are due on its clock
+        if event is not None:
+            young, place_rows = backend.seats.sign_up_rows(values, event, now)
+            targets += young
         recorded = await backend.committer.run(
-            lambda db: backend.store.insert_submission(db, values, targets, capacity)
+            lambda db: backend.store.insert_submission(
+                db, values, targets, capacity, place_rows, due=now
+            )
         )
         backend.limiter.count(client)
         backend.wake.set()
@@ -276,6 +299,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
     base = config.forms_path.rstrip("/")
     routes = [
         *contribution_routes(backend),
+        *free_place_routes(backend),
         Route(f"{base}/jeton", token, methods=["GET"]),
         Route(f"{base}/evenements/{{event_id}}/places", places, methods=["GET"]),
         # One route per form (not ``/{form}``): a 405's Allow then names only real methods.
@@ -305,7 +329,8 @@ def _one_pass(backend: Backend) -> None:
     """Each job of a pass on its own: one that fails (logged with its traceback) never stops
     the others, and the worker survives anything; rows stay in their queues."""
     jobs: tuple[tuple[str, Callable[[], object]], ...] = (
-        ("les envois à la conseillère", backend.forwarder.deliver_due),
+        ("les changements des événements", lambda: backend.watch.check(backend.clock())),
+        ("les envois à la conseillère et aux jeunes", backend.forwarder.deliver_due),
         ("les lettres", backend.letters.deliver_due),
         ("l'effacement des données trop anciennes", lambda: _purge(backend)),
     )
@@ -364,7 +389,7 @@ def _state(event: PublicEvent, left: int | None) -> str:
 def _closed(event: PublicEvent) -> str:
     """Why sign-up is refused now, or an empty string."""
     now = datetime.now(UTC)
-    if event.status == "annule":
+    if event.cancelled:
         return "Cet événement est annulé : on ne peut plus s'inscrire."
     if not event.takes_place:
         return "Cet événement est reporté : les inscriptions rouvriront avec la nouvelle date."
@@ -441,13 +466,15 @@ def _refuse(
     return _form_page(backend, spec, event, typed, {}, status=409, notice=reason)
 
 
-def create_site_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
+def create_site_app(
+    config: BackendConfig, *, run_worker: bool = True, clock: Clock = system_clock
+) -> Starlette:
     """The backend plus the built site's static files on one origin (what ``make run`` serves)."""
     from starlette.middleware.gzip import GZipMiddleware
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
-    app = create_app(config, run_worker=run_worker)
+    app = create_app(config, run_worker=run_worker, clock=clock)
     # Compressed as a production web server would (README: nginx's gzip): on a phone on mobile
     # data the stylesheet and script weigh a fifth of their size this way.
     static = StaticFiles(directory=config.site_dir, html=True, check_dir=False)

@@ -85,5 +85,6 @@ def serve(host: str, port: int, config_file: Path) -> None:
         host=host,
         port=port,
         log_level="warning",
+        access_log=False,  # a personal link's token is in its URL: no access log at all
         proxy_headers=False,  # X-Forwarded-For only from PORTE_VOIX_TRUSTED_PROXIES (proxies.py)
     )

@@ -5,18 +5,23 @@ from __future__ import annotations
 import json
 
 from .content import Event
+from .settings import Reminders
 
 MANIFEST_PATH = "porte-voix/evenements.json"
 MANIFEST_VERSION = 1
 
 
-def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
-    """JSON with id, title, times, place, capacity, deadline, page URL and status of every event.
+def events_manifest(
+    events: list[Event], page_urls: dict[str, str], reminders: Reminders | None = None
+) -> bytes:
+    """JSON with id, title, times, place, capacity, deadline, page URL and status of every
+    event, and the setting ``rappels`` (the backend sees no other setting).
 
     ``statut`` is ``prevu``, ``annule`` or ``reporte``; ``raison`` says why (for the public);
     a rescheduled event has its new times in ``debut``/``fin`` and ``nouveau_debut`` (the same
     as ``debut``), else ``nouveau_debut`` is ``null``. The backend compares two manifests to tell
     people signed up that their event was cancelled, or changed date, time or place."""
+    reminders = reminders or Reminders()
     items = [
         {
             "id": event.id,
@@ -36,5 +41,11 @@ def events_manifest(events: list[Event], page_urls: dict[str, str]) -> bytes:
         for event in events
     ]
     return json.dumps(
-        {"version": MANIFEST_VERSION, "evenements": items}, ensure_ascii=False, indent=2
+        {
+            "version": MANIFEST_VERSION,
+            "rappels": {"jours_avant": reminders.days_before, "matin": reminders.morning},
+            "evenements": items,
+        },
+        ensure_ascii=False,
+        indent=2,
     ).encode()

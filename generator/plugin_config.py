@@ -45,6 +45,9 @@ class PorteVoixConfig(base.Config):
     recherche_jours = c.Type(int, default=60)
     """Events starting within this many days are in the search index (which every first visit
     downloads); the agenda pages list them all anyway."""
+    rappels = c.Type(dict, default={})
+    """Reminders of the events a young person signed up for: ``jours_avant`` (2; 0 for none)
+    and ``matin`` (oui: on the morning of the event). Never 20:00–08:00 nor on Sunday."""
     programme = c.Type(dict, default={})
     """The programme's promise, for ``porte-voix forms report``: ``objectif`` (young people to
     reach, 100), ``debut`` (first day), ``mois`` (24), ``communes_prioritaires`` (with a

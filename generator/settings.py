@@ -61,6 +61,16 @@ class Territory:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """When the backend reminds a young person of an event she signed up for (``rappels`` in
+    mkdocs.yml; published in the events manifest, the backend's only view of the settings):
+    ``jours_avant`` days before (0: no such reminder) and ``matin`` (on the morning)."""
+
+    days_before: int = 2
+    morning: bool = True
+
+
+@dataclass(frozen=True)
 class Programme:
     """What the « Aller vers » programme promised, for the report (``programme`` in mkdocs.yml).
 
@@ -99,6 +109,7 @@ class Settings:
     search_days: int = 60
     writing: WritingRules = field(default_factory=WritingRules)
     programme: Programme = field(default_factory=Programme)
+    reminders: Reminders = field(default_factory=Reminders)
     _communes: dict[str, tuple[str, Territory]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -181,6 +192,7 @@ class Settings:
             bleed_mm=bleed,
             search_days=_search_days(options.get("recherche_jours", 60)),
             programme=_programme(options.get("programme") or {}),
+            reminders=_reminders(options.get("rappels") or {}),
         )
 
     @property
@@ -223,6 +235,24 @@ def _writing_rules(options: Mapping[str, Any]) -> WritingRules:
             jargon[str(word)] = f"« {instead} »"
     allowed = frozenset(str(w) for w in options.get("majuscules_permises") or [])
     return WritingRules(max_words, min_score, jargon, allowed)
+
+
+def _reminders(options: Mapping[str, Any]) -> Reminders:
+    """``rappels`` in mkdocs.yml: ``jours_avant`` (0 to 14) and ``matin`` (oui / non)."""
+    days = options.get("jours_avant", Reminders.days_before)
+    morning = options.get("matin", Reminders.morning)
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 14:
+        raise SettingsError(
+            f"rappels : « jours_avant » vaut « {days} » — écris un nombre de jours entre 0 et "
+            "14, par exemple jours_avant: 2 (0 : pas de rappel avant le jour même)"
+        )
+    if isinstance(morning, str) and morning.strip().lower() in ("oui", "non"):
+        morning = morning.strip().lower() == "oui"
+    if not isinstance(morning, bool):
+        raise SettingsError(
+            f"rappels : « matin » vaut « {morning} » — écris matin: oui ou matin: non"
+        )
+    return Reminders(days, morning)
 
 
 def _programme(options: Mapping[str, Any]) -> Programme:

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from forms_backend.outbox.failures import PermanentFailure
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.mail_message import plain_message
+from forms_backend.typography import french_spacing
 from forms_backend.validator.addresses import MESSAGES
 from generator.cli import main
 
@@ -275,7 +276,10 @@ def test_the_counsellors_email_goes_to_the_counsellor_alone(tmp_path: Path, smtp
         # The counsellor's e-mail, and the young person's SMS confirmation (channel: SMS).
         assert client.app.state.backend.forwarder.deliver_due().sent == 2
     message = one_letter(smtp, "conseillere@mission-locale.test")
-    assert message["Subject"] == f"[Aller vers] Inscription (inscrit·e) — {long_title}"
+    # The subject keeps French typography: a no-break space before « : ».
+    assert (
+        message["Subject"] == f"[Aller vers] Inscription (inscrit·e) — {french_spacing(long_title)}"
+    )
     assert "E-mail\u00a0: ines@exemple.fr" in message.get_content()
 
 
@@ -309,7 +313,8 @@ def test_a_long_subject_stays_folded_in_the_local_maildir(tmp_path: Path) -> Non
         assert client.app.state.backend.forwarder.deliver_due().sent == 2
     (path,) = (config.maildir / "new").iterdir()
     raw = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    assert well_formed(raw, "conseillere@mission-locale.test")["Subject"].endswith(long_title)
+    subject = well_formed(raw, "conseillere@mission-locale.test")["Subject"]
+    assert subject.endswith(french_spacing(long_title))
 
 
 # SpamAssassin, local rules only (no network): each kind of e-mail as the server received it.

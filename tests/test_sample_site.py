@@ -329,3 +329,22 @@ def test_accessibility_declaration_states_the_status(sample_site: Project) -> No
     text = sample_site.page("accessibilite").find("article").get_text(" ", strip=True)
     assert "non conforme avec le RGAA 4.1" in text
     assert "Défenseur des droits" in text
+
+
+def test_the_backend_reads_the_built_manifest_and_finds_each_events_calendar(
+    sample_site: Project,
+) -> None:
+    """What the backend's messages take from a real build: the events (place in one line), the
+    setting ``rappels``, and the ``.ics`` the confirmation e-mail attaches."""
+    from forms_backend.intake.events import EventCatalogue
+    from forms_backend.outbox.seats import reminder_settings
+
+    catalogue = EventCatalogue(sample_site.site)
+    job_dating = catalogue.get("2027-11-20-job-dating-pompey")
+    assert job_dating is not None and job_dating.status == "prevu"
+    assert job_dating.place == "Lycée Bertrand Schwartz, 31 rue Lafayette, 54340 Pompey"
+    settings = reminder_settings(catalogue)
+    assert (settings.days_before, settings.morning) == (2, True)
+    for event in catalogue.all():
+        calendar = sample_site.site / "evenements" / f"{event.id}.ics"
+        assert calendar.read_bytes().startswith(b"BEGIN:VCALENDAR"), event.id

@@ -7,7 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from forms_backend.outbox.sms_templates import confirmation
+from forms_backend.intake.events import PublicEvent
+from forms_backend.outbox.sms_templates import (
+    cancelled,
+    changed,
+    confirmation,
+    promotion,
+    reminder,
+)
 from forms_backend.outbox.sms_text import (
     Segments,
     kit_text_problems,
@@ -79,16 +86,49 @@ def test_the_rule_for_the_kit_texts_catches_ucs2_and_length() -> None:
 
 SATURDAY = datetime(2026, 12, 5, 14, 0, tzinfo=PARIS)
 FIRST_OF_MONTH = datetime(2027, 3, 1, 9, 30, tzinfo=PARIS)
+# A personal link as long as a real one on a long domain name.
+LINK = "https://www.mission-locale-val-de-lorraine.fr/formulaires/ma-place?jeton=" + "x" * 38
+
+
+def event(
+    title: str = "Atelier CV",
+    start: datetime = SATURDAY,
+    place: str = "MJC, 2 rue des Jardins, 54340 Pompey",
+    bring: str | None = None,
+    reason: str | None = None,
+) -> PublicEvent:
+    return PublicEvent(
+        id="2026-12-05-atelier-cv",
+        title=title,
+        start=start,
+        end=start,
+        registration=True,
+        places=20,
+        deadline=None,
+        url="https://www.exemple.fr/evenements/2026-12-05-atelier-cv/",
+        place=place,
+        bring=bring,
+        reason=reason,
+    )
+
+
+def sign_up(first_name: str, title: str, start: datetime, waiting_list: bool) -> str:
+    return confirmation(first_name, event(title, start), LINK, 3 if waiting_list else None)
+
 
 # Every SMS text the kit defines, with sample values that stay in GSM-7: the wording itself must
-# keep the rule. Add each new template (the reminders) here.
+# keep the rule. Add each new template here.
 KIT_TEXTS = {
-    "confirmation": confirmation("Ines", "Atelier CV", SATURDAY, waiting_list=False),
-    "confirmation, liste d'attente": confirmation(
-        "Ines", "Atelier CV", FIRST_OF_MONTH, waiting_list=True
-    ),
-    "confirmation, titre long": confirmation(
-        "Maximilien", "Job dating " * 12, SATURDAY, waiting_list=False
+    "confirmation": sign_up("Ines", "Atelier CV", SATURDAY, waiting_list=False),
+    "confirmation, liste d'attente": sign_up("Ines", "Atelier CV", FIRST_OF_MONTH, True),
+    "confirmation, titre long": sign_up("Maximilien", "Job dating " * 12, SATURDAY, False),
+    "confirmation, à apporter": confirmation("Ines", event(bring="un CV et un stylo"), LINK, None),
+    "rappel avant": reminder(event(bring="un CV"), LINK, morning=False),
+    "rappel du matin": reminder(event(), LINK, morning=True),
+    "place libérée pour la liste d'attente": promotion("Ines", event(), LINK),
+    "annulation": cancelled(event(reason="La salle est fermee"), SATURDAY),
+    "changement": changed(
+        event(), ["nouvelle date : le samedi 12 décembre à 14 h", "nouveau lieu : MJC"], LINK
     ),
 }
 
@@ -98,25 +138,39 @@ def test_every_kit_text_stays_in_gsm7_within_two_segments(name: str) -> None:
     assert kit_text_problems(KIT_TEXTS[name]) == []
 
 
-def test_confirmation_says_what_and_when_in_correct_french() -> None:
+def test_confirmation_says_what_when_where_and_holds_the_link() -> None:
     assert KIT_TEXTS["confirmation"] == (
         'Bonjour Ines, ton inscription à "Atelier CV" le samedi 5 décembre à 14 h est bien '
-        "notée. Si tu ne peux plus venir, préviens la Mission Locale."
+        "notée. Lieu : MJC, 2 rue des Jardins, 54340 Pompey. Infos, ou libérer ta place : " + LINK
     )
     assert "le lundi 1er mars à 9 h 30" in KIT_TEXTS["confirmation, liste d'attente"]
-    assert "liste d'attente" in KIT_TEXTS["confirmation, liste d'attente"]
+    assert "liste d'attente (rang 3)" in KIT_TEXTS["confirmation, liste d'attente"]
+    assert KIT_TEXTS["confirmation, liste d'attente"].endswith(LINK)
+    assert "Pense à apporter : un CV et un stylo." in KIT_TEXTS["confirmation, à apporter"]
+
+
+def test_reminders_say_when_where_and_hold_the_link() -> None:
+    assert KIT_TEXTS["rappel avant"] == (
+        'Rappel : "Atelier CV" le samedi 5 décembre à 14 h. Lieu : MJC, 2 rue des Jardins, '
+        "54340 Pompey. Pense à apporter : un CV. Tu ne peux plus venir ? Libère ta place : " + LINK
+    )
+    assert KIT_TEXTS["rappel du matin"].startswith('Rappel : "Atelier CV" aujourd\'hui à 14 h.')
 
 
 def test_a_long_title_is_shortened_and_accents_are_kept() -> None:
     long_title = "Forum de l'emploi et de la formation " * 6
-    text = confirmation("Inès", long_title, SATURDAY, False)
+    text = sign_up("Inès", long_title, SATURDAY, False)
     assert text.startswith('Bonjour Inès, ton inscription à "Forum de l')
     assert '..." le samedi 5 décembre à 14 h est bien notée.' in text
-    assert segments(text) == Segments("GSM-7", 306, 2)
-    text = confirmation("Inès", "Fête de l'emploi et de la formation", SATURDAY, False)
-    assert "Fête de l'" in text and '..."' in text and "le samedi 5 décembre à 14 h" in text
-    assert "préviens la Mission Locale." in text
-    assert segments(text).encoding == "UCS-2" and segments(text).count == 2
+    assert text.endswith(LINK) and segments(text).count == 2
+    text = sign_up("Inès", "Fête de l'emploi et de la formation", SATURDAY, False)
+    # A title that needs UCS-2 (67 characters a segment) leaves no room beside a link: the date and the link stay
+    # (the link's page shows the title), in GSM-7.
+    assert text == (
+        "Ton inscription du samedi 5 décembre à 14 h est notée. Infos, ou libérer ta place : "
+        + LINK
+    )
+    assert segments(text) == Segments("GSM-7", len(text), 2)
 
 
 @pytest.mark.parametrize("waiting_list", [False, True])
@@ -125,11 +179,10 @@ def test_the_longest_name_and_a_title_in_ucs2_still_fit_in_two_segments(
 ) -> None:
     first_name = "Jérôme-Anaïs-Françoise " * 3  # the form's limit is 60 characters
     title = "Fête de l'emploi et de la formation"
-    text = confirmation(
+    text = sign_up(
         first_name[:60], title, datetime(2026, 12, 30, 14, 30, tzinfo=PARIS), waiting_list
     )
-    assert segments(text).count <= 2
-    assert "Fête de l'e" in text and "le mercredi 30 décembre à 14 h 30" in text
+    assert segments(text).count <= 2 and text.endswith(LINK)
 
 
 @pytest.mark.parametrize(
@@ -142,7 +195,7 @@ def test_the_longest_name_and_a_title_in_ucs2_still_fit_in_two_segments(
     ],
 )
 def test_a_first_name_that_is_not_one_stays_out_of_the_sms(typed: str) -> None:
-    text = confirmation(typed, "Atelier CV", SATURDAY, waiting_list=False)
+    text = sign_up(typed, "Atelier CV", SATURDAY, waiting_list=False)
     assert text.startswith('Bonjour, ton inscription à "Atelier CV" le samedi 5')
 
 
@@ -152,12 +205,8 @@ def test_a_real_first_name_is_greeted() -> None:
         ("Jean-Baptiste", "Jean-Baptiste"),
         ("N’Golo", "N'Golo"),
     ]:
-        text = confirmation(typed, "Atelier CV", SATURDAY, waiting_list=False)
+        text = sign_up(typed, "Atelier CV", SATURDAY, waiting_list=False)
         assert text.startswith(f"Bonjour {greeted}, ton inscription")
-    # A name outside GSM-7 sends the whole text as UCS-2: a shorter greeting keeps the name.
-    for waiting_list in (False, True):
-        text = confirmation("Aïcha", "Atelier CV", SATURDAY, waiting_list)
-        assert text.startswith("Aïcha, t") and segments(text).count == 2
 
 
 @pytest.mark.parametrize("waiting_list", [False, True])
@@ -167,7 +216,26 @@ def test_every_wording_keeps_its_own_words_in_gsm7(
     waiting_list: bool, first_name: str, title: str
 ) -> None:
     """Whichever wording room allows, only what a person typed or an author wrote may need
-    UCS-2, and two segments hold the whole."""
-    text = confirmation(first_name, title, SATURDAY, waiting_list)
-    assert set(outside_gsm7(text)) <= set(first_name + title)
-    assert segments(text).count <= 2
+    UCS-2, and two segments hold the whole and the link."""
+    text = sign_up(first_name, title, SATURDAY, waiting_list)
+    place = "MJC, 2 rue des Jardins, 54340 Pompey"
+    assert set(outside_gsm7(text)) <= set(first_name + title + place)
+    assert segments(text).count <= 2 and text.endswith(LINK)
+
+
+@pytest.mark.parametrize("title", ["Atelier CV", "Fête de l'emploi", "Fête de l'emploi " * 9])
+@pytest.mark.parametrize(
+    "place", ["MJC, Pompey", "Salle des fêtes, 1 rue de l'Église, 54700 Maidières"]
+)
+def test_reminders_and_promotion_fit_with_any_title_and_place(title: str, place: str) -> None:
+    for text in (
+        reminder(event(title, place=place), LINK, morning=False),
+        reminder(event(title, place=place), LINK, morning=True),
+        promotion("Aïcha", event(title, place=place), LINK),
+    ):
+        assert segments(text).count <= 2 and text.endswith(LINK), text
+    text = changed(event(title, place=place), [f"nouveau lieu : {place}"], LINK)
+    assert f"nouveau lieu : {place}" in text and segments(text).count <= 2
+    assert (
+        segments(cancelled(event(title, reason="Salle fermée pour travaux"), SATURDAY)).count <= 2
+    )

@@ -62,7 +62,7 @@ def test_one_failing_job_never_stops_the_rest_of_a_pass(
     with caplog.at_level(logging.ERROR, logger="porte_voix"):
         _one_pass(backend)
     backend.committer.stop()
-    assert "les envois à la conseillère : échec de ce passage" in caplog.text
+    assert "les envois à la conseillère et aux jeunes : échec de ce passage" in caplog.text
     assert "Traceback (most recent call last)" in caplog.text
     with sqlite3.connect(config.database) as db:  # the purge ran after the failure
         assert db.execute("SELECT count(*) FROM contributions").fetchone()[0] == 0

@@ -10,9 +10,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 MANIFEST = "porte-voix/evenements.json"
+PLANNED, CANCELLED, POSTPONED = "prevu", "annule", "reporte"
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,36 @@ class PublicEvent:
     places: int | None
     deadline: datetime | None
     url: str
-    status: str = "prevu"  # "annule" or "reporte" when the site says so (``statut``)
-    rescheduled: bool = False  # postponed to a known new date (``start``, ``end``)
+    place: str = ""  # name and address, one line
+    status: str = PLANNED  # ``prevu``, ``annule`` or ``reporte``
+    reason: str | None = None  # the public reason line of a cancellation or postponement
+    new_start: datetime | None = None  # a postponed event's new start, when known
+    bring: str | None = None  # what to bring, when the event says so
+
+    @property
+    def starts(self) -> datetime | None:
+        """When it starts now: the new date of a postponed event, ``None`` when it was
+        postponed without a date yet or cancelled."""
+        if self.cancelled:
+            return None
+        if self.status == POSTPONED:
+            return self.new_start
+        return self.start
+
+    @property
+    def shown_start(self) -> datetime:
+        """The start to tell people: the new one of a postponed event when known."""
+        return self.starts or self.start
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the event will not take place (as announced)."""
+        return self.status == CANCELLED
 
     @property
     def takes_place(self) -> bool:
         """False when cancelled, or postponed to a date not known yet: no sign-up then."""
-        return self.status == "prevu" or (self.status == "reporte" and self.rescheduled)
+        return self.starts is not None
 
     @property
     def page_path(self) -> str:
@@ -47,12 +72,27 @@ class EventCatalogue:
     def __init__(self, site_dir: Path) -> None:
         self.path = site_dir / MANIFEST
         self._events: dict[str, PublicEvent] = {}
+        self._reminders: dict[str, Any] = {}
         self._stamp: float | None = None
         self._lock = threading.Lock()
 
     def get(self, event_id: str) -> PublicEvent | None:
         """The event with this id, or ``None``."""
         return self._current().get(event_id)
+
+    def all(self) -> list[PublicEvent]:
+        """Every published event."""
+        return list(self._current().values())
+
+    def reminders(self) -> dict[str, Any]:
+        """The site setting ``rappels`` as the manifest publishes it (empty: the defaults)."""
+        self._current()
+        return self._reminders
+
+    def stamp(self) -> float | None:
+        """Changes whenever the manifest is rewritten (a new build)."""
+        self._current()
+        return self._stamp
 
     def _current(self) -> dict[str, PublicEvent]:
         try:
@@ -63,6 +103,8 @@ class EventCatalogue:
             if stamp != self._stamp:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 self._events = {item["id"]: _event(item) for item in data["evenements"]}
+                reminders = data.get("rappels")
+                self._reminders = reminders if isinstance(reminders, dict) else {}
                 self._stamp = stamp
             return self._events
 
@@ -77,6 +119,19 @@ def _event(item: dict) -> PublicEvent:
         places=item["places"],
         deadline=datetime.fromisoformat(item["jusqu_au"]) if item["jusqu_au"] else None,
         url=item["url"],
-        status=item.get("statut", "prevu"),  # a manifest built before statuses existed
-        rescheduled=bool(item.get("nouveau_debut")),
+        place=_place(item.get("lieu")),
+        status=item.get("statut") or PLANNED,
+        reason=item.get("raison") or None,
+        new_start=datetime.fromisoformat(item["nouveau_debut"])
+        if item.get("nouveau_debut")
+        else None,
+        bring=item.get("a_apporter") or None,
     )
+
+
+def _place(value: object) -> str:
+    """The place in one line: the manifest gives a string, or (before it did) name and address."""
+    if isinstance(value, dict):
+        parts = [str(value.get(key) or "").strip() for key in ("nom", "adresse")]
+        return ", ".join(part for part in parts if part)
+    return " ".join(str(value or "").split())

@@ -46,6 +46,7 @@ class FormSpec:
     page_path: str
     intro: str = ""
     privacy: str = ""  # the information text by the button; empty: the call-back one
+    privacy_more: str = ""  # said after it (the sign-up: the messages it sends)
 
     @property
     def has_file(self) -> bool:
@@ -144,6 +145,11 @@ SIGNUP = FormSpec(
     fields=(*young_person_fields(), CONSENT),
     button="M'inscrire",
     page_path="",  # the event's own page
+    privacy_more=(
+        "Tu reçois une confirmation et des rappels de l'événement par SMS (ou par e-mail), avec "
+        "un lien pour libérer ta place. Ton numéro et ton adresse ne vont qu'à notre service "
+        "d'envoi de SMS ou de courriel, pour ces messages seulement."
+    ),
     intro="Tous les champs sont obligatoires, sauf l'adresse e-mail si tu donnes un numéro de téléphone.",
 )
 

@@ -26,6 +26,12 @@ START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
 MAXLENGTH_TYPES = {"text", "tel", "email", "url", "search", "password"}
 PRIVACY_PAGE = "/donnees-personnelles/"
 
+
+def privacy_notice(spec: FormSpec) -> str:
+    """The information text beside a form's button."""
+    return " ".join(part for part in (spec.privacy or PRIVACY_NOTICE, spec.privacy_more) if part)
+
+
 PRIVACY_NOTICE = (
     "Ces informations servent à l'équipe « Aller vers » de la Mission Locale (responsable du "
     "traitement) pour recontacter la personne ou l'inscrire. Elles passent par notre hébergeur et "
@@ -78,7 +84,7 @@ def form_html(
         "</div>"
     )
     parts.append(
-        f'<p class="pv-privacy">{escape(spec.privacy or PRIVACY_NOTICE)} <a href="{PRIVACY_PAGE}">En savoir plus sur tes données</a></p>'
+        f'<p class="pv-privacy">{escape(privacy_notice(spec))} <a href="{PRIVACY_PAGE}">En savoir plus sur tes données</a></p>'
     )
     parts.append(
         f'<button type="submit" class="md-button md-button--primary">{escape(spec.button)}</button>'

@@ -4,6 +4,7 @@ and parks permanent ones as dead letters (like pretix's outgoing mail)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from forms_backend.config import BackendConfig
@@ -15,52 +16,73 @@ from forms_backend.outbox.failures import (
     unforeseen,
 )
 from forms_backend.outbox.mail import Mailer
-from forms_backend.outbox.messages import counsellor_email, webhook_body
+from forms_backend.outbox.messages import counsellor_email, counsellor_notice, webhook_body
 from forms_backend.outbox.retry import Report, next_try
 from forms_backend.outbox.sms import SmsSender
-from forms_backend.outbox.sms_templates import confirmation
 from forms_backend.outbox.webhook import post_webhook
+from forms_backend.outbox.young_messages import Dropped, Later, YoungMessages
+from forms_backend.outbox.young_targets import COUNSELLOR, MAIL, SMS, parse
 from forms_backend.store.database import OutboxRow, Outcome, Store
-from forms_backend.validator.phones import is_french_mobile
 
 log = logging.getLogger("porte_voix.outbox")
 
 BATCH = 20  # rows claimed, sent, then marked together
-# An SMS row stores only a reference (``sms:<kind>`` + the submission id): its text is made when
-# it is sent, so the outbox holds no copy of a message, and a purged submission sends nothing.
-SMS_CONFIRMATION = "sms:confirmation"
+# A young person's row stores only a reference (``sms:<kind>`` or ``courriel:<kind>`` + the
+# submission id, see young_targets.py): its text is made when it is sent, so the outbox holds
+# no copy of a message, and a purged submission sends nothing.
+YOUNG_CHANNELS = (SMS, MAIL)
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time (tests give the worker a clock they move)."""
+    return datetime.now(UTC)
 
 
 class Forwarder:
     """Delivers outbox rows by e-mail (SMTP or Maildir), webhook and SMS (Brevo or files)."""
 
-    def __init__(self, store: Store, config: BackendConfig, events: EventCatalogue) -> None:
-        self.store, self.config, self.events = store, config, events
+    def __init__(
+        self,
+        store: Store,
+        config: BackendConfig,
+        events: EventCatalogue,
+        *,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.store, self.config, self.events, self.clock = store, config, events, clock
         self.sms = SmsSender(config.sms_url, config.sms_key, config.sms_sender, config.sms_dir)
+        self.young = YoungMessages(store, config, events, self.sms, self.link_secret)
+        self._secret: str | None = None
+
+    def link_secret(self) -> str:
+        """The key that signs personal links: ``PORTE_VOIX_SECRET``, else one kept in the database."""
+        if self._secret is None:
+            self._secret = self.config.secret or self.store.secret("lien-place")
+        return self._secret
 
     def targets(self, values: dict | None = None) -> list[str]:
-        """Where a new submission goes; a sign-up by someone who chose SMS also gets an SMS
-        confirmation (through Brevo, or into the SMS folder when no provider is configured)."""
-        targets = ["email", "webhook"] if self.config.webhook_url else ["email"]
-        if (
-            values
-            and values.get("form") == "inscription"
-            and values.get("channel") == "sms"
-            and is_french_mobile(values.get("phone") or "")
-        ):
-            targets.append(SMS_CONFIRMATION)
-        return targets
+        """Where a new submission goes for the counsellor (the young person's own messages
+        come from ``Seats.sign_up_rows``)."""
+        return ["email", "webhook"] if self.config.webhook_url else ["email"]
 
     def deliver_due(self) -> Report:
         """Deliver every row that is due now; returns counts (no personal data is logged)."""
         report = Report()
-        while rows := self.store.claim_due(limit=BATCH):
-            # Outcomes written together after the batch: at least once, as before (a crash
-            # between a send and its mark sends again after the lease; webhooks carry an
-            # idempotency key), but one commit per batch instead of one per row; and one SMTP
-            # session per batch.
+        while rows := self.store.claim_due(limit=BATCH, now=self.clock()):
+            # The counsellor's outcomes are written together after the batch: at least once
+            # (a crash between a send and its mark sends again after the lease; webhooks carry
+            # an idempotency key), one commit per batch; and one SMTP session per batch. A
+            # young person's message is marked as soon as it is sent: a crash resends at most
+            # the one in flight, never a batch of SMS already delivered.
+            outcomes = []
             with Mailer(self.config.smtp_url, self.config.maildir) as mailer:
-                outcomes = [self._deliver(row, report, mailer) for row in rows]
+                for row in rows:
+                    outcome = self._deliver(row, report, mailer)
+                    if parse(row.target).channel in YOUNG_CHANNELS:
+                        self.store.mark_outcomes([outcome])
+                    else:
+                        outcomes.append(outcome)
             self.store.mark_outcomes(outcomes)
         return report
 
@@ -68,10 +90,16 @@ class Forwarder:
         try:
             try:
                 self._send(row, mailer)
-            except DeliveryFailure:
+            except (DeliveryFailure, Dropped, Later):
                 raise
             except Exception as error:  # a programming error: a person must look, now
                 raise unforeseen(log, f"envoi {row.target} n°{row.id}", error) from error
+        except Dropped as reason:
+            report.dropped += 1
+            return Outcome(row.id, "dropped", str(reason))
+        except Later as later:
+            report.later += 1
+            return Outcome(row.id, "later", at=later.at)
         except PermanentFailure as failure:
             report.dead += 1
             log.warning("envoi %s n°%s en échec définitif : %s", row.target, row.id, failure)
@@ -86,9 +114,7 @@ class Forwarder:
                 return Outcome(row.id, "dead", f"abandon après {row.attempts} essais : {failure}")
             report.retried += 1
             log.info("envoi %s n°%s reporté de %s s : %s", row.target, row.id, delay, failure)
-            return Outcome(
-                row.id, "retry", str(failure), datetime.now(UTC) + timedelta(seconds=delay)
-            )
+            return Outcome(row.id, "retry", str(failure), self.clock() + timedelta(seconds=delay))
         report.sent += 1
         return Outcome(row.id, "sent")
 
@@ -98,7 +124,19 @@ class Forwarder:
             raise PermanentFailure("la demande a été effacée")
         event = self.events.get(submission["event_id"]) if submission["event_id"] else None
         title = event.title if event else submission["event_id"]
-        if row.target == "email":
+        wanted = parse(row.target)
+        if wanted.channel in YOUNG_CHANNELS:
+            self.young.send(row, submission, mailer, self.clock())
+        elif wanted.channel == COUNSELLOR:
+            notice = counsellor_notice(
+                submission,
+                title,
+                wanted.kind,
+                sender=self.config.mail_from,
+                recipient=self.config.counsellor_email,
+            )
+            mailer.send(notice, self.config.counsellor_email)
+        elif row.target == "email":
             message = counsellor_email(
                 submission,
                 title,
@@ -115,16 +153,6 @@ class Forwarder:
                 webhook_body(submission, title),
                 submission["id"],
             )
-        elif row.target == SMS_CONFIRMATION:
-            if event is None:
-                raise PermanentFailure("SMS : l'événement n'est plus publié")
-            text = confirmation(
-                submission["first_name"],
-                event.title,
-                event.start,
-                waiting_list=submission["status"] == "liste_attente",
-            )
-            self.sms.send(submission["phone"] or "", text)
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
 

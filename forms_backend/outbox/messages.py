@@ -23,7 +23,27 @@ SUBJECTS = {
     "inscription": "Inscription",
     "orientation": "Orientation par un partenaire",
 }
-STATUSES = {"recu": "reçue", "inscrit": "inscrit·e", "liste_attente": "sur liste d'attente"}
+STATUSES = {
+    "recu": "reçue",
+    "inscrit": "inscrit·e",
+    "liste_attente": "sur liste d'attente",
+    "desinscrit": "place libérée",
+}
+# What the counsellor is told when places move (outbox targets ``conseillere:<kind>``).
+NOTICES = {
+    "liberation": (
+        "Place libérée",
+        "{name} a libéré sa place avec son lien personnel : inutile de la relancer pour cet "
+        "événement. Si quelqu'un attend sur la liste d'attente, cette personne reçoit la place "
+        "et en est prévenue, et vous recevez un autre message.",
+    ),
+    "place": (
+        "Place donnée à la liste d'attente",
+        "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
+        "d'attente. Le ou la jeune en est prévenu·e par son canal (SMS ou e-mail), avec son "
+        "propre lien pour libérer la place si besoin.",
+    ),
+}
 
 
 def _received(submission: dict[str, Any]) -> str:
@@ -80,6 +100,30 @@ def counsellor_email(
         sender=sender,
         recipient=recipient,
         idstring=submission["id"].replace("-", ""),
+    )
+
+
+def counsellor_notice(
+    submission: dict[str, Any], event_title: str | None, kind: str, *, sender: str, recipient: str
+) -> Message:
+    """A place freed, or given to the first person waiting: who, for which event, the
+    reference; the contact details are in the sign-up's first e-mail."""
+    if kind not in NOTICES:
+        raise KeyError(kind)
+    title, said = NOTICES[kind]
+    lines = [
+        said.format(name=submission["first_name"]),
+        "",
+        f"Événement : {event_title or submission['event_id']}",
+        f"Statut : {STATUSES[submission['status']]}",
+        f"Référence : {submission['id']}",
+    ]
+    return plain_message(
+        french_spacing(f"[Aller vers] {title} — {event_title or submission['event_id']}"),
+        french_spacing("\n".join(lines)),
+        sender=sender,
+        recipient=recipient,
+        idstring=f"{submission['id'].replace('-', '')}.{kind}",
     )
 
 

@@ -22,3 +22,5 @@ class Report:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    dropped: int = 0  # reminders no longer to send (a place freed, an event cancelled)
+    later: int = 0  # held past quiet hours

@@ -1,5 +1,8 @@
-"""The kit's SMS texts, one function per message. Upcoming texts (the reminders before an event)
-go here too, and each is added to the test that checks every text against the kit's rule.
+"""The kit's SMS texts, one function per message (confirmation, reminders, a place given from
+the waiting list, an event cancelled or changed); each is in the test that checks every text
+against the kit's rule.
+Each text that holds the personal link keeps it whole: when two segments cannot hold the title
+with it, a wording without the title is sent (the link's page shows the whole event).
 
 The rule (``sms_text.kit_text_problems``): the fixed wording stays in GSM-7 and a message takes
 at most two segments. So the words are chosen without ê â î ô û ç œ (« à bientôt » and « être »
@@ -17,6 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.sms_text import KIT_MAX_SEGMENTS, segments
 from forms_backend.typography import DAYS, MONTHS
 
@@ -33,50 +37,136 @@ def when(moment: datetime) -> str:
     """« samedi 5 décembre à 14 h 30 », with plain spaces (see above)."""
     local = moment.astimezone(PARIS)
     day = "1er" if local.day == 1 else str(local.day)
-    hour = f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
-    return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} à {hour}"
+    return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} à {_hour(local)}"
 
 
-def confirmation(first_name: str, event_title: str, start: datetime, waiting_list: bool) -> str:
-    """The SMS a young person gets after signing up for an event by SMS: the longest wording
-    that fits in two segments (a first name or a title that needs UCS-2 leaves less room)."""
-    date = when(start)
+def greetings(first_name: str) -> tuple[str, str]:
+    """« Bonjour Inès, » and the short « Inès, » (room for a name that needs UCS-2); a « first
+    name » that does not look like one is left out."""
     name_fits = len(first_name) <= NAME_MAX and PLAIN_NAME.fullmatch(first_name)
     straight = first_name.replace("’", "'")  # the typographic apostrophe is outside GSM-7
-    hello = f"Bonjour {straight}," if name_fits else "Bonjour,"
-    short_hello = f"{straight}," if name_fits else "Bonjour,"  # room for a name in UCS-2
-    if waiting_list:
-        then = "Si une place se libère, on te prévient par SMS."
+    return (f"Bonjour {straight},", f"{straight},") if name_fits else ("Bonjour,", "Bonjour,")
+
+
+def _place(event: PublicEvent) -> str:
+    return f" Lieu : {event.place}." if event.place else ""
+
+
+def _bring(event: PublicEvent) -> str:
+    return f" Pense à apporter : {event.bring}." if event.bring else ""
+
+
+def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | None) -> str:
+    """Right after a sign-up: what, when, where, what to bring, and her link (which also shows
+    the event); ``rank`` on the waiting list, or ``None`` for a place taken."""
+    hello, short = greetings(first_name)
+    date = when(event.shown_start)
+    if rank is not None:
+        then = f"Si une place se libère, on te prévient. Infos, ou te retirer : {link}"
         wordings = [
-            (f"{hello} tu es sur la liste d'attente pour \"", f'" le {date}. {then}'),
-            (f"{short_hello} tu es sur la liste d'attente pour \"", f'" le {date}. {then}'),
-            ("Bonjour, tu es sur la liste d'attente pour \"", f'" le {date}. {then}'),
-            ("Liste d'attente pour \"", f'", le {date}. {then}'),
+            (f"{hello} tu es sur la liste d'attente (rang {rank}) pour \"", f'" le {date}. {then}'),
+            (f"{short} liste d'attente (rang {rank}) pour \"", f'" le {date}. {then}'),
+            (f"Liste d'attente (rang {rank}) pour \"", f'", le {date}. {then}'),
         ]
+        fallback = f"Tu es sur la liste d'attente (rang {rank}) pour le {date}. {then}"
     else:
-        then = "Si tu ne peux plus venir, préviens la Mission Locale."
+        then = f"Infos, ou libérer ta place : {link}"
+        where = _place(event) + _bring(event)
         wordings = [
+            (f'{hello} ton inscription à "', f'" le {date} est bien notée.{where} {then}'),
+            (f'{short} ton inscription à "', f'" le {date} est notée.{where} {then}'),
             (f'{hello} ton inscription à "', f'" le {date} est bien notée. {then}'),
-            (f'{short_hello} ton inscription à "', f'" le {date} est notée. {then}'),
-            ('Bonjour, ton inscription à "', f'" le {date} est bien notée. {then}'),
+            (f'{short} ton inscription à "', f'" le {date} est notée. {then}'),
             ('Inscription notée : "', f'", le {date}. {then}'),
         ]
-    return _fitted(wordings, event_title)
+        fallback = f"Ton inscription du {date} est notée. {then}"
+    return _fitted(wordings, event.title, fallback)
+
+
+def reminder(event: PublicEvent, link: str, *, morning: bool) -> str:
+    """Two days before (the setting ``rappels``) or on the morning of the event."""
+    local = event.shown_start.astimezone(PARIS)
+    date = f"aujourd'hui à {_hour(local)}" if morning else f"le {when(event.shown_start)}"
+    then = f"Tu ne peux plus venir ? Libère ta place : {link}"
+    wordings = [
+        ('Rappel : "', f'" {date}.{_place(event)}{_bring(event)} {then}'),
+        ('Rappel : "', f'" {date}.{_place(event)} {then}'),
+        ('Rappel : "', f'" {date}. {then}'),
+    ]
+    return _fitted(wordings, event.title, f"Rappel : ton inscription, {date}. {then}")
+
+
+def promotion(first_name: str, event: PublicEvent, link: str) -> str:
+    """A place came free and it is hers (she was first on the waiting list)."""
+    hello, short = greetings(first_name)
+    date = when(event.shown_start)
+    then = f"Tu ne peux pas venir ? Libère-la : {link}"
+    wordings = [
+        (
+            f"{hello} une place s'est libérée pour \"",
+            f'" le {date}. Elle est à toi !{_place(event)} {then}',
+        ),
+        (f"{hello} une place s'est libérée pour \"", f'" le {date}. Elle est à toi ! {then}'),
+        (f'{short} une place pour "', f'" le {date} est à toi ! {then}'),
+    ]
+    return _fitted(
+        wordings, event.title, f"Une place s'est libérée pour le {date} : elle est à toi ! {then}"
+    )
+
+
+def cancelled(event: PublicEvent, before_start: datetime) -> str:
+    """The event will not take place; with its public reason when two segments hold it."""
+    date = when(before_start)
+    reason = f" {event.reason.rstrip('.')}." if event.reason else ""
+    then = "Tu n'as rien à faire. Désolé !"
+    wordings = [
+        ('Annulation : "', f'", le {date}, est annulé.{reason} {then}'),
+        ('Annulation : "', f'", le {date}, est annulé. {then}'),
+    ]
+    return _fitted(wordings, event.title, f"Annulation : l'événement du {date} est annulé.")
+
+
+def changed(event: PublicEvent, what: list[str], link: str) -> str:
+    """The event moved (``what``: « nouvelle date : … », « nouveau lieu : … ») or was
+    postponed; her link shows the event as it is now (left out when two segments cannot hold
+    it beside what changed)."""
+    said = "; ".join(what)
+    then = f"Infos, ou libérer ta place : {link}"
+    wordings = [
+        ('Changement pour "', f'" : {said}. {then}'),
+        ('Changement pour "', f'" : {what[0]}. {then}'),
+    ]
+    # What changed matters more than the link: a place that needs UCS-2 leaves no room for both.
+    fallbacks = [
+        f"Changement pour ton inscription : {said}. {then}",
+        f"Changement pour ton inscription : {said}.",
+        f"Changement : {what[0]}.",
+        f"Changement pour ton inscription. {then}",
+    ]
+    return _fitted(wordings, event.title, fallbacks)
+
+
+def _hour(local: datetime) -> str:
+    return f"{local.hour} h" if local.minute == 0 else f"{local.hour} h {local.minute:02d}"
 
 
 MIN_TITLE = 12  # a title is never cut shorter than this: a shorter wording is used instead
 
 
-def _fitted(wordings: list[tuple[str, str]], title: str) -> str:
+def _fitted(wordings: list[tuple[str, str]], title: str, fallback: str | list[str]) -> str:
     """The first wording (the text before and after the title) that two segments hold, with
-    the whole title or the title cut (« ... » added) down to ``MIN_TITLE`` characters."""
-    candidate = ""
+    the whole title or the title cut (« ... » added) down to ``MIN_TITLE`` characters; else
+    the first ``fallback`` that fits (they name no title), else the last one."""
     for before, after in wordings:
         for shown in _shortened(title):
             candidate = before + shown + after
             if segments(candidate).count <= KIT_MAX_SEGMENTS:
                 return candidate
-    return candidate  # nothing fits: cannot happen with the shortest wording
+    fallbacks = [fallback] if isinstance(fallback, str) else fallback
+    for candidate in fallbacks:
+        if segments(candidate).count <= KIT_MAX_SEGMENTS:
+            return candidate
+    return fallbacks[-1]
 
 
 def _shortened(title: str) -> Iterator[str]:

@@ -58,7 +58,9 @@ def now_text(moment: datetime | None = None) -> str:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one delivery: ``sent``, ``retry`` (at ``at``) or ``dead``."""
+    """What happened to one delivery: ``sent``, ``retry`` (at ``at``), ``dead``, ``later``
+    (not an attempt: not allowed now, due again at ``at``) or ``dropped`` (no longer to send:
+    a reminder for a place freed, an event cancelled or started; ``error`` says why)."""
 
     row_id: int
     state: str
@@ -185,10 +187,16 @@ class Store:
             return value
 
     def record(
-        self, values: dict[str, Any], targets: list[str], capacity: int | None = None
+        self,
+        values: dict[str, Any],
+        targets: list[str],
+        capacity: int | None = None,
+        place_rows: list[tuple[str, datetime]] | None = None,
     ) -> Recorded:
         """Store a submission and one outbox row per target, atomically (see ``insert_submission``)."""
-        return self.write(lambda db: self.insert_submission(db, values, targets, capacity))
+        return self.write(
+            lambda db: self.insert_submission(db, values, targets, capacity, place_rows)
+        )
 
     def insert_submission(
         self,
@@ -196,12 +204,15 @@ class Store:
         values: dict[str, Any],
         targets: list[str],
         capacity: int | None = None,
+        place_rows: list[tuple[str, datetime]] | None = None,
+        due: datetime | None = None,
     ) -> Recorded:
         """Write a submission and its outbox rows inside the caller's transaction.
 
         A repeated id stores nothing and answers the first result. For an event sign-up with a
         ``capacity``, people past it go on the waiting list; one writer at a time makes the count
-        exact.
+        exact. ``place_rows`` (target, not before): rows only for a place taken (the reminders).
+        ``due``: when the ``targets`` are due (now, by the worker's clock).
         """
         stamp = now_text()
         existing = db.execute(
@@ -223,8 +234,14 @@ class Store:
         db.execute(_INSERT_SUBMISSION, [row[column] for column in SUBMISSION_COLUMNS])
         db.executemany(
             "INSERT INTO outbox (submission_id, target, next_attempt_at, created_at) VALUES (?, ?, ?, ?)",
-            [(values["id"], target, stamp, stamp) for target in targets],
+            [(values["id"], target, now_text(due) if due else stamp, stamp) for target in targets],
         )
+        if status == "inscrit" and place_rows:
+            db.executemany(
+                "INSERT INTO outbox (submission_id, target, next_attempt_at, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(values["id"], target, now_text(due), stamp) for target, due in place_rows],
+            )
         return Recorded(values["id"], status, created=True)
 
     def places_taken(self, event_id: str) -> tuple[int, int]:
@@ -262,10 +279,14 @@ class Store:
             ).rowcount
 
     def claim_due(
-        self, *, limit: int = 5, lease: timedelta = timedelta(minutes=5)
+        self,
+        *,
+        limit: int = 5,
+        lease: timedelta = timedelta(minutes=5),
+        now: datetime | None = None,
     ) -> list[OutboxRow]:
-        """Lease due outbox rows so that no other worker takes them meanwhile."""
-        now = datetime.now(UTC)
+        """Lease outbox rows due at ``now`` so that no other worker takes them meanwhile."""
+        now = now or datetime.now(UTC)
         rows = self.write(
             lambda db: db.execute(
                 """UPDATE outbox SET leased_until = ?, attempts = attempts + 1
@@ -313,6 +334,19 @@ class Store:
                         "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL, last_error = ? "
                         "WHERE id = ?",
                         (now_text(outcome.at), outcome.error, outcome.row_id),
+                    )
+                elif outcome.state == "later":
+                    assert outcome.at is not None
+                    db.execute(
+                        "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL, "
+                        "attempts = MAX(attempts - 1, 0) WHERE id = ?",
+                        (now_text(outcome.at), outcome.row_id),
+                    )
+                elif outcome.state == "dropped":
+                    db.execute(
+                        "UPDATE outbox SET state = 'dropped', leased_until = NULL, last_error = ? "
+                        "WHERE id = ?",
+                        (outcome.error, outcome.row_id),
                     )
                 else:
                     db.execute(

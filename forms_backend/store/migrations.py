@@ -142,7 +142,29 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ALTER TABLE contributions ADD COLUMN guardian_declaration TEXT",
         ),
     ),
-    # 0007 is kept free for the event messages (another branch): this one must follow it.
+    (
+        "0007_event_messages",
+        (
+            # When a young person freed her place with her personal link (status ``desinscrit``).
+            "ALTER TABLE submissions ADD COLUMN freed_at TEXT",
+            # What the backend last saw of each published event (public facts, as JSON): a new
+            # build that cancels, postpones or moves an event is told once, by comparing.
+            """CREATE TABLE event_facts (
+                event_id TEXT PRIMARY KEY,
+                facts TEXT NOT NULL,
+                seen_at TEXT NOT NULL
+            )""",
+            # One change of an event (public facts before and after): each message about it is
+            # an outbox row whose target names this key, so a second build adds nothing.
+            """CREATE TABLE event_changes (
+                key TEXT PRIMARY KEY,
+                event_id TEXT NOT NULL,
+                before TEXT NOT NULL,
+                after TEXT NOT NULL,
+                seen_at TEXT NOT NULL
+            )""",
+        ),
+    ),
     (
         "0008_attendance",
         (

@@ -127,5 +127,7 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
             ),
         )
     )
-    files.append(GeneratedFile(MANIFEST_PATH, events_manifest(content.events, page_urls)))
+    files.append(
+        GeneratedFile(MANIFEST_PATH, events_manifest(content.events, page_urls, settings.reminders))
+    )
     return files

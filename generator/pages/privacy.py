@@ -279,7 +279,12 @@ def privacy_block(build: BuildContext, from_src: str) -> str:
                     "Quand tu t'inscris à un événement",
                     SIGNUP,
                     "t'inscrire (ou te mettre sur la liste d'attente). L'événement choisi est "
-                    "gardé avec ta demande.",
+                    "gardé avec ta demande. Tu reçois une confirmation, des rappels avant "
+                    "l'événement, et un message si une place se libère pour toi ou si "
+                    "l'événement change, par SMS (ou par e-mail), avec un lien pour libérer ta "
+                    "place. Ton numéro et ton adresse ne vont qu'à notre service d'envoi de SMS "
+                    "ou de courriel, pour ces messages seulement. Ces messages et le lien sont "
+                    "effacés avec ta demande.",
                 ),
                 _referral(),
                 _testimonial(),

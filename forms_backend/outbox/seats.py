@@ -1,0 +1,116 @@
+"""Places at an event: the rows a sign-up schedules, a place freed with the personal link, and
+the waiting list moving up (a place freed, or more places in a new build).
+
+Each change is one write through ``Store.write`` — the group committer's writer thread when the
+server runs, the same one that counts places for sign-ups — so two places freed at the same
+moment give two different people a place, each told once (the rows' keys are unique).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from forms_backend.intake.events import EventCatalogue, PublicEvent
+from forms_backend.outbox.young_targets import (
+    CONFIRMATION,
+    COUNSELLOR,
+    FREED,
+    PROMOTED,
+    REMINDER_PATTERNS,
+    Reminders,
+    reminder_rows,
+    target,
+    young_channel,
+)
+from forms_backend.store import event_messages as sql
+from forms_backend.store.database import Store
+
+FREED_NOW, ALREADY_FREED, UNKNOWN, STARTED = "libere", "deja_libere", "inconnu", "commence"
+
+
+def reminder_settings(events: EventCatalogue) -> Reminders:
+    """The setting ``rappels`` as published with the events (defaults when it is not)."""
+    published = events.reminders()
+    days = published.get("jours_avant", Reminders.days_before)
+    morning = published.get("matin", Reminders.morning)
+    valid_days = isinstance(days, int) and not isinstance(days, bool) and 0 <= days <= 14
+    return Reminders(
+        days if valid_days else Reminders.days_before,
+        morning if isinstance(morning, bool) else Reminders.morning,
+    )
+
+
+def starts_at(event: PublicEvent) -> datetime | None:
+    """When the event starts now (see ``PublicEvent.starts``)."""
+    return event.starts
+
+
+@dataclass(frozen=True)
+class Freed:
+    """What the personal link did: ``state`` (see the constants) and the sign-up."""
+
+    state: str
+    submission: dict[str, Any] | None = None
+
+
+class Seats:
+    """Scheduling and moving places, for one store and the published events."""
+
+    def __init__(self, store: Store, events: EventCatalogue) -> None:
+        self.store, self.events = store, events
+
+    def sign_up_rows(
+        self, values: dict[str, Any], event: PublicEvent, now: datetime
+    ) -> tuple[list[str], list[tuple[str, datetime]]]:
+        """A new sign-up's young rows: the confirmation (due now) and, for a place taken, the
+        reminders (each with its « not before » time)."""
+        channel = young_channel(values)
+        start = starts_at(event)
+        if channel is None or start is None:
+            return [], []
+        settings = reminder_settings(self.events)
+        return [target(channel, CONFIRMATION)], reminder_rows(channel, start, settings, now)
+
+    def free(self, submission_id: str, now: datetime) -> Freed:
+        """Free a place (or leave the waiting list) and give it to the first person waiting."""
+        return self.store.write(lambda db: self._free(db, submission_id, now))
+
+    def _free(self, db: sqlite3.Connection, submission_id: str, now: datetime) -> Freed:
+        submission = sql.sign_up(db, submission_id)
+        if submission is None:
+            return Freed(UNKNOWN)
+        event = self.events.get(submission["event_id"])
+        start = starts_at(event) if event else None
+        if event is not None and start is not None and now >= start:
+            return Freed(STARTED, submission)
+        if not sql.free(db, submission_id, now):
+            return Freed(ALREADY_FREED, submission)
+        sql.drop_pending(db, submission_id, REMINDER_PATTERNS)
+        sql.add_rows(db, submission_id, [(target(COUNSELLOR, FREED), now)])
+        if event is not None:
+            self.promote(db, event, now)
+        return Freed(FREED_NOW, submission)
+
+    def promote(self, db: sqlite3.Connection, event: PublicEvent, now: datetime) -> int:
+        """Give each free place to the person who waited longest, inside the caller's
+        transaction; returns how many moved up."""
+        start = starts_at(event)
+        if event.places is None or start is None or now >= start:
+            return 0
+        moved = 0
+        settings = reminder_settings(self.events)
+        while sql.taken(db, event.id) < event.places:
+            waiting = sql.first_waiting(db, event.id)
+            if waiting is None or not sql.promote(db, waiting["id"]):
+                break
+            rows = [(target(COUNSELLOR, PROMOTED), now)]
+            channel = young_channel(waiting)
+            if channel is not None:
+                rows.append((target(channel, PROMOTED), now))
+                rows += reminder_rows(channel, start, settings, now)
+            sql.add_rows(db, waiting["id"], rows)
+            moved += 1
+        return moved

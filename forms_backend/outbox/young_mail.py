@@ -1,0 +1,148 @@
+"""The e-mails a young person gets about an event (tutoiement, French typography): the
+confirmation (with the event's ``.ics`` attached), the reminders, a place that came free, and
+a change of the event. Each carries her personal link to free her place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+from forms_backend.intake.events import PublicEvent
+from forms_backend.outbox.mail_message import message_with_attachment, plain_message
+from forms_backend.outbox.sms_templates import when
+from forms_backend.typography import french_spacing
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What an e-mail says: its subject and its text (French spacing added when sent)."""
+
+    subject: str
+    text: str
+
+
+def event_lines(event: PublicEvent) -> list[str]:
+    """What, when, where, the event's page, and what to bring when the event says so."""
+    lines = [
+        f"Quoi : {event.title}",
+        f"Quand : le {when(event.shown_start)}",
+        *([f"Où : {event.place}"] if event.place else []),
+        f"La page de l'événement : {event.url}",
+    ]
+    if event.bring:
+        lines.append(f"Pense à apporter : {event.bring}")
+    return lines
+
+
+def _hello(submission: dict[str, Any]) -> str:
+    return f"Bonjour {submission['first_name']},"
+
+
+def _free_link(link: str, *, waiting: bool = False) -> list[str]:
+    if waiting:
+        return ["Tu ne veux plus attendre ? Retire-toi de la liste en un clic :", link]
+    return [
+        "Tu ne peux plus venir ? Libère ta place en un clic : elle ira à quelqu'un qui attend.",
+        link,
+        "Ce lien marche jusqu'au début de l'événement.",
+    ]
+
+
+def confirmation(
+    submission: dict[str, Any], event: PublicEvent, link: str, rank: int | None, signature: str
+) -> Letter:
+    """Right after a sign-up (``rank``: on the waiting list)."""
+    if rank is not None:
+        said = [
+            f"Tu es sur la liste d'attente pour « {event.title} » (rang {rank}).",
+            "Si une place se libère, on te prévient tout de suite par e-mail.",
+        ]
+        return Letter(
+            f"Liste d'attente : {event.title}",
+            _body(submission, said, event, _free_link(link, waiting=True), signature),
+        )
+    said = ["Ton inscription est bien notée."]
+    more = [
+        "Le fichier joint (evenement.ics) ajoute l'événement à ton agenda.",
+        "",
+        *_free_link(link),
+    ]
+    return Letter(
+        f"Ton inscription : {event.title}", _body(submission, said, event, more, signature)
+    )
+
+
+def reminder(
+    submission: dict[str, Any], event: PublicEvent, link: str, signature: str, *, morning: bool
+) -> Letter:
+    """Two days before (the setting ``rappels``) or on the morning of the event."""
+    said = ["C'est aujourd'hui !" if morning else "Petit rappel : on t'attend bientôt."]
+    subject = (
+        f"Rappel : {event.title}, {'aujourd’hui' if morning else 'le ' + when(event.shown_start)}"
+    )
+    return Letter(subject, _body(submission, said, event, _free_link(link), signature))
+
+
+def promotion(submission: dict[str, Any], event: PublicEvent, link: str, signature: str) -> Letter:
+    """A place came free and it is hers."""
+    said = ["Bonne nouvelle : une place s'est libérée, et elle est à toi !"]
+    more = [
+        "Le fichier joint (evenement.ics) ajoute l'événement à ton agenda.",
+        "",
+        *_free_link(link),
+    ]
+    return Letter(
+        f"Une place pour toi : {event.title}", _body(submission, said, event, more, signature)
+    )
+
+
+def changed(
+    submission: dict[str, Any],
+    event: PublicEvent,
+    what: list[str],
+    link: str | None,
+    signature: str,
+) -> Letter:
+    """The event was cancelled, postponed, or changed date, time or place (``what``)."""
+    said = ["Il y a du nouveau pour l'événement où tu es inscrit·e :", *[f"- {w}" for w in what]]
+    more = _free_link(link) if link else ["Tu n'as rien à faire. Désolé pour ce changement !"]
+    return Letter(f"Changement : {event.title}", _body(submission, said, event, more, signature))
+
+
+def _body(
+    submission: dict[str, Any],
+    said: list[str],
+    event: PublicEvent,
+    more: list[str],
+    signature: str,
+) -> str:
+    return "\n".join(
+        [_hello(submission), "", *said, "", *event_lines(event), "", *more, "", signature]
+    )
+
+
+def as_message(
+    letter: Letter,
+    *,
+    sender: str,
+    recipient: str,
+    idstring: str,
+    calendar: Path | None = None,
+    now: datetime | None = None,
+) -> Message:
+    """The e-mail itself, with the event's ``.ics`` attached when ``calendar`` is a file."""
+    subject, text = french_spacing(letter.subject), french_spacing(letter.text)
+    if calendar is not None and calendar.is_file():
+        return message_with_attachment(
+            subject,
+            text,
+            ("evenement.ics", calendar.read_bytes(), "text", "calendar"),
+            sender=sender,
+            recipient=recipient,
+            idstring=idstring,
+            now=now,
+        )
+    return plain_message(subject, text, sender=sender, recipient=recipient, idstring=idstring)

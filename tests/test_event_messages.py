@@ -1,0 +1,627 @@
+"""The young person's messages around an event, on the real app: a real SQLite file, a real SMTP
+server (aiosmtpd), a real HTTP server answering like Brevo, and the worker driven by a clock the
+test moves (never by sleeping)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from bs4 import BeautifulSoup
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from forms_backend.app import Backend, create_app
+from forms_backend.intake.place_links import make_token
+
+from .backend import VALID, fresh, make_config, manifest_event, write_organisation
+
+PARIS = ZoneInfo("Europe/Paris")
+SEND = "/v3/transactionalSMS/send"
+KEY = "xkeysib-test"
+EVENT = "2030-03-16-atelier-cv"
+SATURDAY_2PM = datetime(2030, 3, 16, 14, 0, tzinfo=PARIS)
+
+
+class Clock:
+    """The worker's time, moved by the test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now.astimezone(UTC)
+
+
+def event_at(start: datetime, event_id: str = EVENT, **changes: Any) -> dict[str, Any]:
+    item = manifest_event(event_id, places=changes.pop("places", 20))
+    item.update(
+        debut=start.isoformat(),
+        fin=(start + timedelta(hours=2)).isoformat(),
+        jusqu_au=start.isoformat(),
+        lieu="MJC Pompey, 2 rue des Jardins, 54340 Pompey",
+        url=f"http://127.0.0.1:8000/evenements/{event_id}/",
+    )
+    item.update(changes)
+    return item
+
+
+def publish(site: Path, *events: dict[str, Any], rappels: dict | None = None) -> None:
+    """Write the manifest as a new build does (a new modification time each call)."""
+    path = site / "porte-voix" / "evenements.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data: dict[str, Any] = {"version": 1, "evenements": list(events)}
+    if rappels is not None:
+        data["rappels"] = rappels
+    aside = path.with_suffix(".tmp")
+    aside.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    aside.replace(path)
+    stamp = path.stat().st_mtime_ns + 1_000_000  # two builds within a tick still differ
+    import os
+
+    os.utime(path, ns=(stamp, stamp))
+
+
+@dataclass
+class Kit:
+    """A running app (no worker thread: the test runs its passes) and what it talks to."""
+
+    client: Any
+    backend: Backend
+    clock: Clock
+    config: Any
+
+    def sign_up(self, **fields: str) -> str:
+        token = fresh(self.client, "inscription")
+        answer = self.client.post(
+            "/formulaires/inscription",
+            data={**token, **VALID, "evenement": EVENT, **fields},
+            headers={"Accept": "application/json"},
+        )
+        assert answer.json()["ok"], answer.text
+        return token["id"]
+
+    def run_worker(self) -> None:
+        """One pass of the worker at the clock's time."""
+        self.backend.watch.check(self.clock())
+        self.backend.forwarder.deliver_due()
+
+    def at(self, moment: datetime) -> None:
+        self.clock.now = moment
+        self.run_worker()
+
+    def link_token(self, submission_id: str) -> str:
+        return make_token(self.backend.forwarder.link_secret(), submission_id)
+
+    def rows(self) -> list[dict[str, Any]]:
+        connection = sqlite3.connect(self.config.database)
+        connection.row_factory = sqlite3.Row
+        with connection:
+            rows = connection.execute("SELECT * FROM outbox ORDER BY id").fetchall()
+        connection.close()
+        return [dict(row) for row in rows]
+
+    def status(self, submission_id: str) -> str:
+        return self.backend.store.submission(submission_id)["status"]
+
+
+@pytest.fixture
+def brevo(httpserver: HTTPServer) -> list[dict[str, Any]]:
+    """A real HTTP server answering like Brevo; the list of SMS it accepted."""
+    received: list[dict[str, Any]] = []
+
+    def handler(request: Request) -> Response:
+        received.append(json.loads(request.get_data()))
+        return Response(json.dumps({"messageId": len(received)}), status=201)
+
+    httpserver.expect_request(SEND, method="POST").respond_with_handler(handler)
+    return received
+
+
+@pytest.fixture
+def kit(tmp_path: Path, smtp, httpserver: HTTPServer, brevo) -> Kit:  # type: ignore[no-untyped-def]
+    config = make_config(
+        tmp_path,
+        smtp_url=smtp.url,
+        sms_url=httpserver.url_for("/"),
+        sms_key=KEY,
+        sms_sender="MissionLoc",
+    )
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
+    app = create_app(config, run_worker=False, clock=clock)
+    from starlette.testclient import TestClient
+
+    with TestClient(app, follow_redirects=False) as client:
+        yield Kit(client, app.state.backend, clock, config)
+
+
+def texts_to(brevo: list[dict[str, Any]], number: str = "33612345678") -> list[str]:
+    return [sms["content"] for sms in brevo if sms["recipient"] == number]
+
+
+def young_mails(smtp) -> list:  # type: ignore[no-untyped-def]
+    return [m for m in smtp.messages if m["To"] != "conseillere@mission-locale.test"]
+
+
+def counsellor_mails(smtp) -> list:  # type: ignore[no-untyped-def]
+    return [m for m in smtp.messages if m["To"] == "conseillere@mission-locale.test"]
+
+
+def text_of(message) -> str:  # type: ignore[no-untyped-def]
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode()
+
+
+# 1. Confirmation by her channel -------------------------------------------------------------
+
+
+def test_confirmation_by_sms_says_what_when_where_with_her_link(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    submission_id = kit.sign_up()
+    kit.run_worker()
+    [text] = texts_to(brevo)
+    link = f"http://127.0.0.1:8000/formulaires/ma-place?jeton={kit.link_token(submission_id)}"
+    assert text == (
+        'Bonjour Inès, ton inscription à "Événement 2030-03-16-atelier-cv" le samedi 16 mars '
+        "à 14 h est bien notée. Lieu : MJC Pompey, 2 rue des Jardins, 54340 Pompey. "
+        f"Infos, ou libérer ta place : {link}"
+    )
+
+
+def test_confirmation_by_email_attaches_the_events_calendar(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    calendar = kit.config.site_dir / "evenements" / f"{EVENT}.ics"
+    calendar.parent.mkdir(parents=True)
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\n"
+        b"UID:atelier@exemple.fr\r\nDTSTAMP:20300301T000000Z\r\n"
+        b"DTSTART:20300316T130000Z\r\nSUMMARY:Atelier CV\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    kit.run_worker()
+    [message] = young_mails(smtp)
+    assert message["To"] == "ines@exemple.fr"
+    assert message["Subject"] == "Ton inscription\u00a0: Événement 2030-03-16-atelier-cv"
+    body = text_of(message)
+    assert "Bonjour Inès," in body and "Ton inscription est bien notée." in body
+    assert "Quand\u00a0: le samedi 16\u00a0mars à 14\u00a0h" in body
+    assert "Où\u00a0: MJC Pompey, 2 rue des Jardins, 54340 Pompey" in body
+    assert f"http://127.0.0.1:8000/evenements/{EVENT}/" in body
+    assert "/formulaires/ma-place?jeton=" in body
+    assert "Mission Locale du Val de Lorraine" in body
+    [attached] = [p for p in message.walk() if p.get_filename()]
+    assert attached.get_filename() == "evenement.ics"
+    assert attached.get_content_type() == "text/calendar"
+    parsed = icalendar.Calendar.from_ical(attached.get_payload(decode=True))
+    assert [str(e["SUMMARY"]) for e in parsed.walk("VEVENT")] == ["Atelier CV"]
+    assert kit.backend.store.sms_summary() == {}  # she chose e-mail: no SMS at all
+
+
+def test_the_waiting_list_confirmation_gives_her_rank(kit: Kit, brevo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(telephone="06 00 00 00 01")
+    kit.sign_up(telephone="06 00 00 00 02")
+    kit.sign_up(telephone="06 00 00 00 03", prenom="Léo")
+    kit.run_worker()
+    [text] = texts_to(brevo, "33600000003")
+    assert text.startswith(
+        "Bonjour Léo, tu es sur la liste d'attente (rang 2) pour "
+        '"Événement 2030-03-16-atelier-cv" le samedi 16 mars à 14 h.'
+    )
+    assert "Infos, ou te retirer : http://127.0.0.1:8000/formulaires/ma-place?jeton=" in text
+
+
+# 2. Freeing a place in one tap ---------------------------------------------------------------
+
+
+def test_the_link_shows_the_event_and_frees_the_place_once(kit: Kit, smtp, brevo) -> None:  # type: ignore[no-untyped-def]
+    submission_id = kit.sign_up()
+    token = kit.link_token(submission_id)
+    page = kit.client.get("/formulaires/ma-place", params={"jeton": token})
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    box = BeautifulSoup(page.text, "html.parser").find(id="pv-ma-place")
+    said = re.sub(r"[ \n]+", " ", box.get_text(" "))
+    assert "Événement 2030-03-16-atelier-cv" in said and "samedi 16\u00a0mars à 14\u00a0h" in said
+    [button] = box.find_all("button")
+    assert button.get_text() == "Libérer ma place"
+    freed = kit.client.post("/formulaires/ma-place", data={"jeton": token})
+    assert freed.status_code == 200 and "ta place est libérée" in freed.text
+    assert kit.status(submission_id) == "desinscrit"
+    again = kit.client.post("/formulaires/ma-place", data={"jeton": token})
+    assert again.status_code == 410 and "déjà libérée" in again.text
+    assert kit.client.get("/formulaires/ma-place", params={"jeton": token}).status_code == 410
+    # No reminder is left for a freed place; the counsellor is told.
+    assert not [r for r in kit.rows() if "rappel" in r["target"] and r["state"] == "pending"]
+    kit.run_worker()
+    notices = [m for m in counsellor_mails(smtp) if "Place libérée" in m["Subject"]]
+    assert len(notices) == 1 and "Inès a libéré sa place" in text_of(notices[0])
+
+
+def test_a_tampered_link_frees_nothing(kit: Kit) -> None:
+    submission_id = kit.sign_up()
+    token = kit.link_token(submission_id)
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for bad in (flipped, "A" + token[1:] if token[0] != "A" else "B" + token[1:], "", "x" * 300):
+        assert kit.client.get("/formulaires/ma-place", params={"jeton": bad}).status_code == 404
+        answer = kit.client.post("/formulaires/ma-place", data={"jeton": bad})
+        assert answer.status_code == 404 and "pas valable" in answer.text
+    other_secret = make_token("un autre secret", submission_id)
+    assert kit.client.post("/formulaires/ma-place", data={"jeton": other_secret}).status_code == 404
+    assert kit.status(submission_id) == "inscrit"
+
+
+def test_the_link_expires_when_the_event_starts(kit: Kit) -> None:
+    submission_id = kit.sign_up()
+    token = kit.link_token(submission_id)
+    kit.clock.now = SATURDAY_2PM
+    page = kit.client.get("/formulaires/ma-place", params={"jeton": token})
+    assert page.status_code == 410 and "L'événement a commencé" in page.text
+    answer = kit.client.post("/formulaires/ma-place", data={"jeton": token})
+    assert answer.status_code == 410 and kit.status(submission_id) == "inscrit"
+
+
+# 3. The waiting list moves up ----------------------------------------------------------------
+
+
+def test_two_places_freed_at_once_go_to_two_people_each_told_once(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=2))
+    first = kit.sign_up(telephone="06 00 00 00 01")
+    second = kit.sign_up(telephone="06 00 00 00 02")
+    waiting = [kit.sign_up(telephone=f"06 00 00 00 1{n}") for n in range(3)]
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def free(submission_id: str) -> None:
+        barrier.wait()
+        answer = kit.client.post(
+            "/formulaires/ma-place", data={"jeton": kit.link_token(submission_id)}
+        )
+        answers.append(answer.status_code)
+
+    threads = [threading.Thread(target=free, args=(s,)) for s in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200, 200]
+    assert [kit.status(s) for s in waiting] == ["inscrit", "inscrit", "liste_attente"]
+    kit.run_worker()
+    kit.run_worker()
+    for number in ("33600000010", "33600000011"):
+        promoted = [t for t in texts_to(brevo, number) if "une place s'est libérée" in t]
+        assert len(promoted) == 1 and "Libère-la : http://127.0.0.1:8000/formulaires" in promoted[0]
+    assert not [t for t in texts_to(brevo, "33600000012") if "libérée" in t]
+    moved = [m for m in counsellor_mails(smtp) if "Place donnée" in m["Subject"]]
+    assert len(moved) == 2
+
+
+def test_more_places_in_a_new_build_move_the_waiting_list_up(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(telephone="06 00 00 00 01")
+    waiting = kit.sign_up(telephone="06 00 00 00 02")
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=2))
+    kit.run_worker()
+    kit.run_worker()
+    assert kit.status(waiting) == "inscrit"
+    assert len([t for t in texts_to(brevo, "33600000002") if "place s'est libérée" in t]) == 1
+
+
+# 4. Reminders --------------------------------------------------------------------------------
+
+
+def test_reminders_two_days_before_and_on_the_morning(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()  # the confirmation
+    kit.at(datetime(2030, 3, 14, 13, 59, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 1
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # Thursday, two days before
+    assert texts_to(brevo)[-1].startswith(
+        'Rappel : "Événement 2030-03-16-atelier-cv" le samedi 16 mars à 14 h. Lieu : MJC'
+    )
+    kit.at(datetime(2030, 3, 15, 14, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 2
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))  # the morning
+    assert texts_to(brevo)[-1].startswith(
+        'Rappel : "Événement 2030-03-16-atelier-cv" aujourd\'hui à 14 h.'
+    )
+    kit.at(datetime(2030, 3, 16, 13, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 3  # each once
+
+
+def test_the_setting_rappels_changes_the_day_before(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM), rappels={"jours_avant": 3, "matin": False})
+    kit.sign_up()
+    kit.at(datetime(2030, 3, 13, 14, 0, tzinfo=PARIS))  # Wednesday: three days before
+    assert len(texts_to(brevo)) == 2
+    kit.at(datetime(2030, 3, 16, 12, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 2  # no morning reminder
+
+
+@pytest.mark.parametrize(
+    ("start", "moved_to"),
+    [
+        # Tuesday 10:00: two days before is a Sunday → Monday 08:00.
+        (datetime(2030, 3, 19, 10, 0, tzinfo=PARIS), datetime(2030, 3, 18, 8, 0, tzinfo=PARIS)),
+        # Friday 21:00: two days before is Wednesday 21:00 → Thursday 08:00.
+        (datetime(2030, 3, 22, 21, 0, tzinfo=PARIS), datetime(2030, 3, 21, 8, 0, tzinfo=PARIS)),
+    ],
+)
+def test_a_reminder_in_quiet_hours_moves_to_the_next_allowed_time(
+    kit: Kit,
+    brevo,  # type: ignore[no-untyped-def]
+    start: datetime,
+    moved_to: datetime,
+) -> None:
+    publish(kit.config.site_dir, event_at(start), rappels={"jours_avant": 2, "matin": False})
+    kit.sign_up()
+    kit.run_worker()
+    kit.at(start - timedelta(days=2))
+    assert len(texts_to(brevo)) == 1
+    kit.at(moved_to - timedelta(minutes=1))
+    assert len(texts_to(brevo)) == 1
+    kit.at(moved_to)
+    assert len(texts_to(brevo)) == 2 and texts_to(brevo)[-1].startswith("Rappel")
+
+
+def test_a_late_worker_holds_a_reminder_past_the_night_or_drops_it(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    kit.at(datetime(2030, 3, 14, 22, 30, tzinfo=PARIS))  # the server was down all afternoon
+    assert len(texts_to(brevo)) == 1  # not at night
+    kit.at(datetime(2030, 3, 15, 8, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 2
+    kit.at(datetime(2030, 3, 16, 14, 5, tzinfo=PARIS))  # down again until after the start
+    assert len(texts_to(brevo)) == 2
+    assert [r["state"] for r in kit.rows() if "rappel-matin" in r["target"]] == ["dropped"]
+
+
+def test_no_reminder_for_a_freed_place_nor_a_cancelled_event(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    freed = kit.sign_up(telephone="06 00 00 00 01")
+    kit.sign_up(telephone="06 00 00 00 02")
+    kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(freed)})
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+    kit.run_worker()
+    for day, hour in ((14, 14), (16, 8), (16, 13)):
+        kit.at(datetime(2030, 3, day, hour, 0, tzinfo=PARIS))
+    assert not [t for t in brevo if t["content"].startswith("Rappel")]
+
+
+# 5. The event changes in a new build ---------------------------------------------------------
+
+
+def test_a_cancelled_event_is_told_once_across_two_builds(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(telephone="06 00 00 00 01")
+    kit.sign_up(canal="email", email="leo@exemple.fr", telephone="", prenom="Léo")  # waiting
+    kit.run_worker()
+    cancelled = event_at(SATURDAY_2PM, places=1, statut="annule", raison="La salle est fermée")
+    publish(kit.config.site_dir, cancelled)
+    kit.run_worker()
+    publish(kit.config.site_dir, cancelled)  # a second build: nothing new
+    kit.run_worker()
+    kit.backend.watch._seen_stamp = None  # even after a restart of the server
+    kit.run_worker()
+    [text] = [t for t in texts_to(brevo, "33600000001") if "annulé" in t]
+    assert text == (
+        'Annulation : "Événement 2030-03-16-atelier-cv", le samedi 16 mars à 14 h, est annulé. '
+        "La salle est fermée. Tu n'as rien à faire. Désolé !"
+    )
+    [mail] = [m for m in young_mails(smtp) if "Changement" in m["Subject"]]
+    assert mail["To"] == "leo@exemple.fr"
+    assert "l'événement est annulé\u00a0: La salle est fermée" in text_of(mail)
+
+
+def test_a_changed_time_is_told_once_and_moves_the_reminders(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    later = SATURDAY_2PM + timedelta(hours=2)
+    for _ in range(2):  # two builds with the same new time
+        publish(kit.config.site_dir, event_at(later))
+        kit.run_worker()
+    [text] = [t for t in texts_to(brevo) if t.startswith("Changement")]
+    assert text.startswith(
+        'Changement pour "Événement 2030-03-16-atelier-cv" : nouvelle date : le samedi 16 mars '
+        "à 16 h (au lieu du samedi 16 mars à 14 h). Infos, ou libérer ta place : "
+    )
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 2  # the old reminder time is gone
+    kit.at(datetime(2030, 3, 14, 16, 0, tzinfo=PARIS))
+    assert texts_to(brevo)[-1].startswith(
+        'Rappel : "Événement 2030-03-16-atelier-cv" le samedi 16 mars à 16 h.'
+    )
+
+
+def test_a_cancelled_event_takes_no_more_sign_ups(kit: Kit) -> None:
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+    token = fresh(kit.client, "inscription")
+    answer = kit.client.post(
+        "/formulaires/inscription",
+        data={**token, **VALID, "evenement": EVENT},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.status_code == 409 and "annulé" in answer.json()["message"]
+
+
+# 8. Privacy ----------------------------------------------------------------------------------
+
+
+def test_messages_and_links_go_with_the_sign_up_at_purge(kit: Kit) -> None:
+    from forms_backend.store.purge import purge_expired
+
+    submission_id = kit.sign_up()
+    token = kit.link_token(submission_id)
+    assert len(kit.rows()) >= 3  # counsellor, confirmation, reminders
+    purge_expired(
+        kit.backend.store,
+        kit.config.uploads,
+        datetime.now(UTC),
+        submissions_before=datetime.now(UTC) + timedelta(days=1),
+    )
+    assert kit.rows() == []
+    assert kit.client.get("/formulaires/ma-place", params={"jeton": token}).status_code == 404
+
+
+def test_no_number_nor_address_in_the_logs(kit: Kit, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    submission_id = kit.sign_up()
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    kit.run_worker()
+    kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(submission_id)})
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
+    # What our server logs (the fake provider's and the test client's own logs aside).
+    logged = "\n".join(
+        r.getMessage() for r in caplog.records if r.name.startswith(("porte_voix", "uvicorn"))
+    )
+    assert "SMS envoyé par Brevo" in logged
+    assert "612345678" not in logged and "12 34 56 78" not in logged
+    assert "ines@exemple.fr" not in logged and kit.link_token(submission_id) not in logged
+
+
+def test_a_time_changed_and_changed_back_never_repeats_a_reminder(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the confirmation and the J-2 reminder
+    assert len(texts_to(brevo)) == 2
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM + timedelta(hours=2)))
+    kit.at(datetime(2030, 3, 14, 15, 0, tzinfo=PARIS))
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM))  # back to 14 h
+    kit.at(datetime(2030, 3, 14, 16, 0, tzinfo=PARIS))
+    assert [t.split(" ")[0] for t in texts_to(brevo)] == [
+        "Bonjour",
+        "Rappel",
+        "Changement",
+        "Changement",
+    ]
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
+    assert [t.split(" ")[0] for t in texts_to(brevo)][4:] == ["Rappel"]  # the morning, once
+    assert "aujourd'hui à 14 h" in texts_to(brevo)[-1]
+
+
+def test_a_place_changed_back_and_forth_is_told_each_time(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    for place in ("Salle des fêtes, Frouard", "MJC Pompey", "Salle des fêtes, Frouard"):
+        publish(kit.config.site_dir, event_at(SATURDAY_2PM, lieu=place))
+        kit.run_worker()
+        publish(kit.config.site_dir, event_at(SATURDAY_2PM, lieu=place))  # rebuilt: no news
+        kit.run_worker()
+    told = [t.split("nouveau lieu : ")[1].split(".")[0] for t in texts_to(brevo) if "lieu" in t]
+    assert told == ["Salle des fêtes, Frouard", "MJC Pompey", "Salle des fêtes, Frouard"]
+
+
+# The setting ``rappels``, from mkdocs.yml to the backend -------------------------------------
+
+
+def test_the_setting_rappels_reaches_the_backend_through_the_manifest(tmp_path: Path) -> None:
+    from forms_backend.intake.events import EventCatalogue
+    from forms_backend.outbox.seats import reminder_settings
+    from generator.manifest import events_manifest
+    from generator.settings import Settings, SettingsError
+
+    options = {"rappels": {"jours_avant": 1, "matin": "non"}}
+    settings = Settings.from_mapping("Site", "https://www.exemple.fr/", options)
+    manifest = tmp_path / "porte-voix" / "evenements.json"
+    manifest.parent.mkdir()
+    manifest.write_bytes(events_manifest([], {}, settings.reminders))
+    published = reminder_settings(EventCatalogue(tmp_path))
+    assert (published.days_before, published.morning) == (1, False)
+    default = Settings.from_mapping("Site", "https://www.exemple.fr/", {})
+    manifest.write_bytes(events_manifest([], {}, default.reminders))
+    published = reminder_settings(EventCatalogue(tmp_path))
+    assert (published.days_before, published.morning) == (2, True)
+    for wrong in ({"jours_avant": "deux"}, {"jours_avant": 30}, {"matin": "peut-être"}):
+        with pytest.raises(SettingsError, match="rappels"):
+            Settings.from_mapping("Site", "https://www.exemple.fr/", {"rappels": wrong})
+
+
+def test_the_sign_up_form_says_confirmation_and_reminders_are_sent() -> None:
+    from forms_backend.intake.forms import CALLBACK, SIGNUP
+    from forms_backend.intake.render import form_html
+
+    def notice(spec) -> str:  # type: ignore[no-untyped-def]
+        html = form_html(spec, action="/formulaires/x", values={}, errors={}, token="t")
+        return BeautifulSoup(html, "html.parser").find(class_="pv-privacy").get_text()
+
+    assert "Tu reçois une confirmation et des rappels" in notice(SIGNUP)
+    assert "ne vont qu'à notre service d'envoi de SMS ou de courriel" in notice(SIGNUP)
+    assert "rappels" not in notice(CALLBACK)
+
+
+def test_spamassassin_scores_every_event_email_under_one(kit: Kit, smtp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from .test_mail import spam_scores
+
+    calendar = kit.config.site_dir / "evenements" / f"{EVENT}.ics"
+    calendar.parent.mkdir(parents=True)
+    calendar.write_bytes(
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\n"
+        b"UID:atelier@exemple.fr\r\nDTSTAMP:20300301T000000Z\r\n"
+        b"DTSTART:20300316T130000Z\r\nSUMMARY:Atelier CV\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    # A plain title: the sample's « Événement … » puts so many É in the counsellor's existing
+    # sign-up e-mail that SpamAssassin's MIXED_ES rule sometimes takes it to exactly 1.0.
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1, titre="Atelier CV"))
+    by_mail = {"canal": "email", "telephone": ""}
+    first = kit.sign_up(email="ines@exemple.fr", **by_mail)
+    kit.sign_up(email="leo@exemple.fr", prenom="Léo", **by_mail)
+    kit.run_worker()
+    kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(first)})
+    kit.run_worker()
+    moved = event_at(SATURDAY_2PM, places=1, titre="Atelier CV", lieu="Salle des fêtes, Frouard")
+    publish(kit.config.site_dir, moved)
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
+    subjects = [m["Subject"] for m in young_mails(smtp)]
+    assert sorted(s.split("\u00a0")[0] for s in subjects) == [
+        "Changement",
+        "Liste d'attente",
+        "Rappel",
+        "Ton inscription",
+        "Une place pour toi",
+    ]
+    assert len(counsellor_mails(smtp)) == 4  # two sign-ups, a place freed, a place given
+    attached = {
+        m["Subject"].split("\u00a0")[0]: [p.get_filename() for p in m.walk() if p.get_filename()]
+        for m in young_mails(smtp)
+    }
+    assert attached["Ton inscription"] == attached["Une place pour toi"] == ["evenement.ics"]
+    assert attached["Liste d'attente"] == attached["Rappel"] == []
+    scores = spam_scores([envelope.content for envelope in smtp.envelopes], tmp_path)
+    assert len(scores) == len(smtp.messages), scores
+    for message in smtp.messages:
+        score, rules = scores[message["Message-ID"]]
+        assert score < 1.0, f"{message['Subject']}: {score} ({rules})"
+
+
+def test_a_postponed_event_is_told_with_its_new_date_and_reminds_of_it(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    new_start = SATURDAY_2PM + timedelta(days=7)
+    postponed = event_at(
+        SATURDAY_2PM,
+        statut="reporte",
+        raison="Le formateur est malade",
+        nouveau_debut=new_start.isoformat(),
+    )
+    publish(kit.config.site_dir, postponed)
+    kit.run_worker()
+    [told] = [t for t in texts_to(brevo) if t.startswith("Changement")]
+    assert "l'événement est reporté au samedi 23 mars à 14 h : Le formateur est malade" in told
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))  # the old date: nothing
+    assert len(texts_to(brevo)) == 2
+    kit.at(datetime(2030, 3, 21, 14, 0, tzinfo=PARIS))  # two days before the new date
+    assert texts_to(brevo)[-1].startswith(
+        'Rappel : "Événement 2030-03-16-atelier-cv" le samedi 23 mars à 14 h.'
+    )
