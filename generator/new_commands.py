@@ -18,6 +18,7 @@ from .content.scaffold import (
     new_page,
     new_testimonial,
 )
+from .content.testimonials import MAX_AGE, MIN_AGE
 
 if TYPE_CHECKING:
     from .cli import Project
@@ -134,8 +135,11 @@ def _testimonial_answers(
     project: Project, first_name: str, given: dict[str, Any]
 ) -> TestimonialAnswers:
     def age(text: str) -> int:
-        if not text.isdigit() or not 14 <= int(text) <= 99:
-            raise ValueError("écris l'âge en chiffres, par exemple 19")
+        if not (text.isascii() and text.isdigit()) or not MIN_AGE <= int(text) <= MAX_AGE:
+            raise ValueError(
+                f"écris l'âge en chiffres, de {MIN_AGE} à {MAX_AGE} ans (le public du programme), "
+                "par exemple 19"
+            )
         return int(text)
 
     years = _ask(None if given["age"] is None else str(given["age"]), "Âge", age)
@@ -177,7 +181,7 @@ def _commune(project: Project, text: str) -> str:
 def _places(text: str) -> int | None:
     if text.lower() in ("non", "libre", "0", ""):
         return None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError("écris un nombre de places, par exemple 20, ou « non »")
     return int(text)
 

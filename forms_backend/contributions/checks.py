@@ -82,7 +82,7 @@ def _check_testimony(values: dict[str, str], errors: dict[str, str], has_photo: 
             errors[name] = message
     age = values.get("age", "")
     if age and "age" not in errors:
-        if not age.isdigit():
+        if not (age.isascii() and age.isdigit()):
             errors["age"] = "Écris ton âge en chiffres, par exemple : 19."
         elif not MIN_AGE <= int(age) <= MAX_AGE:
             errors["age"] = (

@@ -24,7 +24,7 @@ async def read_body(request: Request, limit: int, deadline: float = 30.0) -> byt
     The body is also cached on the request, so that a later read gets the same bytes.
     """
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise HTTPException(413)
     body = bytearray()
     try:

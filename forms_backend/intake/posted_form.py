@@ -55,7 +55,7 @@ async def read_posted_form(
     if not boundary:
         raise HTTPException(400)
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > stream_limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > stream_limit:
         raise HTTPException(413)
     reader = _MultipartReader(photo_limit)
     parser = MultipartParser(boundary, reader.callbacks())

@@ -192,7 +192,7 @@ def _check_age(values: dict[str, str], errors: dict[str, str], result: Checked) 
     age = values.get("age", "")
     if not age or "age" in errors:
         return
-    if not age.isdigit():
+    if not (age.isascii() and age.isdigit()):
         errors["age"] = "Écris l'âge en chiffres, par exemple : 19."
     elif int(age) < MIN_AGE:
         errors["age"], result.out_of_age = TOO_YOUNG, True

@@ -74,7 +74,7 @@ class Places(Field):
 
     def convert(self, value: Any, context: ReadContext, key: Key) -> int:
         text = str(value).strip()
-        if not text.isdigit() or int(text) < 1:
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
             raise Invalid(
                 f"« places » vaut « {text} »",
                 "écris le nombre de places, par exemple « places: 20 »",
