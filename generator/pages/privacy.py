@@ -213,6 +213,11 @@ def _retention_table() -> str:
             "Envois soupçonnés de spam (noms des champs et longueurs seulement)",
             f"effacés {french_duration(retention.SPAM)} après leur arrivée.",
         ),
+        (
+            "SMS de confirmation gardés dans un fichier sur le serveur, quand aucun service "
+            "d'envoi de SMS n'est utilisé (ton numéro et le message)",
+            f"effacés {french_duration(retention.UNSENT_SMS)} après avoir été écrits.",
+        ),
     ]
     table = "| Quoi | Combien de temps |\n|---|---|\n" + "".join(
         f"| {what} | {how} |\n" for what, how in rows
