@@ -7,6 +7,7 @@ classes are enough to say them in French without patching Click.
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import click
@@ -86,6 +87,60 @@ class FrenchHelp:
             self.format_commands(ctx, formatter)
 
 
+# Click's error messages (click 8), and what to write instead; the first match wins.
+ERRORS = (
+    (
+        r"No such option:? '?([^'\s]+)'?\.?(?: Did you mean '?([^'?]+)'?\?)?",
+        "l'option {0} n'existe pas",
+    ),
+    (r"No such command '([^']+)'\.", "la commande « {0} » n'existe pas"),
+    (r"Missing option '([^']+)'\.?(.*)", "l'option {0} est obligatoire"),
+    (r"Missing argument '([^']+)'\.?(.*)", "il manque {0}"),
+    (r"Missing command\.", "il manque la commande"),
+    (r"Got unexpected extra arguments? \((.+)\)", "ce qui suit est en trop : {0}"),
+    (r"Option '([^']+)' requires an argument\.", "l'option {0} attend une valeur"),
+    (r"Option '([^']+)' requires (\d+) arguments\.", "l'option {0} attend {1} valeurs"),
+    (r"Option '([^']+)' does not take a value\.", "l'option {0} ne prend pas de valeur"),
+    (r"Invalid value for '([^']+)': (.+)", "valeur refusée pour {0} : {1}"),
+    (r"Invalid value: (.+)", "valeur refusée : {0}"),
+)
+VALUES = (
+    (r"'(.*)' is not a valid integer(?: range)?\.", "« {0} » n'est pas un nombre entier"),
+    (r"'(.*)' is not a valid float(?: range)?\.", "« {0} » n'est pas un nombre"),
+    (r"(?:File|Path|Directory) '(.*)' does not exist\.", "« {0} » n'existe pas"),
+    (r"(?:File|Path) '(.*)' is a directory\.", "« {0} » est un dossier, pas un fichier"),
+    (r"'(.*)' is not one of (.+)\.", "« {0} » n'est pas l'une des valeurs permises : {1}"),
+)
+
+
+def french_error(message: str) -> str:
+    """One of Click's usage errors in French; a message already written in French stays."""
+    for pattern, french in ERRORS:
+        found = re.fullmatch(pattern, message.strip(), re.DOTALL)
+        if found:
+            return french.format(*(_french_value(part or "") for part in found.groups()))
+    return message
+
+
+def _french_value(text: str) -> str:
+    for pattern, french in VALUES:
+        found = re.fullmatch(pattern, text.strip())
+        if found:
+            return french.format(*found.groups())
+    return text
+
+
+def show_usage_error(error: click.UsageError) -> None:
+    """What Click prints for a usage error, in French: the usage line, where to find help, and
+    the error itself."""
+    context = error.ctx
+    if context is not None:
+        click.echo(context.get_usage(), err=True)
+        click.echo(f"Aide : {context.command_path} --help", err=True)
+        click.echo("", err=True)
+    click.echo(f"Erreur : {french_error(error.format_message())}", err=True)
+
+
 class FrenchCommand(FrenchHelp, click.Command):
     """A command whose help speaks French."""
 
@@ -93,11 +148,29 @@ class FrenchCommand(FrenchHelp, click.Command):
 
 
 class FrenchGroup(FrenchHelp, click.Group):
-    """A group whose help and sub-commands speak French."""
+    """A group whose help, sub-commands and usage errors speak French."""
 
     context_class = FrenchContext
     command_class = FrenchCommand
     group_class = type  # sub-groups are French groups too
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Run the command line; a usage error (a mistyped option, a missing value) is told in
+        French instead of Click's English, with the same exit code (2)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.UsageError as error:
+            show_usage_error(error)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Interrompu.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def french_group(**kwargs: Any):  # type: ignore[no-untyped-def]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import click
 import pytest
@@ -34,3 +36,23 @@ def test_help_is_in_french(path: tuple[str, ...]) -> None:
     )
     # Nor Click's words beside the options.
     assert not re.search(r"\[required\]|default: |\b(TEXT|INTEGER|DIRECTORY|FILE)\b", result.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "french"),
+    [
+        (["check", "-f", "mkdocs.yml"], "Erreur : l'option -f n'existe pas"),
+        (["forms", "export"], "Erreur : l'option --csv est obligatoire"),
+        (["nimportequoi"], "Erreur : la commande « nimportequoi » n'existe pas"),
+        (["forms", "presence"], "Erreur : il manque ÉVÉNEMENT"),
+        (["check", "--config"], "Erreur : l'option --config attend une valeur"),
+    ],
+)
+def test_a_mistyped_command_is_answered_in_french(args: list[str], french: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert french in result.stderr.splitlines()
+    for english in ("Error:", "Try '", "No such", "Missing", "for help"):
+        assert english not in result.stderr
