@@ -127,6 +127,9 @@ REQUIRED: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
 )
 OPTIONAL = (
+    ("contact", "telephone"),
+    ("contact", "email"),
+    ("contact", "adresse"),
     ("editeur", "rna"),
     ("editeur", "siret"),
     ("dpo", "nom"),
@@ -213,6 +216,9 @@ FORMATS: tuple[tuple[tuple[str, ...], Callable[[str], str | None]], ...] = (
     (("hebergement", "site", "telephone"), phone_problem),
     (("hebergement", "formulaires", "telephone"), phone_problem),
     (("dpo", "email"), email_problem),
+    # The programme's own contact: in every footer, the parents' letters and the statement.
+    (("contact", "telephone"), phone_problem),
+    (("contact", "email"), email_problem),
 )
 
 

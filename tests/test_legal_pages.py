@@ -372,6 +372,10 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
         (("editeur", "email"), "contact@mission-locale.fr", False),
         (("editeur", "email"), "contact@mission-locale", True),
         (("dpo", "email"), "dpo mission-locale.fr", True),
+        (("contact", "telephone"), "03 83 81 00", True),  # printed on every flyer and letter
+        (("contact", "telephone"), "03 83 81 00 00", False),
+        (("contact", "email"), "allervers@", True),
+        (("contact", "adresse"), "adresse à compléter", True),
     ],
 )
 def test_check_refuses_an_identifier_or_contact_that_cannot_be_right(
