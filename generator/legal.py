@@ -27,6 +27,9 @@ KIT_SAMPLES: dict[tuple[str, ...], str] = {
     ("editeur", "siret"): "41234567000027",
     ("editeur", "adresse"): "1 rue de la Poste, 54700 Pont-à-Mousson",
     ("editeur", "email"): "contact@mission-locale-val-de-lorraine.fr",
+    ("editeur", "telephone"): "03 83 81 00 00",
+    ("contact", "telephone"): "03 83 81 00 00",
+    ("contact", "email"): "allervers@mission-locale-val-de-lorraine.fr",
     ("editeur", "directeur_publication"): "Claire Martin",
     ("contact", "adresse"): "2 rue des Pâquis, 54340 Pompey",
     ("accessibilite", "schema_pluriannuel"): "https://www.mission-locale-val-de-lorraine.fr/"

@@ -364,7 +364,7 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
         (("editeur", "siret"), "412 345 670", True),  # a SIREN, not a SIRET
         (("editeur", "rna"), "W543001234", False),
         (("editeur", "rna"), "543004217", True),
-        (("editeur", "telephone"), "03 83 81 00 00", False),
+        (("editeur", "telephone"), "03 83 80 12 34", False),
         (("editeur", "telephone"), "03 83 81 00", True),  # a digit pair missing
         (("hebergement", "site", "telephone"), "1007", False),  # OVH's short number
         (("hebergement", "site", "telephone"), "+1 877 448 4820", False),  # a host abroad
@@ -373,7 +373,7 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
         (("editeur", "email"), "contact@mission-locale", True),
         (("dpo", "email"), "dpo mission-locale.fr", True),
         (("contact", "telephone"), "03 83 81 00", True),  # printed on every flyer and letter
-        (("contact", "telephone"), "03 83 81 00 00", False),
+        (("contact", "telephone"), "03 83 80 12 34", False),
         (("contact", "email"), "allervers@", True),
         (("contact", "adresse"), "adresse à compléter", True),
     ],
@@ -435,7 +435,11 @@ def test_a_build_for_production_refuses_the_kits_example_values(tmp_path: Path) 
     set_options(
         project,
         editeur=dict(options["editeur"], **REAL_PUBLISHER),
-        contact=dict(options["contact"], adresse="5 place Duroc, 54700 Pont-à-Mousson"),
+        contact={
+            "adresse": "5 place Duroc, 54700 Pont-à-Mousson",
+            "telephone": "03 83 80 12 35",
+            "email": "allervers@ml-pam.fr",
+        },
         accessibilite=dict(
             options["accessibilite"],
             schema_pluriannuel="https://www.ml-pam.fr/schema.pdf",
@@ -452,8 +456,11 @@ KIT_EXAMPLES = (
     "editeur.siret",
     "editeur.adresse",
     "editeur.email",
+    "editeur.telephone",
     "editeur.directeur_publication",
     "contact.adresse",
+    "contact.telephone",
+    "contact.email",
     "accessibilite.schema_pluriannuel",
     "accessibilite.plan_action",
 )
@@ -462,6 +469,7 @@ REAL_PUBLISHER = {
     "siret": "356 000 000 00048",
     "adresse": "5 place Duroc, 54700 Pont-à-Mousson",
     "email": "accueil@ml-pam.fr",
+    "telephone": "03 83 80 12 34",
     "directeur_publication": "Anne Le Goff, présidente",
 }
 
