@@ -147,6 +147,10 @@ def test_the_privacy_notice_covers_every_form_with_the_codes_facts(sample_site: 
     assert "de 16 à 29 ans" in testimony and "moins de 18 ans" in testimony
     parent = section(page, "Quand vous donnez votre accord")
     assert "empreinte" in parent and f"effacé {french_duration(retention.LETTERS)}" in parent
+    # The parent's own rights, in their own words (vous): withdrawal, objection, access, the CNIL.
+    assert "Vos droits : vous pouvez retirer votre accord à tout moment" in parent
+    assert "(opposition)" in parent and "saisir la CNIL" in parent
+    assert "contact@mission-locale-val-de-lorraine.fr" in parent
     kept = section(page, "Combien de temps")
     assert "SMS de confirmation gardés dans un fichier sur le serveur" in kept
     assert f"effacés {french_duration(retention.UNSENT_SMS)} après avoir été écrits" in kept
