@@ -344,7 +344,12 @@ def _one_pass(backend: Backend) -> None:
 def _purge(backend: Backend, now: datetime | None = None) -> Removed | None:
     """Retention runs by itself: past its age (``retention.py``) everything goes, checked at each
     pass and done every ``PURGE_EVERY`` — no cron job needed for the privacy page to be true."""
-    removed = purge_if_due(backend.store, backend.config.uploads, now or datetime.now(UTC))
+    removed = purge_if_due(
+        backend.store,
+        backend.config.uploads,
+        now or datetime.now(UTC),
+        sms_dir=backend.config.sms_dir,
+    )
     if removed and any(asdict(removed).values()):
         log.info("purge : %s", removed)  # counts only
     return removed

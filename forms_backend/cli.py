@@ -337,7 +337,7 @@ def status() -> None:
     at = next_purge(store, now)
     when = "au démarrage du serveur" if at <= now else f"le {at.astimezone(PARIS):%d/%m/%Y à %H:%M}"
     click.echo(f"Prochaine purge (faite par le serveur) : {when}")
-    click.echo(f"  elle effacera : {expected(store, at)}")
+    click.echo(f"  elle effacera : {expected(store, at, config.sms_dir)}")
     held = held_reason(read_organisation(config.site_dir))
     waiting_parents = contributions.pending_parent_letters()
     if held and waiting_parents:
@@ -411,7 +411,9 @@ def purge(older_than: str | None) -> None:
     now = datetime.now(UTC)
     before = now - min(parse_age(older_than), retention.SUBMISSIONS) if older_than else None
     config = _config()
-    removed = purge_expired(_store(config), config.uploads, now, submissions_before=before)
+    removed = purge_expired(
+        _store(config), config.uploads, now, submissions_before=before, sms_dir=config.sms_dir
+    )
     click.echo(f"Effacés : {removed}.")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
@@ -87,39 +87,57 @@ class FrenchHelp:
             self.format_commands(ctx, formatter)
 
 
-# Click's own refusals (usage errors), in French; anything else keeps its words.
-USAGE_ERRORS = (
-    (re.compile(r"Missing argument '(.+)'\.?"), "il manque l'argument {0}"),
-    (re.compile(r"Missing option '(.+)'\.?"), "il manque l'option {0}"),
-    (re.compile(r"No such command '(.+)'\.?"), "la commande « {0} » n'existe pas"),
-    (re.compile(r"No such option:? '?([^'\s]+?)'?\.?(?: .*)?", re.S), "l'option {0} n'existe pas"),
-    (re.compile(r"Got unexpected extra arguments? \((.*)\)"), "en trop : {0}"),
-    (re.compile(r"Invalid value for (.+?): (.*)", re.S), "valeur refusée pour {0} : {1}"),
+# Click's error messages (click 8), and what to write instead; the first match wins.
+ERRORS = (
+    (
+        r"No such option:? '?([^'\s]+)'?\.?(?: Did you mean '?([^'?]+)'?\?)?",
+        "l'option {0} n'existe pas",
+    ),
+    (r"No such command '([^']+)'\.", "la commande « {0} » n'existe pas"),
+    (r"Missing option '([^']+)'\.?(.*)", "l'option {0} est obligatoire"),
+    (r"Missing argument '([^']+)'\.?(.*)", "il manque l'argument {0}"),
+    (r"Missing command\.", "il manque la commande"),
+    (r"Got unexpected extra arguments? \((.+)\)", "ce qui suit est en trop : {0}"),
+    (r"Option '([^']+)' requires an argument\.", "l'option {0} attend une valeur"),
+    (r"Option '([^']+)' requires (\d+) arguments\.", "l'option {0} attend {1} valeurs"),
+    (r"Option '([^']+)' does not take a value\.", "l'option {0} ne prend pas de valeur"),
+    (r"Invalid value for '([^']+)': (.+)", "valeur refusée pour {0} : {1}"),
+    (r"Invalid value: (.+)", "valeur refusée : {0}"),
+)
+VALUES = (
+    (r"'(.*)' is not a valid integer(?: range)?\.", "« {0} » n'est pas un nombre entier"),
+    (r"'(.*)' is not a valid float(?: range)?\.", "« {0} » n'est pas un nombre"),
+    (r"(?:File|Path|Directory) '(.*)' does not exist\.", "« {0} » n'existe pas"),
+    (r"(?:File|Path) '(.*)' is a directory\.", "« {0} » est un dossier, pas un fichier"),
+    (r"'(.*)' is not one of (.+)\.", "« {0} » n'est pas l'une des valeurs permises : {1}"),
 )
 
 
-def french_message(error: click.ClickException) -> str:
-    """The error's message, Click's usage words said in French."""
-    message = error.format_message()
-    if isinstance(error, click.UsageError):
-        for pattern, french in USAGE_ERRORS:
-            match = pattern.fullmatch(message.strip())
-            if match:
-                return french.format(*(group or "" for group in match.groups()))
+def french_error(message: str) -> str:
+    """One of Click's usage errors in French; a message already written in French stays."""
+    for pattern, french in ERRORS:
+        found = re.fullmatch(pattern, message.strip(), re.DOTALL)
+        if found:
+            return french.format(*(_french_value(part or "") for part in found.groups()))
     return message
 
 
-def show_in_french(error: click.ClickException) -> NoReturn:
-    """What Click would print, in French: the usage and where the help is for a usage error,
-    then « Erreur : … » (Click writes « Error: » through a gettext without French)."""
-    context = getattr(error, "ctx", None)
-    if isinstance(error, click.UsageError) and context is not None:
-        click.echo(
-            f"{context.get_usage()}\nPour l'aide : « {context.command_path} --help ».\n",
-            err=True,
-        )
-    click.echo(f"Erreur : {french_message(error)}", err=True)
-    sys.exit(error.exit_code)
+def _french_value(text: str) -> str:
+    for pattern, french in VALUES:
+        found = re.fullmatch(pattern, text.strip())
+        if found:
+            return french.format(*found.groups())
+    return text
+
+
+def show_usage_error(error: click.UsageError) -> None:
+    """What Click prints for a usage error, in French: the usage line, where to find help, and
+    the error itself."""
+    context = error.ctx
+    if context is not None:
+        click.echo(context.get_usage(), err=True)
+        click.echo(f"Pour l'aide : « {context.command_path} --help ».\n", err=True)
+    click.echo(f"Erreur : {french_error(error.format_message())}", err=True)
 
 
 class FrenchCommand(FrenchHelp, click.Command):
@@ -129,22 +147,31 @@ class FrenchCommand(FrenchHelp, click.Command):
 
 
 class FrenchGroup(FrenchHelp, click.Group):
-    """A group whose help and sub-commands speak French."""
+    """A group whose help, sub-commands and usage errors speak French."""
 
     context_class = FrenchContext
     command_class = FrenchCommand
     group_class = type  # sub-groups are French groups too
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        """Run the command line; its refusals are printed in French, with the same exit codes."""
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Run the command line; a usage error (a mistyped option, a missing value) is told in
+        French instead of Click's English, with the same exit code (2)."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help() if error.ctx else error.format_message())
+            sys.exit(0)
+        except click.UsageError as error:
+            show_usage_error(error)
+            sys.exit(error.exit_code)
         except click.ClickException as error:
-            show_in_french(error)
+            # Click writes « Error: » through a gettext without French.
+            click.echo(f"Erreur : {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
         except click.Abort:
-            click.echo("Abandon.", err=True)
+            click.echo("Interrompu.", err=True)
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 

@@ -27,6 +27,9 @@ KIT_SAMPLES: dict[tuple[str, ...], str] = {
     ("editeur", "siret"): "41234567000027",
     ("editeur", "adresse"): "1 rue de la Poste, 54700 Pont-à-Mousson",
     ("editeur", "email"): "contact@mission-locale-val-de-lorraine.fr",
+    ("editeur", "telephone"): "03 83 81 00 00",
+    ("contact", "telephone"): "03 83 81 00 00",
+    ("contact", "email"): "allervers@mission-locale-val-de-lorraine.fr",
     ("editeur", "directeur_publication"): "Claire Martin",
     ("contact", "adresse"): "2 rue des Pâquis, 54340 Pompey",
     ("accessibilite", "schema_pluriannuel"): "https://www.mission-locale-val-de-lorraine.fr/"
@@ -127,6 +130,9 @@ REQUIRED: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
 )
 OPTIONAL = (
+    ("contact", "telephone"),
+    ("contact", "email"),
+    ("contact", "adresse"),
     ("editeur", "rna"),
     ("editeur", "siret"),
     ("dpo", "nom"),
@@ -213,6 +219,9 @@ FORMATS: tuple[tuple[tuple[str, ...], Callable[[str], str | None]], ...] = (
     (("hebergement", "site", "telephone"), phone_problem),
     (("hebergement", "formulaires", "telephone"), phone_problem),
     (("dpo", "email"), email_problem),
+    # The programme's own contact: in every footer, the parents' letters and the statement.
+    (("contact", "telephone"), phone_problem),
+    (("contact", "email"), email_problem),
 )
 
 

@@ -76,3 +76,23 @@ def test_refusals_are_in_french_with_their_exit_code(
             f"Pour l'aide : « porte-voix {args[0]}" in result.stderr
             or "« porte-voix --help »" in result.stderr
         )
+
+
+@pytest.mark.parametrize(
+    ("args", "french"),
+    [
+        (["check", "-f", "mkdocs.yml"], "Erreur : l'option -f n'existe pas"),
+        (["forms", "export"], "Erreur : l'option --csv est obligatoire"),
+        (["nimportequoi"], "Erreur : la commande « nimportequoi » n'existe pas"),
+        (["forms", "presence"], "Erreur : il manque l'argument ÉVÉNEMENT"),
+        (["check", "--config"], "Erreur : l'option --config attend une valeur"),
+    ],
+)
+def test_a_mistyped_command_is_answered_in_french(args: list[str], french: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert french in result.stderr.splitlines()
+    for english in ("Error:", "Try '", "No such", "Missing", "for help"):
+        assert english not in result.stderr

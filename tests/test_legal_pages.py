@@ -147,6 +147,13 @@ def test_the_privacy_notice_covers_every_form_with_the_codes_facts(sample_site: 
     assert "de 16 à 29 ans" in testimony and "moins de 18 ans" in testimony
     parent = section(page, "Quand vous donnez votre accord")
     assert "empreinte" in parent and f"effacé {french_duration(retention.LETTERS)}" in parent
+    # The parent's own rights, in their own words (vous): withdrawal, objection, access, the CNIL.
+    assert "Vos droits : vous pouvez retirer votre accord à tout moment" in parent
+    assert "(opposition)" in parent and "saisir la CNIL" in parent
+    assert "contact@mission-locale-val-de-lorraine.fr" in parent
+    kept = section(page, "Combien de temps")
+    assert "SMS de confirmation gardés dans un fichier sur le serveur" in kept
+    assert f"effacés {french_duration(retention.UNSENT_SMS)} après avoir été écrits" in kept
     recipients = section(page, "Qui reçoit")
     options = plugin_options(sample_site)
     assert options["hebergement"]["site"]["nom"] in recipients
@@ -361,7 +368,7 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
         (("editeur", "siret"), "412 345 670", True),  # a SIREN, not a SIRET
         (("editeur", "rna"), "W543001234", False),
         (("editeur", "rna"), "543004217", True),
-        (("editeur", "telephone"), "03 83 81 00 00", False),
+        (("editeur", "telephone"), "03 83 80 12 34", False),
         (("editeur", "telephone"), "03 83 81 00", True),  # a digit pair missing
         (("hebergement", "site", "telephone"), "1007", False),  # OVH's short number
         (("hebergement", "site", "telephone"), "+1 877 448 4820", False),  # a host abroad
@@ -369,6 +376,10 @@ def test_check_refuses_a_hand_written_legal_page_without_its_block(tmp_path: Pat
         (("editeur", "email"), "contact@mission-locale.fr", False),
         (("editeur", "email"), "contact@mission-locale", True),
         (("dpo", "email"), "dpo mission-locale.fr", True),
+        (("contact", "telephone"), "03 83 81 00", True),  # printed on every flyer and letter
+        (("contact", "telephone"), "03 83 80 12 34", False),
+        (("contact", "email"), "allervers@", True),
+        (("contact", "adresse"), "adresse à compléter", True),
     ],
 )
 def test_check_refuses_an_identifier_or_contact_that_cannot_be_right(
@@ -428,7 +439,11 @@ def test_a_build_for_production_refuses_the_kits_example_values(tmp_path: Path) 
     set_options(
         project,
         editeur=dict(options["editeur"], **REAL_PUBLISHER),
-        contact=dict(options["contact"], adresse="5 place Duroc, 54700 Pont-à-Mousson"),
+        contact={
+            "adresse": "5 place Duroc, 54700 Pont-à-Mousson",
+            "telephone": "03 83 80 12 35",
+            "email": "allervers@ml-pam.fr",
+        },
         accessibilite=dict(
             options["accessibilite"],
             schema_pluriannuel="https://www.ml-pam.fr/schema.pdf",
@@ -445,8 +460,11 @@ KIT_EXAMPLES = (
     "editeur.siret",
     "editeur.adresse",
     "editeur.email",
+    "editeur.telephone",
     "editeur.directeur_publication",
     "contact.adresse",
+    "contact.telephone",
+    "contact.email",
     "accessibilite.schema_pluriannuel",
     "accessibilite.plan_action",
 )
@@ -455,6 +473,7 @@ REAL_PUBLISHER = {
     "siret": "356 000 000 00048",
     "adresse": "5 place Duroc, 54700 Pont-à-Mousson",
     "email": "accueil@ml-pam.fr",
+    "telephone": "03 83 80 12 34",
     "directeur_publication": "Anne Le Goff, présidente",
 }
 

@@ -5,12 +5,14 @@ server's own journal."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from .backend import VALID, client_for, fresh, make_config
+from .conftest import REPO
 
 VISITOR_IP = "203.0.113.77"  # documentation range: no one's real address
 FIRST_NAME = "Zéphyrine"
@@ -62,3 +64,17 @@ def test_the_journal_holds_no_personal_data(
         FIRST_NAME not in journal and "71 72 73 74" not in journal and "0671727374" not in journal
     )
     assert VISITOR_IP not in journal
+
+
+def test_the_readmes_nginx_keeps_no_access_log() -> None:
+    """nginx's default access log writes every visitor's IP address and full request line, so
+    the parent's one-time link (``/formulaires/accord-parent?jeton=…``): the production example
+    the README gives turns it off, for the whole server."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (server,) = re.findall(r"```nginx\n(server \{.*?\n\})\n```", readme, re.DOTALL)
+    top_level = [
+        line.split("#")[0].strip()
+        for line in server.splitlines()
+        if line.startswith("    ") and not line.startswith("     ")  # not inside a location
+    ]
+    assert "access_log off;" in top_level

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from forms_backend.app import _purge
 from forms_backend.cli import forms
 from forms_backend.intake.forms import MAX_AGE, MIN_AGE
+from forms_backend.outbox.sms import write_sms_file
 from forms_backend.store import retention
 from generator.content.testimonials import MAX_AGE as CONTENT_MAX_AGE
 from generator.content.testimonials import MIN_AGE as CONTENT_MIN_AGE
@@ -199,3 +201,24 @@ def test_what_the_purge_deletes_is_gone_from_the_database_file_and_its_log(tmp_p
         assert removed is not None and removed.contributions == 1 and removed.letters == 1
         stored = on_disk()  # the server still running, its connections open
         assert story.encode() not in stored and b"parent-zorg" not in stored
+
+
+def test_sms_files_written_without_a_provider_are_purged_after_30_days(tmp_path: Path) -> None:
+    # Without PORTE_VOIX_SMS_URL each confirmation SMS (a phone number and its text) is a file in
+    # PORTE_VOIX_SMS_DIR: the server's purge removes it at its age, and forms status says so.
+    config = make_config(tmp_path)
+    old = write_sms_file(config.sms_dir, "+33612345678", "MissionLoc", "Bonjour Inès, …")
+    new = write_sms_file(config.sms_dir, "+33698765432", "MissionLoc", "Bonjour Kevin, …")
+    written = time.time() - retention.UNSENT_SMS.total_seconds() - 3600
+    os.utime(old, (written, written))
+    env = {
+        "PORTE_VOIX_DB": str(config.database),
+        "PORTE_VOIX_SITE_DIR": str(config.site_dir),
+        "PORTE_VOIX_SMS_DIR": str(config.sms_dir),
+    }
+    announced = CliRunner().invoke(forms, ["status"], env=env).output
+    assert "1 SMS non envoyé(s) (fichiers) de plus de 30 jours" in announced
+    with client_for(config) as client:
+        removed = _purge(client.app.state.backend)
+    assert removed is not None and removed.sms_files == 1
+    assert not old.exists() and new.exists()

@@ -17,6 +17,9 @@ last change: a parent's late agreement does not extend it)."""
 LETTERS = timedelta(days=30)
 """An e-mail to a parent or a contributor that could not be delivered: 30 days after it was
 written (it holds an address, and a minor's first name and age)."""
+UNSENT_SMS = timedelta(days=30)
+"""A confirmation SMS written to a file because no SMS provider is set (``PORTE_VOIX_SMS_DIR``):
+30 days after it was written (it holds a phone number and the message)."""
 SPAM = timedelta(days=30)
 """Suspected spam (field names and lengths only): 30 days."""
 PURGE_EVERY = timedelta(hours=24)

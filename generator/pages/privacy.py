@@ -177,7 +177,8 @@ def _event_proposal() -> str:
     )
 
 
-def _parent() -> str:
+def _parent(legal: LegalFacts) -> str:
+    contact = shown(legal.dpo_email or legal.publisher.email)
     return (
         "## Quand vous donnez votre accord de parent\n\n"
         f"Quand un ou une jeune de moins de {ADULT_AGE} ans envoie un témoignage, nous "
@@ -194,7 +195,12 @@ def _parent() -> str:
         "**Durée** : votre adresse est effacée avec la contribution (à la publication, au refus, "
         f"ou {french_duration(retention.CONTRIBUTIONS)} après l'envoi au plus tard). Un courriel "
         "qui n'a pas pu vous être remis (il contient votre adresse, le prénom et l'âge du ou de "
-        f"la jeune) est effacé {french_duration(retention.LETTERS)} après avoir été écrit.\n"
+        f"la jeune) est effacé {french_duration(retention.LETTERS)} après avoir été écrit.\n\n"
+        "**Vos droits** : vous pouvez retirer votre accord à tout moment (le témoignage est "
+        "alors retiré du site), vous opposer à ce que nous vous écrivions (opposition), voir, "
+        f"faire corriger ou effacer votre adresse : écrivez à {contact}. Nous répondons en un "
+        "mois au plus ; si la réponse ne vous convient pas, vous pouvez saisir la CNIL (voir "
+        "plus bas).\n"
     )
 
 
@@ -212,6 +218,11 @@ def _retention_table() -> str:
         (
             "Envois soupçonnés de spam (noms des champs et longueurs seulement)",
             f"effacés {french_duration(retention.SPAM)} après leur arrivée.",
+        ),
+        (
+            "SMS de confirmation gardés dans un fichier sur le serveur, quand aucun service "
+            "d'envoi de SMS n'est utilisé (ton numéro et le message)",
+            f"effacés {french_duration(retention.UNSENT_SMS)} après avoir été écrits.",
         ),
     ]
     table = "| Quoi | Combien de temps |\n|---|---|\n" + "".join(
@@ -289,7 +300,7 @@ def privacy_block(build: BuildContext, from_src: str) -> str:
                 _referral(),
                 _testimonial(),
                 _event_proposal(),
-                _parent(),
+                _parent(legal),
                 "## Qui reçoit tes données\n",
                 _recipients(legal),
                 _retention_table(),
