@@ -83,6 +83,51 @@ def test_no_built_page_breaks_a_line_where_french_forbids_it(sample_site: Projec
     assert "Quand\u00a0:" in text
 
 
+class ShownMeta(HTMLParser):
+    """The ``content`` of the <meta> tags search engines and social networks show as text."""
+
+    NAMES = frozenset(
+        {"description", "og:title", "og:description", "og:image:alt", "twitter:image:alt"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        name = values.get("name") or values.get("property") or ""
+        if tag == "meta" and name in self.NAMES:
+            self.found[name] = values.get("content") or ""
+
+
+def shown_meta(path: Path) -> dict[str, str]:
+    parser = ShownMeta()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.found
+
+
+def test_descriptions_shown_by_search_engines_and_social_networks_follow_it(
+    sample_site: Project,
+) -> None:
+    """Google's snippet and a network's link preview wrap these texts in their own lines."""
+    pages = sorted(sample_site.site.rglob("*.html"))
+    found = [
+        f"{p.relative_to(sample_site.site)} {name}: {b}"
+        for p in pages
+        for name, text in shown_meta(p).items()
+        for b in breaks(text)
+    ]
+    assert found == []
+    event = shown_meta(
+        sample_site.site / "evenements/2027-10-23-atelier-permis-liverdun/index.html"
+    )
+    assert "23\u00a0octobre\u00a02027, de 14\u00a0h à 16\u00a0h" in event["og:description"]
+    assert "«\u202fFinancer mon permis\u202f»" in event["og:title"]
+    assert "Affiche de l'événement\u00a0:" in event["og:image:alt"]
+    assert "ni formation\u202f?" in shown_meta(sample_site.site / "index.html")["description"]
+
+
 def test_typesetting_leaves_code_attributes_and_scripts_alone() -> None:
     html = (
         '<p title="a : b">Viens ! Le 3 mars à 17 h 30 : « oui »</p>'
@@ -149,3 +194,18 @@ def test_agenda_feed_summaries_follow_french_typography(sample_site: Project) ->
     summaries = [entry.summary for entry in feed.entries]
     assert summaries and all("Pour qui\u00a0:" in summary for summary in summaries)
     assert [b for summary in summaries for b in breaks(summary)] == []
+
+
+def test_typesetting_changes_only_the_meta_texts_people_read() -> None:
+    html = (
+        '<meta name="description" content="Viens ! « Oui » à 9 h 30">'
+        '<meta property="og:url" content="https://x.fr/?a : b">'
+        "<meta content='Le 3 mars : tous' property='og:image:alt'>"
+        '<meta name="viewport" content="a : b">'
+    )
+    assert typeset_html(html) == (
+        '<meta name="description" content="Viens\u202f! «\u202fOui\u202f» à 9\u00a0h\u00a030">'
+        '<meta property="og:url" content="https://x.fr/?a : b">'
+        "<meta content='Le 3\u00a0mars\u00a0: tous' property='og:image:alt'>"
+        '<meta name="viewport" content="a : b">'
+    )
