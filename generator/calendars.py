@@ -23,6 +23,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from forms_backend.typography import french_spacing
+
 from .content import Event
 from .content.history import Revision
 from .output_cache import OutputCache
@@ -52,6 +54,7 @@ def calendar_bytes(
     def piece(parts: tuple[str, ...], make: Callable[[], str]) -> str:
         return make() if kept is None else kept.get_or_make(kept.key(*parts), make)
 
+    name = french_spacing(name)
     pieces = [piece(("head", name), lambda: _head(name))]
     zones = sorted({_tzid(event) for event in events})
     # The key names the zone's form: a cache kept from the RDATE form must not give it back.
@@ -65,13 +68,14 @@ def calendar_bytes(
 
 
 def _event_fields(event: Event, site_url: str, url: str, revision: Revision) -> tuple[str, ...]:
+    # The kit's French typography, as on the page: a calendar wraps these lines too.
     return (
         event_uid(event, site_url),
         event.start.isoformat(),
         event.end.isoformat(),
-        event.title,
-        f"{event.place.name}, {event.place.address}",
-        f"Pour qui : {event.audience}\n{url}",
+        french_spacing(event.title),
+        french_spacing(f"{event.place.name}, {event.place.address}"),
+        f"{french_spacing(f'Pour qui : {event.audience}')}\n{url}",
         url,
         _tzid(event),
         revision.time.isoformat(),
