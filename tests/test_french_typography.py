@@ -209,3 +209,19 @@ def test_typesetting_changes_only_the_meta_texts_people_read() -> None:
         "<meta content='Le 3\u00a0mars\u00a0: tous' property='og:image:alt'>"
         '<meta name="viewport" content="a : b">'
     )
+
+
+def test_an_emails_subject_keeps_its_no_break_spaces() -> None:
+    """The subject is put on one line without turning the no-break spaces back into plain ones
+    (a mail reader would break it before « : » or inside « »)."""
+    from email.header import decode_header, make_header
+
+    signup = {**SUBMISSION, "form": "inscription", "status": "liste_attente", "event_id": "x"}
+    title = "Atelier « Mon CV » : 17 h 30 ou\r\nBcc: x@y.fr"
+    message = counsellor_email(signup, title, sender="a@ml.fr", recipient="b@ml.fr")
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == (
+        "[Aller vers] Inscription (sur liste d'attente) — "
+        "Atelier «\u202fMon CV\u202f»\u00a0: 17\u00a0h\u00a030 ou Bcc: x@y.fr"
+    )
+    assert breaks(subject) == []
