@@ -39,7 +39,8 @@ def atom_feed(
         element.text = text
         return element
 
-    add(feed, "title", title)
+    # Read as text, wrapped by the reader: the French no-break spaces, as on the pages.
+    add(feed, "title", french_spacing(title))
     add(feed, "id", feed_url)
     add(feed, "link", rel="self", href=feed_url)
     add(feed, "link", rel="alternate", href=site_url)
@@ -47,12 +48,12 @@ def atom_feed(
     add(add(feed, "author"), "name", title)
     for event in events:
         entry = add(feed, "entry")
-        add(entry, "title", event.title)
+        add(entry, "title", french_spacing(event.title))
         add(entry, "id", page_urls[event.id])
         add(entry, "link", rel="alternate", href=page_urls[event.id])
         add(entry, "updated", _atom_date(revised[event.id]))
         summary = f"{event_span(event.start, event.end).capitalize()} — {event.place.name}, {event.commune}. Pour qui : {event.audience}"
-        add(entry, "summary", french_spacing(summary))  # read as text: no line break at « : »
+        add(entry, "summary", french_spacing(summary))
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 

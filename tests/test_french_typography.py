@@ -194,6 +194,9 @@ def test_agenda_feed_summaries_follow_french_typography(sample_site: Project) ->
     summaries = [entry.summary for entry in feed.entries]
     assert summaries and all("Pour qui\u00a0:" in summary for summary in summaries)
     assert [b for summary in summaries for b in breaks(summary)] == []
+    titles = [feed.feed.title, *(entry.title for entry in feed.entries)]
+    assert [b for title in titles for b in breaks(title)] == []
+    assert "Atelier «\u202fFinancer mon permis\u202f»" in titles
 
 
 def test_typesetting_changes_only_the_meta_texts_people_read() -> None:
@@ -225,3 +228,33 @@ def test_an_emails_subject_keeps_its_no_break_spaces() -> None:
         "Atelier «\u202fMon CV\u202f»\u00a0: 17\u00a0h\u00a030 ou Bcc: x@y.fr"
     )
     assert breaks(subject) == []
+
+
+def test_a_form_the_backend_shows_again_follows_it(tmp_path: Path) -> None:
+    """After an error (sent without JavaScript), the backend shows the form again in the built
+    page: its labels, hints and errors get the same spaces as the page's own copy."""
+    from .backend import VALID, client_for, fresh, make_config
+
+    config = make_config(tmp_path)
+    pages = []
+    with client_for(config) as client:
+        for form, typed in (("rappel", {"prenom": "", "age": "12"}), ("orientation", {})):
+            answer = client.post(f"/formulaires/{form}", data={**fresh(client, form), **typed})
+            assert answer.status_code == 422, answer.text
+            pages.append(answer.text)
+        data = {**fresh(client, "rappel"), **VALID, "commune": "Frouard : le 3 mars à 9 h"}
+        data["age"] = "12"
+        pages.append(client.post("/formulaires/rappel", data=data).text)
+    found = []
+    for page in pages:
+        parser = VisibleText()
+        parser.feed(page)
+        found += [b for text in parser.texts for b in breaks(text)]
+    assert found == []
+    parser = VisibleText()
+    parser.feed(pages[0])
+    text = " ".join(parser.texts)
+    assert "Comment préfères-tu qu'on te contacte\u202f?" in text
+    assert "Par exemple\u00a0: 06" in text
+    # What the person typed is given back as typed, in the field's value: never changed.
+    assert 'value="Frouard : le 3 mars à 9 h"' in pages[2]

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from forms_backend.contributions.forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY, PHOTO_TYPES
+from forms_backend.html_typography import typeset_html
 from forms_backend.intake.forms import (
     EVENT,
     HONEYPOT,
@@ -20,6 +21,7 @@ from forms_backend.intake.forms import (
 )
 from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
+from forms_backend.typography import french_spacing
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
 # The input types HTML allows ``maxlength`` on (a date or a time is bounded by its own format).
@@ -176,7 +178,9 @@ def page_with_form(
     site_dir: Path, page_path: str, form: str, *, title_prefix: str = "", form_name: str = ""
 ) -> str:
     """The built page that holds the form, with ``form`` in place of the one it had (the one
-    called ``form_name`` when the page holds several)."""
+    called ``form_name`` when the page holds several). The form gets the French spacing the
+    build gave the page's own copy: its labels, hints, errors and notices are text like it."""
+    form = typeset_html(form)
     shell = site_dir / page_path / "index.html"
     if shell.is_file():
         page = shell.read_text(encoding="utf-8")
@@ -199,5 +203,6 @@ def page_with_form(
             f"<body><main>{form}</main></body></html>"
         )
     if title_prefix:
-        page = re.sub(r"<title>", f"<title>{escape(title_prefix)} — ", page, count=1)
+        prefix = french_spacing(escape(title_prefix))
+        page = page.replace("<title>", f"<title>{prefix} — ", 1)
     return page
