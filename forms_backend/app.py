@@ -28,7 +28,12 @@ from forms_backend.config import BackendConfig
 from forms_backend.contributions.forms import CONTRIBUTION_FORMS
 from forms_backend.contributions.routes import contribution_routes
 from forms_backend.contributions.store import ContributionStore
-from forms_backend.intake.answers import ONE_MORE_STEP, error_response, too_many
+from forms_backend.intake.answers import (
+    ONE_MORE_STEP,
+    FrenchJSONResponse,
+    error_response,
+    too_many,
+)
 from forms_backend.intake.bodies import parse_fields, read_body
 from forms_backend.intake.events import EventCatalogue, PublicEvent
 from forms_backend.intake.forms import (
@@ -233,7 +238,7 @@ def create_app(config: BackendConfig, *, run_worker: bool = True) -> Starlette:
                     "jeton": backend.tokens.make(spec.name, shown_again=True),
                     "id": typed.get(SUBMISSION_ID) or str(uuid.uuid4()),
                 }
-                return JSONResponse(
+                return FrenchJSONResponse(
                     {"ok": False, "message": notice, **fresh}, status_code=409, headers=NO_STORE
                 )
             # What is wrong is said now, not after the second press.
@@ -416,7 +421,7 @@ def _invalid(
     result: Checked,
 ) -> Response:
     if wants_json(request):
-        return JSONResponse(
+        return FrenchJSONResponse(
             {"ok": False, "erreurs": result.errors, "hors_age": result.out_of_age},
             status_code=422,
             headers=NO_STORE,
@@ -433,7 +438,9 @@ def _refuse(
     reason: str,
 ) -> Response:
     if wants_json(request):
-        return JSONResponse({"ok": False, "message": reason}, status_code=409, headers=NO_STORE)
+        return FrenchJSONResponse(
+            {"ok": False, "message": reason}, status_code=409, headers=NO_STORE
+        )
     return _form_page(backend, spec, event, typed, {}, status=409, notice=reason)
 
 

@@ -128,8 +128,8 @@ def test_each_rule_of_a_testimonial_in_french(config) -> None:  # type: ignore[n
     assert answer.status_code == 422
     assert answer.json()["erreurs"] == {
         "citation": "Écris une phrase qui résume ton parcours.",
-        "email_parent": "Tu as moins de 18 ans : écris l'e-mail d'un de tes parents. On lui demandera son accord.",
-        "accord_publication": "Coche cette case : sans ton accord, on ne peut rien publier.",
+        "email_parent": "Tu as moins de 18\u00a0ans\u00a0: écris l'e-mail d'un de tes parents. On lui demandera son accord.",
+        "accord_publication": "Coche cette case\u00a0: sans ton accord, on ne peut rien publier.",
     }
 
 

@@ -258,3 +258,31 @@ def test_a_form_the_backend_shows_again_follows_it(tmp_path: Path) -> None:
     assert "Par exemple\u00a0: 06" in text
     # What the person typed is given back as typed, in the field's value: never changed.
     assert 'value="Frouard : le 3 mars à 9 h"' in pages[2]
+
+
+def test_the_messages_the_forms_script_shows_follow_it(tmp_path: Path) -> None:
+    """With JavaScript, the page shows the backend's JSON messages as they come: they carry the
+    no-break spaces the page's own text has."""
+    from datetime import timedelta
+
+    from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
+
+    config = make_config(tmp_path)
+    free = manifest_event("2030-01-04-libre", registration=False)
+    over = manifest_event("2030-01-03-passe", starts_in=timedelta(days=-2))
+    write_manifest(config.site_dir, [free, over])
+    json = {"Accept": "application/json"}
+    texts = []
+    with client_for(config) as client:
+        for event in (free["id"], over["id"]):
+            data = {**fresh(client, "inscription"), **VALID, "evenement": event}
+            answer = client.post("/formulaires/inscription", data=data, headers=json)
+            assert answer.status_code == 409, answer.text
+            texts.append(answer.json()["message"])
+        data = {**fresh(client, "rappel"), **VALID, "age": "12", "prenom": ""}
+        answer = client.post("/formulaires/rappel", data=data, headers=json)
+        assert answer.status_code == 422, answer.text
+        texts += answer.json()["erreurs"].values()
+    assert [b for text in texts for b in breaks(text)] == []
+    assert texts[0].endswith("entrée libre. Viens directement\u202f!")
+    assert texts[1].startswith("Cet événement est terminé\u00a0: on ne peut")

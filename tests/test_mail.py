@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from forms_backend.outbox.failures import PermanentFailure
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.mail_message import plain_message
+from forms_backend.typography import french_spacing
 from forms_backend.validator.addresses import MESSAGES
 from generator.cli import main
 
@@ -75,7 +76,7 @@ def expect_refused(answer, field: str, reason: str | None, *, formal: bool = Fal
     assert answer.status_code == 422, answer.text
     message = answer.json()["erreurs"][field]
     if reason is not None:
-        assert message == MESSAGES[reason][1 if formal else 0]
+        assert message == french_spacing(MESSAGES[reason][1 if formal else 0])
     # Said in French, about the address — or, for a line break, by the rule every one-line field
     # shares (the validator's control-character check runs first).
     assert any(word in message for word in ("adresse", "caractère", "seule ligne")), message

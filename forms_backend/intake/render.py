@@ -141,8 +141,10 @@ def _field(spec_name: str, form_field: FormField, value: str, error: str | None)
         html = (
             f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
             f'<input type="file" id="{ident}" name="{name}" accept="{PHOTO_TYPES}"'
-            # The page's script refuses a heavier photo before sending, with the server's words.
-            f' data-pv-max-octets="{PHOTO_MAX_BYTES}" data-pv-trop-lourd="{escape(PHOTO_TOO_HEAVY)}"'
+            # The page's script refuses a heavier photo before sending, with the server's words
+            # (spaced here: the build's typesetting leaves attributes alone).
+            f' data-pv-max-octets="{PHOTO_MAX_BYTES}"'
+            f' data-pv-trop-lourd="{escape(french_spacing(PHOTO_TOO_HEAVY))}"'
             f"{required}{aria}{invalid}></div>"
         )
     else:
