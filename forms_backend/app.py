@@ -54,6 +54,7 @@ from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, f
 from forms_backend.outbox.failures import log_traceback
 from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
+from forms_backend.outbox.messages import received_at
 from forms_backend.store.committer import GroupCommitter
 from forms_backend.store.database import Store
 from forms_backend.store.purge import Removed, purge_if_due
@@ -374,8 +375,8 @@ def _closed(event: PublicEvent) -> str:
     if not event.registration:
         return "Pas besoin de t'inscrire : cet événement est en entrée libre. Viens directement !"
     if event.deadline and now >= event.deadline:
-        local = event.deadline.strftime("%d/%m/%Y à %H:%M")
-        return f"Les inscriptions sont closes depuis le {local}."
+        # « le 16/09/2027 à 23 h 59 », as French writes a time (never « 23:59 »), in Paris time.
+        return f"Les inscriptions sont closes depuis le {received_at(event.deadline)}."
     return ""
 
 

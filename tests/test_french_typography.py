@@ -286,3 +286,22 @@ def test_the_messages_the_forms_script_shows_follow_it(tmp_path: Path) -> None:
     assert [b for text in texts for b in breaks(text)] == []
     assert texts[0].endswith("entrée libre. Viens directement\u202f!")
     assert texts[1].startswith("Cet événement est terminé\u00a0: on ne peut")
+
+
+def test_a_closed_sign_up_gives_the_time_as_french_writes_it(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
+
+    config = make_config(tmp_path)
+    closed = manifest_event("2030-01-02-clos", deadline_in=timedelta(hours=-1))
+    write_manifest(config.site_dir, [closed])
+    with client_for(config) as client:
+        data = {**fresh(client, "inscription"), **VALID, "evenement": closed["id"]}
+        answer = client.post(
+            "/formulaires/inscription", data=data, headers={"Accept": "application/json"}
+        )
+    assert answer.status_code == 409, answer.text
+    message = answer.json()["message"]
+    pattern = r"Les inscriptions sont closes depuis le \d\d/\d\d/\d{4} à \d{1,2}\u00a0h\u00a0\d\d\."
+    assert re.fullmatch(pattern, message), message
