@@ -29,7 +29,12 @@ from forms_backend.config import BackendConfig
 from forms_backend.contributions.forms import CONTRIBUTION_FORMS
 from forms_backend.contributions.routes import contribution_routes
 from forms_backend.contributions.store import ContributionStore
-from forms_backend.intake.answers import ONE_MORE_STEP, error_response, too_many
+from forms_backend.intake.answers import (
+    ONE_MORE_STEP,
+    FrenchJSONResponse,
+    error_response,
+    too_many,
+)
 from forms_backend.intake.bodies import parse_fields, read_body
 from forms_backend.intake.events import EventCatalogue, PublicEvent
 from forms_backend.intake.forms import (
@@ -52,6 +57,7 @@ from forms_backend.outbox.event_watch import EventWatch
 from forms_backend.outbox.failures import log_traceback
 from forms_backend.outbox.forwarder import Clock, Forwarder, system_clock
 from forms_backend.outbox.letters import LetterPost
+from forms_backend.outbox.messages import received_at
 from forms_backend.outbox.seats import Seats
 from forms_backend.store.committer import GroupCommitter
 from forms_backend.store.database import Store
@@ -249,7 +255,7 @@ def create_app(
                     "jeton": backend.tokens.make(spec.name, shown_again=True),
                     "id": typed.get(SUBMISSION_ID) or str(uuid.uuid4()),
                 }
-                return JSONResponse(
+                return FrenchJSONResponse(
                     {"ok": False, "message": notice, **fresh}, status_code=409, headers=NO_STORE
                 )
             # What is wrong is said now, not after the second press.
@@ -403,8 +409,8 @@ def _closed(event: PublicEvent) -> str:
     if not event.registration:
         return "Pas besoin de t'inscrire : cet événement est en entrée libre. Viens directement !"
     if event.deadline and now >= event.deadline:
-        local = event.deadline.strftime("%d/%m/%Y à %H:%M")
-        return f"Les inscriptions sont closes depuis le {local}."
+        # « le 16/09/2027 à 23 h 59 », as French writes a time (never « 23:59 »), in Paris time.
+        return f"Les inscriptions sont closes depuis le {received_at(event.deadline)}."
     return ""
 
 
@@ -450,7 +456,7 @@ def _invalid(
     result: Checked,
 ) -> Response:
     if wants_json(request):
-        return JSONResponse(
+        return FrenchJSONResponse(
             {"ok": False, "erreurs": result.errors, "hors_age": result.out_of_age},
             status_code=422,
             headers=NO_STORE,
@@ -467,7 +473,9 @@ def _refuse(
     reason: str,
 ) -> Response:
     if wants_json(request):
-        return JSONResponse({"ok": False, "message": reason}, status_code=409, headers=NO_STORE)
+        return FrenchJSONResponse(
+            {"ok": False, "message": reason}, status_code=409, headers=NO_STORE
+        )
     return _form_page(backend, spec, event, typed, {}, status=409, notice=reason)
 
 

@@ -25,6 +25,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from forms_backend.typography import french_spacing
+
 from .content import Event
 from .content.history import Revision
 from .content.status_words import status_label, status_sentence
@@ -55,6 +57,7 @@ def calendar_bytes(
     def piece(parts: tuple[str, ...], make: Callable[[], str]) -> str:
         return make() if kept is None else kept.get_or_make(kept.key(*parts), make)
 
+    name = french_spacing(name)
     pieces = [piece(("head", name), lambda: _head(name))]
     zones = sorted({_tzid(event) for event in events})
     # The key names the zone's form: a cache kept from the RDATE form must not give it back.
@@ -68,6 +71,7 @@ def calendar_bytes(
 
 
 def _event_fields(event: Event, site_url: str, url: str, revision: Revision) -> tuple[str, ...]:
+    # The kit's French typography, as on the page: a calendar wraps these lines too.
     about = f"Pour qui : {event.audience}\n{url}"
     title = event.title
     if not event.takes_place:  # many clients show a cancelled entry of a subscription anyway
@@ -78,9 +82,9 @@ def _event_fields(event: Event, site_url: str, url: str, revision: Revision) -> 
         event_uid(event, site_url),
         event.start.isoformat(),
         event.end.isoformat(),
-        title,
-        f"{event.place.name}, {event.place.address}",
-        about,
+        french_spacing(title),
+        french_spacing(f"{event.place.name}, {event.place.address}"),
+        french_spacing(about),
         url,
         _tzid(event),
         revision.time.isoformat(),

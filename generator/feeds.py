@@ -40,7 +40,8 @@ def atom_feed(
         element.text = text
         return element
 
-    add(feed, "title", title)
+    # Read as text, wrapped by the reader: the French no-break spaces, as on the pages.
+    add(feed, "title", french_spacing(title))
     add(feed, "id", feed_url)
     add(feed, "link", rel="self", href=feed_url)
     add(feed, "link", rel="alternate", href=site_url)
@@ -49,7 +50,7 @@ def atom_feed(
     for event in events:
         entry = add(feed, "entry")
         label = status_label(event)  # « Annulé : Forum… »: a reader lists titles only
-        add(entry, "title", french_spacing(f"{label} : {event.title}") if label else event.title)
+        add(entry, "title", french_spacing(f"{label} : {event.title}" if label else event.title))
         add(entry, "id", page_urls[event.id])
         add(entry, "link", rel="alternate", href=page_urls[event.id])
         add(entry, "updated", _atom_date(revised[event.id]))

@@ -23,8 +23,9 @@ from typing import Any
 from .code_fingerprint import PAGE_LIBRARIES, code_fingerprint
 
 FORMAT = 2
-# Everything the kit ships may change a kept output: the generator's code, and the theme.
-SOURCES = ("generator", "theme")
+# Everything the kit ships may change a kept output: the generator's code, the theme, and the
+# French typography the pages and calendars share with the backend.
+SOURCES = ("generator", "theme", "forms_backend/typography.py", "forms_backend/html_typography.py")
 
 
 class OutputCache:

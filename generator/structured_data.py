@@ -8,6 +8,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from forms_backend.validator.phones import normalise_french_phone
+
 from .content import Event
 from .organisation import organisation_contact
 from .settings import Settings
@@ -135,7 +137,10 @@ def organization_json_ld(settings: Settings, logo_url: str | None) -> dict[str, 
     if contact["adresse"]:
         data["address"] = postal_address(contact["adresse"], "")
     if contact["telephone"]:
-        data["telephone"] = contact["telephone"]
+        # With its country code, as Google asks of an Organization's number: « 03 83… » alone
+        # is a number in no country. One not read as French is given as written.
+        phone = contact["telephone"]
+        data["telephone"] = normalise_french_phone(phone) or phone
     if contact["email"]:
         data["email"] = contact["email"]
     return data

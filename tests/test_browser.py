@@ -586,10 +586,10 @@ def test_a_photo_over_the_limit_is_refused_before_sending(live: LiveSite, browse
     }
     page.set_input_files("#pv-temoignage-photo", heavy)
     message = page.locator("#pv-temoignage-photo-erreur")
-    assert "Cette photo est trop lourde : 10 Mo au plus." in message.inner_text()
+    assert "Cette photo est trop lourde\u00a0: 10\u00a0Mo au plus." in message.inner_text()
     page.locator("#pv-temoignage-prenom").focus()
     page.click("form[data-pv-form=temoignage] button[type=submit]")
-    assert "Cette photo est trop lourde : 10 Mo au plus." in message.inner_text()
+    assert "Cette photo est trop lourde\u00a0: 10\u00a0Mo au plus." in message.inner_text()
     assert page.evaluate("document.activeElement.id") == "pv-temoignage-photo"
     assert page.get_attribute("#pv-temoignage-photo", "aria-invalid") == "true"
     page.wait_for_timeout(500)  # a request, had one been made, would have started by now

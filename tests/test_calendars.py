@@ -121,3 +121,23 @@ def test_a_calendars_name_is_escaped_as_text() -> None:
     SUMMARY (RFC 5545 3.3.11), never read as a separator of values."""
     text = calendar_bytes([], SITE, "Forum; emploi, stage \\ alternance", {}, {}).decode("utf-8")
     assert "X-WR-CALNAME:Forum\\; emploi\\, stage \\\\ alternance\r\n" in text
+
+
+def test_calendar_texts_follow_french_typography(sample_site: Project) -> None:
+    """Calendars wrap a title, place or description like a page: the same no-break spaces (read
+    back with vobject, independent of the writer)."""
+    import vobject
+
+    from .test_french_typography import breaks
+
+    texts = []
+    for path in calendar_files(sample_site):
+        calendar = vobject.readOne(path.read_text(encoding="utf-8"))
+        texts.append(calendar.contents["x-wr-calname"][0].value)
+        for event in calendar.contents["vevent"]:
+            texts += [event.summary.value, event.location.value, event.description.value]
+    assert [b for text in texts for b in breaks(text)] == []
+    path = sample_site.site / "evenements/2027-10-23-atelier-permis-liverdun.ics"
+    (event,) = vobject.readOne(path.read_text(encoding="utf-8")).contents["vevent"]
+    assert event.summary.value == "Atelier «\u202fFinancer mon permis\u202f»"
+    assert event.description.value.startswith("Pour qui\u00a0: Jeunes de 17 à 25\u00a0ans\n")

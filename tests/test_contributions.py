@@ -21,6 +21,7 @@ from PIL import Image
 
 from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
+from forms_backend.typography import french_spacing
 from generator.cli import main
 
 from .backend import Inbox, client_for, make_config, write_organisation
@@ -109,7 +110,8 @@ def test_bad_uploads_are_refused_in_french_and_nothing_is_stored(  # type: ignor
         answer = send(client, "temoignage", {**ADULT, "accord_photo": "oui"}, make(tmp_path))
     assert answer.status_code == 422
     page = BeautifulSoup(answer.text, "html.parser")
-    assert message in page.select_one("#pv-temoignage-photo-erreur").get_text()
+    # Shown in the page with its French no-break spaces, as every text of the site.
+    assert french_spacing(message) in page.select_one("#pv-temoignage-photo-erreur").get_text()
     assert page.select_one("#pv-temoignage-recit").get_text() == ADULT["recit"]  # kept
     assert contributions(config) == []
     assert not config.uploads.exists() or not any(config.uploads.iterdir())
@@ -126,8 +128,8 @@ def test_each_rule_of_a_testimonial_in_french(config) -> None:  # type: ignore[n
     assert answer.status_code == 422
     assert answer.json()["erreurs"] == {
         "citation": "Écris une phrase qui résume ton parcours.",
-        "email_parent": "Tu as moins de 18 ans : écris l'e-mail d'un de tes parents. On lui demandera son accord.",
-        "accord_publication": "Coche cette case : sans ton accord, on ne peut rien publier.",
+        "email_parent": "Tu as moins de 18\u00a0ans\u00a0: écris l'e-mail d'un de tes parents. On lui demandera son accord.",
+        "accord_publication": "Coche cette case\u00a0: sans ton accord, on ne peut rien publier.",
     }
 
 
@@ -381,7 +383,7 @@ def test_reject_deletes_the_contribution_and_its_photo(config, tmp_path: Path) -
     (notice,) = list((config.maildir / "new").iterdir())
     mail = email.message_from_bytes(notice.read_bytes(), policy=email.policy.default)
     assert mail["Subject"] == "Ta contribution n'a pas été publiée"
-    assert "La raison : Texte trop court" in mail.get_content()
+    assert "La raison\u00a0: Texte trop court" in mail.get_content()
     status = CliRunner().invoke(main, ["forms", "status"], env=env).output
     assert "Contributions à relire : 0" in status
 

@@ -360,6 +360,42 @@ def test_long_title_is_wrapped_and_shrunk_and_an_impossible_one_names_the_event(
     assert "trop long pour le format Flyer A5" in build.stderr
 
 
+def test_a_character_the_font_cannot_draw_is_named_not_printed_as_a_box(tmp_path: Path) -> None:
+    """Pillow draws an empty box for a character the font lacks (an emoji, Chinese…), silently:
+    five hundred flyers would carry it. The flyer is refused, the character named; the accents,
+    ligatures and signs of French (and of Polish or Turkish first names) are drawn."""
+    project = new_project(tmp_path / "site")
+    drawn = add_event(
+        project, when(30), "fete", title='"Fête de Łukasz, Ğül et Zoë : œuvre ½ ≥ 3 €"'
+    )
+    boxed = add_event(project, when(31), "soiree", title="Soirée 🎉 à Pompey")
+    code, output = run(
+        project,
+        "flyer",
+        event_file(project, drawn),
+        "--format",
+        "a5",
+        "--out",
+        str(tmp_path / "ok.pdf"),
+    )
+    assert code == 0, output
+    code, output = run(
+        project,
+        "flyer",
+        event_file(project, boxed),
+        "--format",
+        "a5",
+        "--out",
+        str(tmp_path / "x.pdf"),
+    )
+    assert code == 1 and not (tmp_path / "x.pdf").exists()
+    assert f"{boxed}.md" in output and "le titre" in output and "« 🎉 » (U+1F389)" in output
+    assert "retire ce caractère" in output
+    build = project.build()
+    assert build.returncode == 1
+    assert "U+1F389" in build.stderr
+
+
 def test_unchanged_flyers_are_not_redrawn(tmp_path: Path) -> None:
     project = new_project(tmp_path / "site")
     first = add_event(project, when(20), "atelier", title="Atelier CV")

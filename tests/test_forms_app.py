@@ -17,6 +17,7 @@ from forms_backend.config import BackendConfig
 from forms_backend.intake.forms import CALLBACK, REFERRAL
 from forms_backend.intake.render import form_html
 from forms_backend.intake.spam import RateLimiter
+from forms_backend.typography import french_spacing
 from forms_backend.validator import fields as validation
 
 from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
@@ -145,7 +146,8 @@ RULES = [
 def test_each_rule_gives_its_french_message(client, config, change, field, message) -> None:  # type: ignore[no-untyped-def]
     answer = post(client, "rappel", {**VALID, **change}, json=True)
     assert answer.status_code == 422
-    assert answer.json()["erreurs"] == {field: message}
+    # Shown by the page's script as it comes: with the French no-break spaces.
+    assert answer.json()["erreurs"] == {field: french_spacing(message)}
     assert rows(config) == []
 
 
@@ -175,7 +177,7 @@ def test_without_javascript_errors_show_next_to_fields_and_everything_typed_is_k
 )
 def test_outside_16_to_29_a_kind_message_and_nothing_stored(client, config, age, message) -> None:  # type: ignore[no-untyped-def]
     answer = post(client, "rappel", {**VALID, "age": age}, json=True)
-    assert answer.json()["erreurs"] == {"age": message}
+    assert answer.json()["erreurs"] == {"age": french_spacing(message)}
     assert answer.json()["hors_age"] is True
     assert rows(config) == [] and rows(config, "spam") == []
 
@@ -232,7 +234,7 @@ def test_remaining_places(client) -> None:  # type: ignore[no-untyped-def]
 def test_sign_up_refused_clearly(client, config, event_id, status, message) -> None:  # type: ignore[no-untyped-def]
     answer = signup(client, event_id)
     assert answer.status_code == status
-    assert answer.json()["message"].startswith(message)
+    assert answer.json()["message"].startswith(french_spacing(message))
     assert rows(config) == []
 
 
@@ -315,12 +317,12 @@ def test_rate_limit_answers_429_with_retry_after_and_the_wait_in_french(tmp_path
     assert 540 <= int(answers[-1].headers["retry-after"]) <= 600
     assert (
         answers[-1].json()["message"]
-        == "Trop d'envois depuis ta connexion. Attends 10 minutes, puis réessaie."
+        == "Trop d'envois depuis ta connexion. Attends 10\u00a0minutes, puis réessaie."
     )
     assert page.status_code == 429 and page.headers["retry-after"]
-    assert "Attends 10 minutes, puis réessaie." in BeautifulSoup(page.text, "html.parser").text
+    assert "Attends 10\u00a0minutes, puis réessaie." in BeautifulSoup(page.text, "html.parser").text
     assert partner.json()["message"] == (
-        "Trop d'envois depuis votre connexion. Attendez 10 minutes, puis réessayez."
+        "Trop d'envois depuis votre connexion. Attendez 10\u00a0minutes, puis réessayez."
     )
 
 
@@ -523,7 +525,7 @@ def test_error_page_is_the_site_page_with_the_form_in_place(sample_site) -> None
     assert page.find("footer") is not None and "Mentions légales" in page.find("footer").get_text()
     assert (
         page.find(id="pv-rappel-prenom-erreur").get_text(" ", strip=True)
-        == "Erreur : Écris ton prénom."
+        == "Erreur\u00a0: Écris ton prénom."  # French spacing, as the page's own copy
     )
     assert len(page.find_all("form", class_="pv-form")) == 1
 

@@ -83,6 +83,51 @@ def test_no_built_page_breaks_a_line_where_french_forbids_it(sample_site: Projec
     assert "Quand\u00a0:" in text
 
 
+class ShownMeta(HTMLParser):
+    """The ``content`` of the <meta> tags search engines and social networks show as text."""
+
+    NAMES = frozenset(
+        {"description", "og:title", "og:description", "og:image:alt", "twitter:image:alt"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        name = values.get("name") or values.get("property") or ""
+        if tag == "meta" and name in self.NAMES:
+            self.found[name] = values.get("content") or ""
+
+
+def shown_meta(path: Path) -> dict[str, str]:
+    parser = ShownMeta()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.found
+
+
+def test_descriptions_shown_by_search_engines_and_social_networks_follow_it(
+    sample_site: Project,
+) -> None:
+    """Google's snippet and a network's link preview wrap these texts in their own lines."""
+    pages = sorted(sample_site.site.rglob("*.html"))
+    found = [
+        f"{p.relative_to(sample_site.site)} {name}: {b}"
+        for p in pages
+        for name, text in shown_meta(p).items()
+        for b in breaks(text)
+    ]
+    assert found == []
+    event = shown_meta(
+        sample_site.site / "evenements/2027-10-23-atelier-permis-liverdun/index.html"
+    )
+    assert "23\u00a0octobre\u00a02027, de 14\u00a0h à 16\u00a0h" in event["og:description"]
+    assert "«\u202fFinancer mon permis\u202f»" in event["og:title"]
+    assert "Affiche de l'événement\u00a0:" in event["og:image:alt"]
+    assert "ni formation\u202f?" in shown_meta(sample_site.site / "index.html")["description"]
+
+
 def test_typesetting_leaves_code_attributes_and_scripts_alone() -> None:
     html = (
         '<p title="a : b">Viens ! Le 3 mars à 17 h 30 : « oui »</p>'
@@ -149,3 +194,114 @@ def test_agenda_feed_summaries_follow_french_typography(sample_site: Project) ->
     summaries = [entry.summary for entry in feed.entries]
     assert summaries and all("Pour qui\u00a0:" in summary for summary in summaries)
     assert [b for summary in summaries for b in breaks(summary)] == []
+    titles = [feed.feed.title, *(entry.title for entry in feed.entries)]
+    assert [b for title in titles for b in breaks(title)] == []
+    assert "Atelier «\u202fFinancer mon permis\u202f»" in titles
+
+
+def test_typesetting_changes_only_the_meta_texts_people_read() -> None:
+    html = (
+        '<meta name="description" content="Viens ! « Oui » à 9 h 30">'
+        '<meta property="og:url" content="https://x.fr/?a : b">'
+        "<meta content='Le 3 mars : tous' property='og:image:alt'>"
+        '<meta name="viewport" content="a : b">'
+    )
+    assert typeset_html(html) == (
+        '<meta name="description" content="Viens\u202f! «\u202fOui\u202f» à 9\u00a0h\u00a030">'
+        '<meta property="og:url" content="https://x.fr/?a : b">'
+        "<meta content='Le 3\u00a0mars\u00a0: tous' property='og:image:alt'>"
+        '<meta name="viewport" content="a : b">'
+    )
+
+
+def test_an_emails_subject_keeps_its_no_break_spaces() -> None:
+    """The subject is put on one line without turning the no-break spaces back into plain ones
+    (a mail reader would break it before « : » or inside « »)."""
+    from email.header import decode_header, make_header
+
+    signup = {**SUBMISSION, "form": "inscription", "status": "liste_attente", "event_id": "x"}
+    title = "Atelier « Mon CV » : 17 h 30 ou\r\nBcc: x@y.fr"
+    message = counsellor_email(signup, title, sender="a@ml.fr", recipient="b@ml.fr")
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == (
+        "[Aller vers] Inscription (sur liste d'attente) — "
+        "Atelier «\u202fMon CV\u202f»\u00a0: 17\u00a0h\u00a030 ou Bcc: x@y.fr"
+    )
+    assert breaks(subject) == []
+
+
+def test_a_form_the_backend_shows_again_follows_it(tmp_path: Path) -> None:
+    """After an error (sent without JavaScript), the backend shows the form again in the built
+    page: its labels, hints and errors get the same spaces as the page's own copy."""
+    from .backend import VALID, client_for, fresh, make_config
+
+    config = make_config(tmp_path)
+    pages = []
+    with client_for(config) as client:
+        for form, typed in (("rappel", {"prenom": "", "age": "12"}), ("orientation", {})):
+            answer = client.post(f"/formulaires/{form}", data={**fresh(client, form), **typed})
+            assert answer.status_code == 422, answer.text
+            pages.append(answer.text)
+        data = {**fresh(client, "rappel"), **VALID, "commune": "Frouard : le 3 mars à 9 h"}
+        data["age"] = "12"
+        pages.append(client.post("/formulaires/rappel", data=data).text)
+    found = []
+    for page in pages:
+        parser = VisibleText()
+        parser.feed(page)
+        found += [b for text in parser.texts for b in breaks(text)]
+    assert found == []
+    parser = VisibleText()
+    parser.feed(pages[0])
+    text = " ".join(parser.texts)
+    assert "Comment préfères-tu qu'on te contacte\u202f?" in text
+    assert "Par exemple\u00a0: 06" in text
+    # What the person typed is given back as typed, in the field's value: never changed.
+    assert 'value="Frouard : le 3 mars à 9 h"' in pages[2]
+
+
+def test_the_messages_the_forms_script_shows_follow_it(tmp_path: Path) -> None:
+    """With JavaScript, the page shows the backend's JSON messages as they come: they carry the
+    no-break spaces the page's own text has."""
+    from datetime import timedelta
+
+    from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
+
+    config = make_config(tmp_path)
+    free = manifest_event("2030-01-04-libre", registration=False)
+    over = manifest_event("2030-01-03-passe", starts_in=timedelta(days=-2))
+    write_manifest(config.site_dir, [free, over])
+    json = {"Accept": "application/json"}
+    texts = []
+    with client_for(config) as client:
+        for event in (free["id"], over["id"]):
+            data = {**fresh(client, "inscription"), **VALID, "evenement": event}
+            answer = client.post("/formulaires/inscription", data=data, headers=json)
+            assert answer.status_code == 409, answer.text
+            texts.append(answer.json()["message"])
+        data = {**fresh(client, "rappel"), **VALID, "age": "12", "prenom": ""}
+        answer = client.post("/formulaires/rappel", data=data, headers=json)
+        assert answer.status_code == 422, answer.text
+        texts += answer.json()["erreurs"].values()
+    assert [b for text in texts for b in breaks(text)] == []
+    assert texts[0].endswith("entrée libre. Viens directement\u202f!")
+    assert texts[1].startswith("Cet événement est terminé\u00a0: on ne peut")
+
+
+def test_a_closed_sign_up_gives_the_time_as_french_writes_it(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from .backend import VALID, client_for, fresh, make_config, manifest_event, write_manifest
+
+    config = make_config(tmp_path)
+    closed = manifest_event("2030-01-02-clos", deadline_in=timedelta(hours=-1))
+    write_manifest(config.site_dir, [closed])
+    with client_for(config) as client:
+        data = {**fresh(client, "inscription"), **VALID, "evenement": closed["id"]}
+        answer = client.post(
+            "/formulaires/inscription", data=data, headers={"Accept": "application/json"}
+        )
+    assert answer.status_code == 409, answer.text
+    message = answer.json()["message"]
+    pattern = r"Les inscriptions sont closes depuis le \d\d/\d\d/\d{4} à \d{1,2}\u00a0h\u00a0\d\d\."
+    assert re.fullmatch(pattern, message), message

@@ -23,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from forms_backend.config import BackendConfig, ConfigError
+from forms_backend.typography import french_spacing
 from forms_backend.validator.fields import control_message
 
 from .backend import VALID, client_for, free_port, make_config, manifest_event, write_manifest
@@ -157,7 +158,8 @@ def test_control_characters_are_refused_in_every_field_and_nothing_is_stored(
                 assert error is not None, where
                 one_line = name not in MULTI_LINE and bad in "\r\n\x85"
                 expected = (ONE_LINE if one_line else INVISIBLE)[formal]
-                assert error.get_text(" ", strip=True) == f"Erreur : {expected}", where
+                shown = french_spacing(f"Erreur : {expected}")  # the page's typography
+                assert error.get_text(" ", strip=True) == shown, where
                 others = page.find_all(class_="pv-error")
                 assert len(others) == 1, f"{where}: {[e.get_text() for e in others]}"
                 shown = page.find(id=f"pv-{form}-{name}")

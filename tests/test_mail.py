@@ -37,6 +37,7 @@ from .backend import (
     write_organisation,
 )
 from .test_contributions import ADULT, backend_env, contributions
+from .test_french_typography import breaks
 
 CRLF_BCC = "parent@exemple.fr\r\nBcc: espion@ailleurs.fr"
 # (what is typed, why it is refused); ``None``: refused, whichever check of the form sees it
@@ -75,7 +76,7 @@ def expect_refused(answer, field: str, reason: str | None, *, formal: bool = Fal
     assert answer.status_code == 422, answer.text
     message = answer.json()["erreurs"][field]
     if reason is not None:
-        assert message == MESSAGES[reason][1 if formal else 0]
+        assert message == french_spacing(MESSAGES[reason][1 if formal else 0])
     # Said in French, about the address — or, for a line break, by the rule every one-line field
     # shares (the validator's control-character check runs first).
     assert any(word in message for word in ("adresse", "caractère", "seule ligne")), message
@@ -225,6 +226,28 @@ def test_a_contributors_notice_has_one_recipient_and_well_formed_headers(
         assert client.app.state.backend.letters.deliver_due().sent == 1
     notice = one_letter(smtp, "ines@exemple.fr")
     assert notice["Subject"] == "Ta contribution n'a pas été publiée"
+
+
+def test_a_contributors_notice_follows_french_typography(tmp_path: Path, smtp) -> None:  # type: ignore[no-untyped-def]
+    """The notice and the reason the team typed get the no-break spaces every e-mail has."""
+    config = make_config(tmp_path, uploads=tmp_path / "contributions", smtp_url=smtp.url)
+    with client_for(config) as client:
+        answer = client.post("/formulaires/temoignage", data={**ADULT, "email": "ines@exemple.fr"})
+        assert answer.status_code == 303
+    (row,) = contributions(config)
+    why = "Ton texte cite un nom ; tu peux le renvoyer sans ? Viens à 17 h 30 !"
+    rejected = CliRunner().invoke(
+        main, ["contributions", "reject", row["id"][:8], "--why", why], env=backend_env(config)
+    )
+    assert rejected.exit_code == 0, rejected.output
+    with client_for(config) as client:
+        assert client.app.state.backend.letters.deliver_due().sent == 1
+    text = one_letter(smtp, "ines@exemple.fr").get_content()
+    prose = re.sub(r"[ \r\n]+", " ", text)  # the lines joined again (plain spaces only)
+    assert "La raison\u00a0: Ton texte cite un nom\u202f; tu peux" in prose, text
+    assert "sans\u202f? Viens à 17\u00a0h\u00a030\u202f!" in prose, text
+    assert "«\u202fAller vers\u202f»" in prose, text
+    assert [b for line in text.splitlines() for b in breaks(line)] == [], text
 
 
 def test_a_letter_queued_with_several_addresses_is_never_sent(tmp_path: Path, smtp) -> None:  # type: ignore[no-untyped-def]

@@ -21,15 +21,17 @@ from PIL import Image, ImageCms
 
 from forms_backend.contributions.store import ContributionStore
 from forms_backend.store.database import Store
+from forms_backend.typography import french_spacing
 from generator.cli import main
 
 from .backend import client_for, make_config, write_organisation
 from .conftest import REPO, new_project
 from .test_contributions import ADULT, backend_env, contributions
 
-TOO_BIG = "Cette image est trop grande : 24 millions de pixels au plus."
-IPHONE = "Réglages › Appareil photo › Formats › « Le plus compatible »"
-TOO_HEAVY = "Cette photo est trop lourde : 10 Mo au plus."
+# As shown: with the French no-break spaces of every text of the site and of the JSON answers.
+TOO_BIG = french_spacing("Cette image est trop grande : 24 millions de pixels au plus.")
+IPHONE = french_spacing("Réglages › Appareil photo › Formats › « Le plus compatible »")
+TOO_HEAVY = french_spacing("Cette photo est trop lourde : 10 Mo au plus.")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from forms_backend.cli import forms
 from forms_backend.intake.forms import MAX_AGE, MIN_AGE
 from forms_backend.outbox.sms import write_sms_file
 from forms_backend.store import retention
+from forms_backend.typography import french_spacing
 from generator.content.testimonials import MAX_AGE as CONTENT_MAX_AGE
 from generator.content.testimonials import MIN_AGE as CONTENT_MIN_AGE
 
@@ -162,7 +163,7 @@ def test_testimonials_are_from_16_to_29_in_the_form_and_in_content(tmp_path: Pat
                 headers={"Accept": "application/json"},
             )
             assert answer.status_code == 422
-            assert answer.json()["erreurs"] == {"age": message}
+            assert answer.json()["erreurs"] == {"age": french_spacing(message)}
         assert send(client, "temoignage", {**ADULT, "age": "29"}).status_code == 303
     assert (CONTENT_MIN_AGE, CONTENT_MAX_AGE) == (MIN_AGE, MAX_AGE) == (16, 29)
     problems = problems_in(

@@ -45,7 +45,7 @@ from forms_backend.contributions.store import (
     ParentBusy,
 )
 from forms_backend.contributions.uploads import UploadRefused, decode_in_turn
-from forms_backend.intake.answers import ONE_MORE_STEP, too_many
+from forms_backend.intake.answers import ONE_MORE_STEP, FrenchJSONResponse, too_many
 from forms_backend.intake.forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
 from forms_backend.intake.negotiation import NO_STORE, wants_json
 from forms_backend.intake.organisation import read_organisation
@@ -246,7 +246,7 @@ def _too_fast(
     """The form again, everything typed kept, with a token that lets it go at once."""
     if wants_json(request):
         token = backend.tokens.make(spec.name, shown_again=True)
-        return JSONResponse(
+        return FrenchJSONResponse(
             {"ok": False, "message": ONE_MORE_STEP[False], "jeton": token, "id": str(uuid.uuid4())},
             status_code=409,
             headers=NO_STORE,
@@ -436,7 +436,9 @@ def _invalid(
     errors: dict[str, str],
 ) -> Response:
     if wants_json(request):
-        return JSONResponse({"ok": False, "erreurs": errors}, status_code=422, headers=NO_STORE)
+        return FrenchJSONResponse(
+            {"ok": False, "erreurs": errors}, status_code=422, headers=NO_STORE
+        )
     return backend.form_page(
         spec,
         typed,

@@ -9,6 +9,26 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from forms_backend.intake.negotiation import NO_STORE, wants_json
+from forms_backend.typography import french_spacing
+
+
+class FrenchJSONResponse(JSONResponse):
+    """A form's JSON answer: its ``message`` and each of its ``erreurs`` are French text the
+    page's script shows as it is, so they get the kit's no-break spaces here, as the page's own
+    text got them at build time (« Cet événement est terminé : … », « 10 Mo »)."""
+
+    def render(self, content: object) -> bytes:
+        if isinstance(content, dict):
+            content = dict(content)
+            if isinstance(content.get("message"), str):
+                content["message"] = french_spacing(content["message"])
+            if isinstance(content.get("erreurs"), dict):
+                content["erreurs"] = {
+                    name: french_spacing(text) if isinstance(text, str) else text
+                    for name, text in content["erreurs"].items()
+                }
+        return super().render(content)
+
 
 ERRORS = {
     400: "La demande n'a pas pu être lue.",
@@ -39,11 +59,14 @@ def error_response(
     text = message or ERRORS.get(status, ERRORS[400])
     headers = {**NO_STORE, **(headers or {})}
     if wants_json(request):
-        return JSONResponse({"ok": False, "message": text}, status_code=status, headers=headers)
+        return FrenchJSONResponse(
+            {"ok": False, "message": text}, status_code=status, headers=headers
+        )
     page = (
         '<!doctype html><html lang="fr"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Erreur — Mission Locale</title></head><body><main><h1>Oups</h1><p>{text}</p>"
+        "<title>Erreur — Mission Locale</title></head><body><main><h1>Oups</h1>"
+        f"<p>{french_spacing(text)}</p>"
         '<p><a href="/">Retour à l\'accueil</a></p></main></body></html>'
     )
     return HTMLResponse(page, status_code=status, headers=headers)

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 
 from forms_backend.contributions.forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY, PHOTO_TYPES
+from forms_backend.html_typography import typeset_html
 from forms_backend.intake.forms import (
     EVENT,
     HONEYPOT,
@@ -20,6 +21,7 @@ from forms_backend.intake.forms import (
 )
 from forms_backend.store import retention
 from forms_backend.store.retention import french_duration
+from forms_backend.typography import french_spacing
 
 START, END = "<!-- pv-form:start -->", "<!-- pv-form:end -->"
 # The input types HTML allows ``maxlength`` on (a date or a time is bounded by its own format).
@@ -145,8 +147,10 @@ def _field(spec_name: str, form_field: FormField, value: str, error: str | None)
         html = (
             f'<div class="{css}"><label for="{ident}">{escape(form_field.label)}</label>{hint}{error_html}'
             f'<input type="file" id="{ident}" name="{name}" accept="{PHOTO_TYPES}"'
-            # The page's script refuses a heavier photo before sending, with the server's words.
-            f' data-pv-max-octets="{PHOTO_MAX_BYTES}" data-pv-trop-lourd="{escape(PHOTO_TOO_HEAVY)}"'
+            # The page's script refuses a heavier photo before sending, with the server's words
+            # (spaced here: the build's typesetting leaves attributes alone).
+            f' data-pv-max-octets="{PHOTO_MAX_BYTES}"'
+            f' data-pv-trop-lourd="{escape(french_spacing(PHOTO_TOO_HEAVY))}"'
             f"{required}{aria}{invalid}></div>"
         )
     else:
@@ -182,7 +186,9 @@ def page_with_form(
     site_dir: Path, page_path: str, form: str, *, title_prefix: str = "", form_name: str = ""
 ) -> str:
     """The built page that holds the form, with ``form`` in place of the one it had (the one
-    called ``form_name`` when the page holds several)."""
+    called ``form_name`` when the page holds several). The form gets the French spacing the
+    build gave the page's own copy: its labels, hints, errors and notices are text like it."""
+    form = typeset_html(form)
     shell = site_dir / page_path / "index.html"
     if shell.is_file():
         page = shell.read_text(encoding="utf-8")
@@ -205,5 +211,6 @@ def page_with_form(
             f"<body><main>{form}</main></body></html>"
         )
     if title_prefix:
-        page = re.sub(r"<title>", f"<title>{escape(title_prefix)} — ", page, count=1)
+        prefix = french_spacing(escape(title_prefix))
+        page = page.replace("<title>", f"<title>{prefix} — ", 1)
     return page

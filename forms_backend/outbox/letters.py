@@ -23,6 +23,7 @@ from forms_backend.outbox.failures import PermanentFailure, TemporaryFailure, un
 from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.mail_message import plain_message
 from forms_backend.outbox.retry import Report, next_try
+from forms_backend.typography import french_spacing
 from forms_backend.validator.addresses import sending_address
 
 log = logging.getLogger("porte_voix.letters")
@@ -63,8 +64,13 @@ class LetterPost:
                 return
             body = written
         try:
+            # The kit's one French typography, here at send time: a notice's text (and the
+            # reason the team typed) reads like every other e-mail, even one queued long ago.
             message = plain_message(
-                letter.subject, body, sender=self.config.mail_from, recipient=recipient
+                french_spacing(letter.subject),
+                french_spacing(body),
+                sender=self.config.mail_from,
+                recipient=recipient,
             )
             mailer.send(message, recipient)
         except PermanentFailure as failure:

@@ -11,7 +11,7 @@ from PIL import Image, ImageChops, ImageDraw
 from .layouts import Box, Layout, LayoutError
 from .qr import qr_image
 from .subjects import Subject
-from .text import FittedText, TextTooLong, fit, text_height
+from .text import FittedText, MissingGlyphs, TextTooLong, fit, text_height
 
 TEXT_LABELS = {
     "titre": "le titre",
@@ -127,6 +127,8 @@ def render(
             )
         except TextTooLong:
             raise FlyerError(_too_long(subject, layout, zone.name, text)) from None
+        except MissingGlyphs as missing:
+            raise FlyerError(_no_glyph(subject, zone.name, missing.characters)) from None
         drawn[zone.name] = fitted
         on_black = black is not None and _black_text(layout, zone.colour, fitted.size)
         pen = ImageDraw.Draw(black) if on_black and black is not None else draw
@@ -220,4 +222,15 @@ def _too_long(subject: Subject, layout: Layout, zone: str, text: str) -> str:
     return (
         f"{subject.source_file} : {label} de {what} « {subject.id} » est trop long pour le format "
         f"{layout.name}, même écrit en petit ({len(text)} caractères) — raccourcis-le"
+    )
+
+
+def _no_glyph(subject: Subject, zone: str, characters: str) -> str:
+    what = {"evenement": "l'événement", "campagne": "la campagne"}.get(subject.kind, "la page")
+    label = TEXT_LABELS.get(zone, zone)
+    shown = " ".join(f"« {c} » (U+{ord(c):04X})" for c in characters)
+    return (
+        f"{subject.source_file} : {label} de {what} « {subject.id} » contient {shown}, que la "
+        "police des flyers ne sait pas dessiner (un carré vide serait imprimé à sa place) — "
+        "retire ce caractère ou écris-le en mots"
     )

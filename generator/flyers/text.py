@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import fontpkg_atkinson_hyperlegible
-from PIL import ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from forms_backend.typography import french_spacing
 
@@ -32,6 +32,19 @@ LONELY_WORD = 5
 
 class TextTooLong(ValueError):
     """The text does not fit its box even at the smallest size allowed."""
+
+
+class MissingGlyphs(ValueError):
+    """The text holds characters the font has no glyph for: they would print as empty boxes."""
+
+    def __init__(self, characters: str) -> None:
+        super().__init__(characters)
+        self.characters = characters
+
+
+# A character no font maps (plane 16, private use): what the font draws for a missing glyph.
+_NO_GLYPH_PROBE = "\U0010fffd"
+_PROBE_SIZE = 48
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,9 @@ def font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
 def fit(text: str, width: int, height: int, size: int, min_size: int, bold: bool) -> FittedText:
     """The largest size from ``size`` down to ``min_size`` at which ``text`` fits the box."""
     text = french_spacing(text)
+    missing = missing_glyphs(text, bold)
+    if missing:
+        raise MissingGlyphs(missing)
     current = size
     while True:
         lines = wrap(text, font(bold, current), width)
@@ -70,6 +86,26 @@ def fit(text: str, width: int, height: int, size: int, min_size: int, bold: bool
         if current <= min_size:
             raise TextTooLong(text)
         current = max(min_size, int(current * SHRINK_STEP))
+
+
+def missing_glyphs(text: str, bold: bool) -> str:
+    """The characters of ``text`` the font cannot draw (an emoji, Greek, Chinese…), each once,
+    in order: Pillow would draw the font's empty box for them, and no warning."""
+    return "".join(dict.fromkeys(c for c in text if not _drawable(c, bold)))
+
+
+@lru_cache(maxsize=4096)
+def _drawable(character: str, bold: bool) -> bool:
+    """True unless the font draws ``character`` exactly as its missing-glyph box."""
+    return character.isspace() or _drawn(character, bold) != _drawn(_NO_GLYPH_PROBE, bold)
+
+
+@lru_cache(maxsize=4096)
+def _drawn(character: str, bold: bool) -> tuple[tuple[int, int, int, int], bytes]:
+    face = font(bold, _PROBE_SIZE)
+    picture = Image.new("L", (_PROBE_SIZE * 3, _PROBE_SIZE * 2))
+    ImageDraw.Draw(picture).text((_PROBE_SIZE // 2, 0), character, font=face, fill=255)
+    return face.getbbox(character), picture.tobytes()
 
 
 def text_height(line_count: int, size: int, bold: bool = False) -> int:
