@@ -33,7 +33,6 @@ WIDTH = 78  # characters per line of text (RFC 5322 § 2.1.1)
 ENCODED_WORD = 75  # characters at most (RFC 2047 § 2)
 Q_START, Q_END = "=?utf-8?q?", "?="
 Q_SAFE = frozenset(string.ascii_letters + string.digits + "!*+-/")  # RFC 2047 § 5 (3)
-# Any white space but the no-break ones (U+00A0, U+202F) of ``forms_backend.typography``.
 UTF8 = Charset("utf-8")
 UTF8.header_encoding = UTF8.body_encoding = QP  # readable even as a raw file
 
