@@ -52,6 +52,7 @@ from forms_backend.outbox.letters import LetterPost
 from forms_backend.store.committer import GroupCommitter
 from forms_backend.store.database import Store
 from forms_backend.store.purge import Removed, purge_if_due
+from forms_backend.typography import typeset_html
 from forms_backend.validator.fields import Checked, check_form
 
 log = logging.getLogger("porte_voix.forms")
@@ -127,6 +128,8 @@ class Backend:
             event_id=event_id,
             notice=notice,
         )
+        # The built page's form had French spacing (typeset when built): so does this one.
+        form = typeset_html(form)
         page = page_with_form(
             self.config.site_dir,
             page_path,

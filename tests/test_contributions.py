@@ -109,7 +109,8 @@ def test_bad_uploads_are_refused_in_french_and_nothing_is_stored(  # type: ignor
         answer = send(client, "temoignage", {**ADULT, "accord_photo": "oui"}, make(tmp_path))
     assert answer.status_code == 422
     page = BeautifulSoup(answer.text, "html.parser")
-    assert message in page.select_one("#pv-temoignage-photo-erreur").get_text()
+    shown = page.select_one("#pv-temoignage-photo-erreur").get_text()
+    assert message in shown.translate({0xA0: " ", 0x202F: " "})  # French no-break spaces
     assert page.select_one("#pv-temoignage-recit").get_text() == ADULT["recit"]  # kept
     assert contributions(config) == []
     assert not config.uploads.exists() or not any(config.uploads.iterdir())

@@ -157,7 +157,7 @@ def test_control_characters_are_refused_in_every_field_and_nothing_is_stored(
                 assert error is not None, where
                 one_line = name not in MULTI_LINE and bad in "\r\n\x85"
                 expected = (ONE_LINE if one_line else INVISIBLE)[formal]
-                assert error.get_text(" ", strip=True) == f"Erreur : {expected}", where
+                assert error.get_text(" ", strip=True) == f"Erreur\u00a0: {expected}", where
                 others = page.find_all(class_="pv-error")
                 assert len(others) == 1, f"{where}: {[e.get_text() for e in others]}"
                 shown = page.find(id=f"pv-{form}-{name}")
