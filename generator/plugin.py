@@ -20,6 +20,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from forms_backend.html_typography import typeset_html
+
 from .cache_pruning import prune_cache
 from .content import Content, load_content
 from .content.history import ContentHistory
@@ -31,7 +33,6 @@ from .pages.dates import page_dates
 from .pages.prints import PublishedFile, site_prints
 from .pages.share_images import LOGO_PATH, page_share_images
 from .pages.site import GeneratedSite, default_title
-from .pages.typeset import typeset_html
 from .plugin_config import PorteVoixConfig
 from .search_assets import unused_search_files
 from .settings import Settings, SettingsError
@@ -226,7 +227,7 @@ class PorteVoixPlugin(BasePlugin[PorteVoixConfig]):
         return html
 
     def on_post_page(self, output: str, /, *, page: MkDocsPage, config: MkDocsConfig) -> str:
-        """French spacing in every text of the finished page (``pages/typeset.py``)."""
+        """French spacing in every text of the finished page (``typeset_html``)."""
         return typeset_html(output)
 
     def on_post_template(

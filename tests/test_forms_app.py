@@ -525,7 +525,12 @@ def test_error_page_is_the_site_page_with_the_form_in_place(sample_site) -> None
     assert page.find("footer") is not None and "Mentions légales" in page.find("footer").get_text()
     assert (
         page.find(id="pv-rappel-prenom-erreur").get_text(" ", strip=True)
-        == "Erreur\u00a0: Écris ton prénom."  # French spacing, as the page's own copy
+        == "Erreur\u00a0: Écris ton prénom."
+    )
+    # The form shown again keeps the French spacing the built page had (no-break spaces).
+    assert page.find("legend").get_text() == "Comment préfères-tu qu'on te contacte\u202f?"
+    assert (
+        page.select_one(".pv-error-summary li").get_text() == "Ton prénom\u00a0: Écris ton prénom."
     )
     assert len(page.find_all("form", class_="pv-form")) == 1
 

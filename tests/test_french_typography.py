@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+from forms_backend.html_typography import typeset_html
 from forms_backend.outbox.digest import digest_email
 from forms_backend.outbox.messages import counsellor_email
 from forms_backend.store.follow_up import Waiting
-from generator.pages.typeset import typeset_html
 
 from .conftest import Project
 

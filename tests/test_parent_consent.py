@@ -538,7 +538,7 @@ def test_the_young_persons_own_address_is_not_a_parents(config, smtp) -> None:  
         error = BeautifulSoup(refused.text, "html.parser").select_one(
             "#pv-temoignage-email_parent-erreur"
         )
-        assert "C'est ton e-mail : écris celui d'un de tes parents." in error.get_text()
+        assert "C'est ton e-mail\u00a0: écris celui d'un de tes parents." in error.get_text()
         client.app.state.backend.letters.deliver_due()
     assert contributions(config) == [] and smtp.messages == []
 
