@@ -34,6 +34,7 @@ def events_manifest(
             "places": event.registration.places if event.registration else None,
             "jusqu_au": event.registration.deadline.isoformat() if event.registration else None,
             "url": page_urls[event.id],
+            "a_apporter": event.bring,
             "statut": event.status,
             "raison": event.reason,
             "nouveau_debut": event.start.isoformat() if event.rescheduled else None,

@@ -343,6 +343,11 @@ def test_the_backend_reads_the_built_manifest_and_finds_each_events_calendar(
     job_dating = catalogue.get("2027-11-20-job-dating-pompey")
     assert job_dating is not None and job_dating.status == "prevu"
     assert job_dating.place == "Lycée Bertrand Schwartz, 31 rue Lafayette, 54340 Pompey"
+    # What to bring (``a_apporter``) reaches the messages, and is on the event's page.
+    bring = "quelques CV imprimés (on peut t'aider à le faire avant)"
+    assert job_dating.bring == bring
+    facts = sample_site.page("evenements/2027-11-20-job-dating-pompey").find("article")
+    assert " ".join(facts.get_text(" ").split()).count(f"À apporter : {bring}") == 1
     settings = reminder_settings(catalogue)
     assert (settings.days_before, settings.morning) == (2, True)
     for event in catalogue.all():

@@ -129,6 +129,8 @@ class EventSchema(Schema):
     partenaires = TextList(required=False, default=[], example="mjc-pompey")
     image = LocalFile(required=False)
     contact = Text(required=False, max_length=200)
+    a_apporter = Text(required=False, max_length=200, example="une pièce d'identité et ton CV")
+    """What to bring, when the event asks for something: on its page and in the messages."""
     contribution = Text(required=False, max_length=40)
     """Set by ``porte-voix contributions accept``: proposed through the site's form."""
     modifie = Revised(required=False, example="2026-11-28")
@@ -166,6 +168,7 @@ class Event:
     body: str
     territory_id: str | None
     contributed: bool = False
+    bring: str | None = None  # what to bring (``a_apporter``), when the event asks for something
     status: str = SCHEDULED  # SCHEDULED, CANCELLED or POSTPONED (event_status)
     reason: str | None = None  # why it is cancelled or postponed, for the public
     first_start: datetime | None = None
@@ -295,6 +298,7 @@ def build_event(
         partners=tuple(event_partners),
         image=values["image"],
         contact=values["contact"],
+        bring=values["a_apporter"],
         body=document.body,
         territory_id=territory_id,
         contributed=bool(values["contribution"]),

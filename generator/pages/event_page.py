@@ -36,6 +36,8 @@ def event_page(event: Event, build: BuildContext) -> GeneratedPage:
             f"[{md_text(p.name)}]({link(src, PARTNERS, p.id)})" for p in event.partners
         )
         facts.append(f"- **Avec :** {names}")
+    if event.bring:
+        facts.append(f"- **À apporter :** {md_text(event.bring)}")
     if event.contact:
         facts.append(f"- **Contact :** {md_text(event.contact)}")
     parts = [f"# {md_text(event.title)}\n"]
