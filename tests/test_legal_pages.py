@@ -551,3 +551,24 @@ def test_check_refuses_an_audit_the_statement_cannot_honestly_report(
         assert messages == []
     else:
         assert [m for m in messages if m.startswith(expected)], messages
+
+
+def test_the_privacy_notice_says_which_answers_each_request_needs(sample_site: Project) -> None:
+    """RGPD art. 13-2-e: whether giving the data is required, and what follows if it is not."""
+    from forms_backend.intake.forms import CALLBACK, REFERRAL, SIGNUP
+    from generator.pages.privacy import FIELD_NOUNS
+
+    page = sample_site.page("donnees-personnelles")
+    for title, spec in (
+        ("Quand tu demandes à être rappelé", CALLBACK),
+        ("Quand tu t'inscris", SIGNUP),
+        ("Quand un ou une professionnelle t'oriente", REFERRAL),
+    ):
+        text = section(page, title)
+        needed = text[text.index("Obligatoire :") : text.index("le reste est facultatif")]
+        for form_field in spec.fields:
+            if form_field.required and form_field.kind != "checkbox":
+                assert FIELD_NOUNS[form_field.name] in needed, (title, form_field.name)
+        assert "la demande ne peut pas partir" in needed
+    referral = section(page, "Quand un ou une professionnelle t'oriente")
+    assert "Vous avez sur eux les mêmes droits que les jeunes" in referral

@@ -87,6 +87,20 @@ def collected(spec: FormSpec) -> str:
     return " ; ".join(nouns)
 
 
+def required(spec: FormSpec) -> str:
+    """What a form cannot be sent without (RGPD art. 13-2-e: say it, and what follows)."""
+    names = {f.name for f in spec.fields}
+    nouns = [FIELD_NOUNS[f.name] for f in spec.fields if f.required and f.kind not in ("checkbox",)]
+    if {"telephone", "email", "canal"} <= names and not any(
+        f.required for f in spec.fields if f.name in ("telephone", "email")
+    ):
+        nouns.append("un numéro ou une adresse e-mail, selon le moyen de contact choisi")
+    return (
+        f"**Obligatoire** : {' ; '.join(nouns)}. Sans ces réponses, la demande ne peut pas "
+        "partir (la conseillère ne pourrait pas te joindre) ; le reste est facultatif.\n\n"
+    )
+
+
 def _recipients(legal: LegalFacts) -> str:
     lines = [
         "- l'équipe « Aller vers » de la Mission Locale, qui reçoit chaque demande par courriel ;"
@@ -124,6 +138,7 @@ def _young_person_form(title: str, spec: FormSpec, purpose: str) -> str:
         "Tu peux le retirer quand tu veux.\n\n"
         f"**Ce qui est gardé** : {collected(spec)} ; la date de ta demande ; et d'où elle vient "
         "(le flyer, la campagne ou le partenaire dont le lien ou le QR code t'a amené·e).\n\n"
+        f"{required(spec)}"
         f"{submission_keep()}\n"
     )
 
@@ -139,13 +154,17 @@ def _referral() -> str:
         "article L5314-2 ; RGPD, article 6-1-e). Ce n'est pas un consentement : tu peux t'y "
         "opposer à tout moment, et tes données sont alors effacées.\n\n"
         f"**Ce qui est gardé** : {collected(REFERRAL)} ; la date ; le partenaire qui t'oriente.\n\n"
+        f"{required(REFERRAL)}"
         "**D'où viennent ces données** (RGPD, article 14) : de la structure qui t'a orienté·e. "
         "La conseillère te le dit dès son premier contact, au plus tard un mois après, et te "
         "rappelle tes droits.\n\n"
         f"{submission_keep()}\n\n"
         "Aux professionnels : vous transmettez ces informations avec l'accord du ou de la "
         "jeune, que vous avez informé·e de ce texte ; votre nom et votre contact sont gardés "
-        "aussi longtemps que la demande.\n"
+        "aussi longtemps que la demande, pour que la conseillère puisse vous joindre (mission de "
+        "service public, RGPD, article 6-1-e). Vous avez sur eux les mêmes droits que les jeunes "
+        "(accès, rectification, effacement, limitation, opposition) : voyez « Tes droits » "
+        "ci-dessous, aux mêmes contacts.\n"
     )
 
 
