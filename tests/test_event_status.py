@@ -214,7 +214,7 @@ def test_calendar_clients_read_cancelled_and_moved_events(site: Project, reader:
         (alone,) = files[site.site / f"evenements/{event_id}.ics"]
         assert alone == subscription[event_id]
     assert subscription[CANCELLED]["status"] == "CANCELLED"
-    assert subscription[CANCELLED]["summary"] == "Annulé : Atelier annulé"
+    assert subscription[CANCELLED]["summary"] == "Annulé\u00a0: Atelier annulé"
     assert subscription[POSTPONED]["status"] == "TENTATIVE"
     assert subscription[PLANNED]["status"] == "CONFIRMED"
     moved = subscription[MOVED]
@@ -260,11 +260,12 @@ def test_the_backend_refuses_sign_ups_to_cancelled_and_undated_events(
         cancelled, postponed = sign_up(CANCELLED), sign_up(POSTPONED)
         assert cancelled.status_code == 409
         assert (
-            cancelled.json()["message"] == "Cet événement est annulé : on ne peut plus s'inscrire."
+            cancelled.json()["message"]
+            == "Cet événement est annulé\u00a0: on ne peut plus s'inscrire."
         )
         assert postponed.status_code == 409
         assert postponed.json()["message"] == (
-            "Cet événement est reporté : les inscriptions rouvriront avec la nouvelle date."
+            "Cet événement est reporté\u00a0: les inscriptions rouvriront avec la nouvelle date."
         )
         moved = sign_up(MOVED)
         assert moved.status_code == 200 and moved.json()["statut"] == "inscrit"

@@ -5,6 +5,7 @@ Real app, real SQLite files, and the real ``porte-voix forms serve`` on 127.0.0.
 from __future__ import annotations
 
 import json
+import re
 import select
 import socket
 import sqlite3
@@ -315,8 +316,14 @@ def raw_exchange(port: int, head: bytes, trickle: bytes, every: float) -> bytes:
                 sock.sendall(bytes([byte]))
             except OSError:
                 break
+        # Read one whole answer (head, then Content-Length bytes), not until the server closes:
+        # whether it closes at once after an error is up to uvicorn, not what is tested here.
         answer = b""
-        while chunk := sock.recv(65536):
+        while b"\r\n\r\n" not in answer and (chunk := sock.recv(65536)):
+            answer += chunk
+        head_end = answer.find(b"\r\n\r\n") + 4
+        length = re.search(rb"(?im)^content-length:\s*(\d+)", answer[:head_end])
+        while length and len(answer) - head_end < int(length[1]) and (chunk := sock.recv(65536)):
             answer += chunk
         return answer
 

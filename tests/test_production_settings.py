@@ -115,7 +115,8 @@ def test_forms_check_shows_the_settings_with_secrets_masked(tmp_path: Path) -> N
     }
     env = environment(tmp_path, **secrets)
     write_organisation(
-        tmp_path / "site", destinataires={"courriel": "Brevo", "webhook": "Suivi des jeunes"}
+        tmp_path / "site",
+        destinataires={"courriel": "Brevo", "webhook": "Suivi des jeunes", "sms": "Brevo"},
     )
     result = CliRunner().invoke(main, ["forms", "check"], env=env)
     assert result.exit_code == 1

@@ -56,10 +56,13 @@ def read_status(
     report every problem and return ``None`` (also when ``debut`` or ``fin``, already reported,
     is missing), or return the facts."""
     report, lines = context.report, context.lines
+    # ``None``: a word Porte-voix does not know, already reported; the rules below that depend
+    # on the status would only add confusing problems.
+    known = values["statut"] is not None
     status = values["statut"] or SCHEDULED
     reason, new_start, new_end = values["raison"], values["nouveau_debut"], values["nouvelle_fin"]
     reason = " ".join(reason.split()) if reason else None  # one line, wherever it is shown
-    ok = True
+    ok = known
     if status != SCHEDULED and not reason:
         report.add(
             lines.of(("statut",)),
@@ -68,7 +71,7 @@ def read_status(
             "« raison: La salle est fermée pour travaux. »",
         )
         ok = False
-    if status == SCHEDULED and reason:
+    if known and status == SCHEDULED and reason:
         report.add(
             lines.of(("raison",)),
             "« raison » ne sert que pour un événement annulé ou reporté",
