@@ -625,3 +625,19 @@ def test_a_postponed_event_is_told_with_its_new_date_and_reminds_of_it(kit: Kit,
     assert texts_to(brevo)[-1].startswith(
         'Rappel : "Événement 2030-03-16-atelier-cv" le samedi 23 mars à 14 h.'
     )
+
+
+def test_a_strangers_number_typed_in_many_sign_ups_gets_three_sms_a_day(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    """SMS flooding: the same number in many sign-ups (however it is typed) gets at most three
+    confirmations a day and no reminder beyond them; the sign-ups are still recorded."""
+    typed = ["06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "06.12.34.56.78", "0612345678"]
+    ids = [kit.sign_up(telephone=number, prenom=f"Nom{i}") for i, number in enumerate(typed)]
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 3
+    assert all(kit.status(i) == "inscrit" for i in ids)
+    kit.clock.now = datetime(2030, 3, 2, 11, 0, tzinfo=PARIS)  # a day later: told again
+    kit.sign_up(telephone="06 12 34 56 78")
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 4
+    kit.at(SATURDAY_2PM - timedelta(days=2, hours=-1))
+    assert len(texts_to(brevo)) == 4 + 4  # the two-day reminders of the four told only
