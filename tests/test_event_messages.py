@@ -641,3 +641,33 @@ def test_a_strangers_number_typed_in_many_sign_ups_gets_three_sms_a_day(kit: Kit
     assert len(texts_to(brevo)) == 4
     kit.at(SATURDAY_2PM - timedelta(days=2, hours=-1))
     assert len(texts_to(brevo)) == 4 + 4  # the two-day reminders of the four told only
+
+
+def test_a_first_name_holding_a_link_is_not_greeted_in_her_email(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Phishing: anyone may type someone else's address; a « first name » holding a link or a
+    sentence must not ride on the Mission Locale's e-mail (as the SMS already refuses)."""
+    bait = "Rembourse CAF ici https://caf-aide.example/x"
+    kit.sign_up(canal="email", email="victime@exemple.fr", telephone="", prenom=bait)
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="", prenom="Marie-Ève")
+    kit.run_worker()
+    bodies = {m["To"]: text_of(m) for m in young_mails(smtp)}
+    assert "caf-aide" not in bodies["victime@exemple.fr"]
+    assert bodies["victime@exemple.fr"].splitlines()[0] == "Bonjour,"
+    assert bodies["ines@exemple.fr"].splitlines()[0] == "Bonjour Marie-Ève,"
+
+
+def test_an_event_left_out_of_one_build_keeps_its_reminders(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    """`porte-voix serve` publishes a build without an event whose file has an error (a
+    cancellation without « raison: »): the reminder due meanwhile waits for the next build
+    instead of being lost for good."""
+    kit.sign_up()
+    kit.run_worker()  # the confirmation
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, "2030-04-01-autre"))  # left out
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the two-day reminder is due
+    assert len(texts_to(brevo)) == 1
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM))  # the error mended
+    kit.at(datetime(2030, 3, 14, 16, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 2
+    assert texts_to(brevo)[-1].startswith('Rappel : "Événement 2030-03-16-atelier-cv"')
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 3  # the morning's, once

@@ -12,7 +12,7 @@ from typing import Any
 
 from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.mail_message import message_with_attachment, plain_message
-from forms_backend.outbox.sms_templates import when
+from forms_backend.outbox.sms_templates import NAME_MAX, PLAIN_NAME, when
 from forms_backend.typography import french_spacing
 
 
@@ -38,7 +38,12 @@ def event_lines(event: PublicEvent) -> list[str]:
 
 
 def _hello(submission: dict[str, Any]) -> str:
-    return f"Bonjour {submission['first_name']},"
+    """« Bonjour Inès, » — or a plain « Bonjour, » when the « first name » does not look like one:
+    anyone may type someone else's address, and a link or a sentence typed as a name must not
+    reach her in the Mission Locale's e-mail (the SMS follow the same rule)."""
+    name = submission["first_name"]
+    looks_like_one = len(name) <= NAME_MAX and PLAIN_NAME.fullmatch(name)
+    return f"Bonjour {name}," if looks_like_one else "Bonjour,"
 
 
 def _free_link(link: str, *, waiting: bool = False) -> list[str]:
