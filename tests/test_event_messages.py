@@ -671,3 +671,32 @@ def test_an_event_left_out_of_one_build_keeps_its_reminders(kit: Kit, brevo) -> 
     assert texts_to(brevo)[-1].startswith('Rappel : "Événement 2030-03-16-atelier-cv"')
     kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
     assert len(texts_to(brevo)) == 3  # the morning's, once
+
+
+def test_the_cancellation_email_carries_the_cancelled_calendar(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """She added the event to her agenda from the confirmation's .ics: the e-mail telling her
+    of the cancellation brings the site's new .ics (same UID, higher SEQUENCE, CANCELLED), so
+    her agenda can follow; someone only waiting never had it and gets none."""
+    calendar = kit.config.site_dir / "evenements" / f"{EVENT}.ics"
+    calendar.parent.mkdir(parents=True)
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\n"
+        "UID:atelier@exemple.fr\r\nDTSTAMP:20300301T000000Z\r\nSEQUENCE:{n}\r\nSTATUS:{s}\r\n"
+        "DTSTART:20300316T130000Z\r\nSUMMARY:Atelier CV\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar.write_text(ics.format(n=0, s="CONFIRMED"))
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    kit.sign_up(canal="email", email="leo@exemple.fr", telephone="", prenom="Léo")  # waiting
+    kit.run_worker()
+    calendar.write_text(ics.format(n=2, s="CANCELLED"))  # the new build's calendar
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1, statut="annule", raison="Non"))
+    kit.run_worker()
+    told = {m["To"]: m for m in young_mails(smtp) if "Changement" in m["Subject"]}
+    [attached] = [p for p in told["ines@exemple.fr"].walk() if p.get_filename()]
+    parsed = icalendar.Calendar.from_ical(attached.get_payload(decode=True))
+    [event] = parsed.walk("VEVENT")
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 2)
+    assert not [p for p in told["leo@exemple.fr"].walk() if p.get_filename()]
+    assert "met ton agenda à jour" in text_of(told["ines@exemple.fr"])
+    assert "agenda" not in text_of(told["leo@exemple.fr"])

@@ -13,6 +13,7 @@ from typing import Any
 from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.mail_message import message_with_attachment, plain_message
 from forms_backend.outbox.sms_templates import NAME_MAX, PLAIN_NAME, when
+from forms_backend.store.event_messages import PLACE_TAKEN
 from forms_backend.typography import french_spacing
 
 
@@ -114,6 +115,8 @@ def changed(
     """The event was cancelled, postponed, or changed date, time or place (``what``)."""
     said = ["Il y a du nouveau pour l'événement où tu es inscrit·e :", *[f"- {w}" for w in what]]
     more = _free_link(link) if link else ["Tu n'as rien à faire. Désolé pour ce changement !"]
+    if submission["status"] == PLACE_TAKEN:  # she had the calendar: the new one goes with it
+        more = ["Le fichier joint (evenement.ics) met ton agenda à jour.", *more]
     return Letter(f"Changement : {event.title}", _body(submission, said, event, more, signature))
 
 

@@ -172,8 +172,9 @@ class YoungMessages:
         row_id: int,
     ) -> None:
         recipient = submission["email"] or ""
-        # The calendar goes with a place taken (not with a rank on the waiting list).
-        with_place = wanted.kind in (CONFIRMATION, PROMOTED)
+        # The calendar goes with a place taken (not with a rank on the waiting list); a change
+        # brings the new one (same UID, higher SEQUENCE) to the agenda that took the first.
+        with_place = wanted.kind in (CONFIRMATION, PROMOTED, CHANGED)
         has_place = submission["status"] == sql.PLACE_TAKEN
         calendar = self._calendar(event) if with_place and has_place else None
         message = young_mail.as_message(
