@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import time
 import uuid
@@ -571,6 +572,11 @@ def test_pages_shown_by_the_backend_keep_the_events_links_working(sample_site) -
         again = post(client, "inscription", {**VALID, "evenement": event, "prenom": ""})
     assert own.status_code == 200 and "Libérer ma place" in own.text
     assert "Ajouter à mon agenda" in own.text
+    said = BeautifulSoup(own.text, "html.parser").find(id="pv-ma-place").find("p").get_text()
+    # The title's own « » become the inner “ ” (never « Atelier « Financer mon permis » »).
+    assert (
+        re.sub(r"[\s\u202f]", " ", said) == "Tu es inscrit·e à « Atelier “Financer mon permis” »."
+    )
     assert _broken_links(own.text, "/formulaires/ma-place", sample_site.site) == []
     assert again.status_code == 422 and "Écris ton prénom" in again.text
     assert _broken_links(again.text, "/formulaires/inscription", sample_site.site) == []

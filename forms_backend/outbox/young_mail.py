@@ -14,7 +14,7 @@ from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.mail_message import message_with_attachment, plain_message
 from forms_backend.outbox.sms_templates import NAME_MAX, PLAIN_NAME, when
 from forms_backend.store.event_messages import PLACE_TAKEN
-from forms_backend.typography import french_spacing
+from forms_backend.typography import french_spacing, in_guillemets
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def confirmation(
     """Right after a sign-up (``rank``: on the waiting list)."""
     if rank is not None:
         said = [
-            f"Tu es sur la liste d'attente pour « {event.title} » (rang {rank}).",
+            f"Tu es sur la liste d'attente pour {in_guillemets(event.title, ' ')} (rang {rank}).",
             "Si une place se libère, on te prévient tout de suite par e-mail.",
         ]
         return Letter(
