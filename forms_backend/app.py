@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
@@ -60,7 +61,7 @@ from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.messages import received_at
 from forms_backend.outbox.seats import Seats
 from forms_backend.store.committer import GroupCommitter
-from forms_backend.store.database import Store
+from forms_backend.store.database import Recorded, Store
 from forms_backend.store.event_messages import waiting_rank
 from forms_backend.store.purge import Removed, purge_if_due
 from forms_backend.validator.fields import Checked, check_form
@@ -284,11 +285,12 @@ def create_app(
         if event is not None:
             young, place_rows = backend.seats.sign_up_rows(values, event, now)
             targets += young
-        recorded = await backend.committer.run(
-            lambda db: backend.store.insert_submission(
-                db, values, targets, capacity, place_rows, due=now
-            )
-        )
+
+        def record(db: sqlite3.Connection) -> Recorded:
+            allowed, rows = backend.seats.within_limit(db, values, targets, place_rows, now)
+            return backend.store.insert_submission(db, values, allowed, capacity, rows, due=now)
+
+        recorded = await backend.committer.run(record)
         backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request, recorded.status)

@@ -21,7 +21,8 @@ from forms_backend.config import (
 )
 from forms_backend.contributions.store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
 from forms_backend.french_click import french_group
-from forms_backend.intake.events import EventCatalogue
+from forms_backend.intake.events import EventCatalogue, PublicEvent
+from forms_backend.intake.free_place import french_when
 from forms_backend.intake.organisation import (
     ORGANISATION_FILE,
     held_reason,
@@ -279,13 +280,15 @@ def presence(event_id: str, references: tuple[str, ...], walk_ins: int | None) -
     """Record the sign-ups who came and the number of walk-ins, all or nothing."""
     config = _config()
     shown = printable(event_id)
-    if EventCatalogue(config.site_dir).get(event_id) is None:
+    event = EventCatalogue(config.site_dir).get(event_id)
+    if event is None:
         raise click.ClickException(
             f"aucun événement « {shown} » sur le site publié ({config.site_dir}) : écris "
             "l'identifiant de l'événement (le nom de son fichier dans content/evenements/, sans .md)"
         )
     if not references and walk_ins is None:
         raise click.UsageError("donne au moins une référence (RÉF) ou --sans-inscription N")
+    _check_held(event, shown)
     try:
         done = record_presence(_store(config), event_id, references, walk_ins)
     except UnknownReference as error:
@@ -304,6 +307,22 @@ def presence(event_id: str, references: tuple[str, ...], walk_ins: int | None) -
         )
     if done.walk_ins is not None:
         click.echo(f"Personnes venues sans inscription : {done.walk_ins}.")
+
+
+def _check_held(event: PublicEvent, shown: str) -> None:
+    """Refuse an event nobody can have come to yet (a mistyped identifier would count people
+    at the wrong event, and the report would show it as held)."""
+    start = event.starts
+    if start is None:
+        raise click.ClickException(
+            f"« {shown} » est annulé (ou reporté sans date) : personne n'a pu y venir, rien "
+            "n'a été noté"
+        )
+    if datetime.now(UTC) < start:
+        raise click.ClickException(
+            f"« {shown} » n'a pas encore commencé (il commence le {french_when(start)}) : "
+            "rien n'a été noté ; note les présences le jour de l'événement ou après"
+        )
 
 
 @forms.command(help="Montre l'état des envois : en attente, envoyés, en échec, spams écartés.")

@@ -74,3 +74,13 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
     """« 1 campagne », « 0 événement », « 4 campagnes »: French puts the noun in the plural
     from two on."""
     return f"{number} {noun if number < 2 else plural or noun + 's'}"
+
+
+_INNER_GUILLEMETS = re.compile(r"«[\s\u00a0\u202f]*(.*?)[\s\u00a0\u202f]*»", re.S)
+
+
+def in_guillemets(text: str, space: str = NBSP) -> str:
+    """``text`` between « », its own « » turned into the inner “ ” of French usage: an event
+    called « Atelier « Financer mon permis » » reads « Atelier “Financer mon permis” »."""
+    inner = _INNER_GUILLEMETS.sub(r"“\1”", text)
+    return f"«{space}{inner}{space}»"

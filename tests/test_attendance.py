@@ -13,6 +13,7 @@ import sqlite3
 import stat
 import subprocess
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,14 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Day:
             headers={"Accept": "application/json"},
         )
         assert answer.json()["ok"], answer.text
+    # The day after: both events are over in the published site.
+    write_manifest(
+        config.site_dir,
+        [
+            manifest_event(forum, places=28, starts_in=timedelta(days=-1)),
+            manifest_event(atelier, places=6, starts_in=timedelta(days=-3)),
+        ],
+    )
     return Day(project, config, forum, atelier, names, call_back["id"])
 
 
@@ -321,6 +330,22 @@ def test_presence_for_an_unknown_event_or_with_nothing_to_note_is_refused(record
     assert "donne au moins une référence (RÉF) ou --sans-inscription N" in result.output
     result = day.run("forms", "presence", day.forum, "--sans-inscription", "-1")
     assert result.exit_code == 2
+
+
+def test_presence_before_the_event_or_for_a_cancelled_one_is_refused(tmp_path: Path) -> None:
+    """A mistyped event (one still to come, or cancelled) must not count people as come."""
+    config = make_config(tmp_path, rate_limit=1000, attempt_limit=1000)
+    later, cancelled = "2099-01-01-plus-tard", "2099-01-02-annule"
+    gone = {**manifest_event(cancelled), "statut": "annule", "raison": "La salle est fermée."}
+    write_manifest(config.site_dir, [manifest_event(later), gone])
+    env = {"PORTE_VOIX_DB": str(config.database), "PORTE_VOIX_SITE_DIR": str(config.site_dir)}
+    for event, said in ((later, "n'a pas encore commencé"), (cancelled, "est annulé")):
+        result = CliRunner().invoke(
+            main, ["forms", "presence", event, "--sans-inscription", "3"], env=env
+        )
+        assert result.exit_code == 1, result.output
+        assert said in result.output and "rien n'a été noté" in result.output
+        assert not config.database.exists()  # nothing was opened, nothing written
 
 
 # --- the report ------------------------------------------------------------------------------

@@ -625,3 +625,78 @@ def test_a_postponed_event_is_told_with_its_new_date_and_reminds_of_it(kit: Kit,
     assert texts_to(brevo)[-1].startswith(
         'Rappel : "Événement 2030-03-16-atelier-cv" le samedi 23 mars à 14 h.'
     )
+
+
+def test_a_strangers_number_typed_in_many_sign_ups_gets_three_sms_a_day(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    """SMS flooding: the same number in many sign-ups (however it is typed) gets at most three
+    confirmations a day and no reminder beyond them; the sign-ups are still recorded."""
+    typed = ["06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "06.12.34.56.78", "0612345678"]
+    ids = [kit.sign_up(telephone=number, prenom=f"Nom{i}") for i, number in enumerate(typed)]
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 3
+    assert all(kit.status(i) == "inscrit" for i in ids)
+    kit.clock.now = datetime(2030, 3, 2, 11, 0, tzinfo=PARIS)  # a day later: told again
+    kit.sign_up(telephone="06 12 34 56 78")
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 4
+    kit.at(SATURDAY_2PM - timedelta(days=2, hours=-1))
+    assert len(texts_to(brevo)) == 4 + 4  # the two-day reminders of the four told only
+
+
+def test_a_first_name_holding_a_link_is_not_greeted_in_her_email(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Phishing: anyone may type someone else's address; a « first name » holding a link or a
+    sentence must not ride on the Mission Locale's e-mail (as the SMS already refuses)."""
+    bait = "Rembourse CAF ici https://caf-aide.example/x"
+    kit.sign_up(canal="email", email="victime@exemple.fr", telephone="", prenom=bait)
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="", prenom="Marie-Ève")
+    kit.run_worker()
+    bodies = {m["To"]: text_of(m) for m in young_mails(smtp)}
+    assert "caf-aide" not in bodies["victime@exemple.fr"]
+    assert bodies["victime@exemple.fr"].splitlines()[0] == "Bonjour,"
+    assert bodies["ines@exemple.fr"].splitlines()[0] == "Bonjour Marie-Ève,"
+
+
+def test_an_event_left_out_of_one_build_keeps_its_reminders(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
+    """`porte-voix serve` publishes a build without an event whose file has an error (a
+    cancellation without « raison: »): the reminder due meanwhile waits for the next build
+    instead of being lost for good."""
+    kit.sign_up()
+    kit.run_worker()  # the confirmation
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, "2030-04-01-autre"))  # left out
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the two-day reminder is due
+    assert len(texts_to(brevo)) == 1
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM))  # the error mended
+    kit.at(datetime(2030, 3, 14, 16, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 2
+    assert texts_to(brevo)[-1].startswith('Rappel : "Événement 2030-03-16-atelier-cv"')
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 3  # the morning's, once
+
+
+def test_the_cancellation_email_carries_the_cancelled_calendar(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """She added the event to her agenda from the confirmation's .ics: the e-mail telling her
+    of the cancellation brings the site's new .ics (same UID, higher SEQUENCE, CANCELLED), so
+    her agenda can follow; someone only waiting never had it and gets none."""
+    calendar = kit.config.site_dir / "evenements" / f"{EVENT}.ics"
+    calendar.parent.mkdir(parents=True)
+    ics = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\n"
+        "UID:atelier@exemple.fr\r\nDTSTAMP:20300301T000000Z\r\nSEQUENCE:{n}\r\nSTATUS:{s}\r\n"
+        "DTSTART:20300316T130000Z\r\nSUMMARY:Atelier CV\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    calendar.write_text(ics.format(n=0, s="CONFIRMED"))
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    kit.sign_up(canal="email", email="leo@exemple.fr", telephone="", prenom="Léo")  # waiting
+    kit.run_worker()
+    calendar.write_text(ics.format(n=2, s="CANCELLED"))  # the new build's calendar
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1, statut="annule", raison="Non"))
+    kit.run_worker()
+    told = {m["To"]: m for m in young_mails(smtp) if "Changement" in m["Subject"]}
+    [attached] = [p for p in told["ines@exemple.fr"].walk() if p.get_filename()]
+    parsed = icalendar.Calendar.from_ical(attached.get_payload(decode=True))
+    [event] = parsed.walk("VEVENT")
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 2)
+    assert not [p for p in told["leo@exemple.fr"].walk() if p.get_filename()]
+    assert "met ton agenda à jour" in text_of(told["ines@exemple.fr"])
+    assert "agenda" not in text_of(told["leo@exemple.fr"])

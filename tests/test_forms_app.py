@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 import time
 import uuid
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from forms_backend.config import BackendConfig
 from forms_backend.intake.forms import CALLBACK, REFERRAL
+from forms_backend.intake.place_links import make_token
 from forms_backend.intake.render import form_html
 from forms_backend.intake.spam import RateLimiter
 from forms_backend.typography import french_spacing
@@ -533,6 +536,50 @@ def test_error_page_is_the_site_page_with_the_form_in_place(sample_site) -> None
         page.select_one(".pv-error-summary li").get_text() == "Ton prénom\u00a0: Écris ton prénom."
     )
     assert len(page.find_all("form", class_="pv-form")) == 1
+
+
+def _broken_links(page_text: str, page_url: str, site: Path) -> list[str]:
+    """The page's links to the site (href and src) that lead to no file of the built site,
+    resolved as a browser does from the address the page is shown at."""
+    broken = []
+    for tag in BeautifulSoup(page_text, "html.parser").find_all(["a", "link", "script", "img"]):
+        value = tag.get("href") or tag.get("src")
+        if not value or value.startswith(("#", "mailto:", "tel:")) or "//" in value:
+            continue
+        path = urlsplit(urljoin(page_url, value)).path
+        if path.startswith("/formulaires/"):
+            continue  # the backend's own routes
+        target = site / path.lstrip("/")
+        if not (target.is_file() or (target / "index.html").is_file()):
+            broken.append(value)
+    return broken
+
+
+def test_pages_shown_by_the_backend_keep_the_events_links_working(sample_site) -> None:  # type: ignore[no-untyped-def]
+    """The personal link's page and a sign-up form shown again live at /formulaires/…, not at
+    the event's address: its « Ajouter à mon agenda », flyer and menu links must still work."""
+    event = "2027-10-23-atelier-permis-liverdun"
+    config = make_config(sample_site.root / "backend-links", site_dir=sample_site.site)
+    with client_for(config) as client:
+        backend = client.app.state.backend
+        signed = post(client, "inscription", {**VALID, "evenement": event}, json=True)
+        assert signed.json()["ok"], signed.text
+        [submission_id] = [
+            row[0] for row in sqlite3.connect(config.database).execute("SELECT id FROM submissions")
+        ]
+        token = make_token(backend.forwarder.link_secret(), submission_id)
+        own = client.get("/formulaires/ma-place", params={"jeton": token})
+        again = post(client, "inscription", {**VALID, "evenement": event, "prenom": ""})
+    assert own.status_code == 200 and "Libérer ma place" in own.text
+    assert "Ajouter à mon agenda" in own.text
+    said = BeautifulSoup(own.text, "html.parser").find(id="pv-ma-place").find("p").get_text()
+    # The title's own « » become the inner “ ” (never « Atelier « Financer mon permis » »).
+    assert (
+        re.sub(r"[\s\u202f]", " ", said) == "Tu es inscrit·e à « Atelier “Financer mon permis” »."
+    )
+    assert _broken_links(own.text, "/formulaires/ma-place", sample_site.site) == []
+    assert again.status_code == 422 and "Écris ton prénom" in again.text
+    assert _broken_links(again.text, "/formulaires/inscription", sample_site.site) == []
 
 
 def test_labels_agree_with_their_noun() -> None:

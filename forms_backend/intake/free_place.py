@@ -25,7 +25,7 @@ from forms_backend.intake.negotiation import NO_STORE
 from forms_backend.intake.place_links import PATH, opened_id
 from forms_backend.intake.render import page_with_form
 from forms_backend.intake.spam import foreign_origin
-from forms_backend.typography import DAYS, MONTHS, NBSP
+from forms_backend.typography import DAYS, MONTHS, NBSP, in_guillemets
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -61,10 +61,10 @@ def place_box(base: str, token: str, event: PublicEvent, status: str, rank: int 
     """What the link shows: the event in two lines and one button."""
     title = escape(event.title)
     if status == "liste_attente":
-        said = f"Tu es sur la liste d'attente pour «{NBSP}{title}{NBSP}» (rang {rank})."
+        said = f"Tu es sur la liste d'attente pour {in_guillemets(title)} (rang {rank})."
         button, after = "Me retirer de la liste d'attente", ""
     else:
-        said = f"Tu es inscrit·e à «{NBSP}{title}{NBSP}»."
+        said = f"Tu es inscrit·e à {in_guillemets(title)}."
         button = "Libérer ma place"
         after = "<p>Ta place ira à la première personne sur la liste d'attente.</p>"
     where = f"<p>Lieu{NBSP}: {escape(event.place)}</p>" if event.place else ""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from html import escape
 from pathlib import Path
+from urllib.parse import urljoin
 
 from forms_backend.contributions.forms import PHOTO_MAX_BYTES, PHOTO_TOO_HEAVY, PHOTO_TYPES
 from forms_backend.html_typography import typeset_html
@@ -182,6 +183,18 @@ def _error_summary(spec: FormSpec, errors: Mapping[str, str]) -> str:
     )
 
 
+# A link relative to the page's folder: not absolute, not a scheme, not an anchor nor a query.
+_RELATIVE_LINK = re.compile(r'\b(href|src)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\?)([^"]*)"')
+
+
+def _links_from(page: str, page_path: str) -> str:
+    """The page's relative links made absolute from its own address: the backend shows it at
+    ``/formulaires/…``, where « ../x.ics » or « flyer-a5.pdf » would lead nowhere. Anchors stay
+    as they are (the error summary's links point into the page shown)."""
+    here = "/" + page_path.strip("/") + "/" if page_path.strip("/") else "/"
+    return _RELATIVE_LINK.sub(lambda m: f'{m[1]}="{urljoin(here, m[2])}"', page)
+
+
 def page_with_form(
     site_dir: Path, page_path: str, form: str, *, title_prefix: str = "", form_name: str = ""
 ) -> str:
@@ -191,7 +204,7 @@ def page_with_form(
     form = typeset_html(form)
     shell = site_dir / page_path / "index.html"
     if shell.is_file():
-        page = shell.read_text(encoding="utf-8")
+        page = _links_from(shell.read_text(encoding="utf-8"), page_path)
         spans = [
             m.span() for m in re.finditer(re.escape(START) + ".*?" + re.escape(END), page, re.S)
         ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from forms_backend.intake.events import EventCatalogue, PublicEvent
@@ -20,6 +20,7 @@ from forms_backend.outbox.young_targets import (
     FREED,
     PROMOTED,
     REMINDER_PATTERNS,
+    SMS,
     Reminders,
     reminder_rows,
     target,
@@ -28,6 +29,10 @@ from forms_backend.outbox.young_targets import (
 from forms_backend.store import event_messages as sql
 from forms_backend.store.database import Store
 
+# A stranger's number typed in many sign-ups must not become a stream of SMS (nor an address a
+# stream of e-mails): past this many confirmations to one recipient in a day, a new sign-up is
+# still recorded (and the counsellor told) but sends her nothing.
+MAX_CONFIRMATIONS_PER_DAY = 3
 FREED_NOW, ALREADY_FREED, UNKNOWN, STARTED = "libere", "deja_libere", "inconnu", "commence"
 
 
@@ -73,6 +78,26 @@ class Seats:
             return [], []
         settings = reminder_settings(self.events)
         return [target(channel, CONFIRMATION)], reminder_rows(channel, start, settings, now)
+
+    @staticmethod
+    def within_limit(
+        db: sqlite3.Connection,
+        values: dict[str, Any],
+        targets: list[str],
+        place_rows: list[tuple[str, datetime]],
+        now: datetime,
+    ) -> tuple[list[str], list[tuple[str, datetime]]]:
+        """``targets`` and ``place_rows`` without the young person's messages when her number
+        or address already had its confirmations for the day (run inside the sign-up's write,
+        so that parallel sign-ups count each other)."""
+        channel = young_channel(values)
+        if channel is None or target(channel, CONFIRMATION) not in targets:
+            return targets, place_rows
+        recipient = values.get("phone") if channel == SMS else values.get("email")
+        sent = sql.confirmations_to(db, channel, recipient or "", now - timedelta(days=1))
+        if sent < MAX_CONFIRMATIONS_PER_DAY:
+            return targets, place_rows
+        return [t for t in targets if not t.startswith(f"{channel}:")], []
 
     def free(self, submission_id: str, now: datetime) -> Freed:
         """Free a place (or leave the waiting list) and give it to the first person waiting."""

@@ -12,8 +12,9 @@ from typing import Any
 
 from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.mail_message import message_with_attachment, plain_message
-from forms_backend.outbox.sms_templates import when
-from forms_backend.typography import french_spacing
+from forms_backend.outbox.sms_templates import NAME_MAX, PLAIN_NAME, when
+from forms_backend.store.event_messages import PLACE_TAKEN
+from forms_backend.typography import french_spacing, in_guillemets
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,12 @@ def event_lines(event: PublicEvent) -> list[str]:
 
 
 def _hello(submission: dict[str, Any]) -> str:
-    return f"Bonjour {submission['first_name']},"
+    """« Bonjour Inès, » — or a plain « Bonjour, » when the « first name » does not look like one:
+    anyone may type someone else's address, and a link or a sentence typed as a name must not
+    reach her in the Mission Locale's e-mail (the SMS follow the same rule)."""
+    name = submission["first_name"]
+    looks_like_one = len(name) <= NAME_MAX and PLAIN_NAME.fullmatch(name)
+    return f"Bonjour {name}," if looks_like_one else "Bonjour,"
 
 
 def _free_link(link: str, *, waiting: bool = False) -> list[str]:
@@ -57,7 +63,7 @@ def confirmation(
     """Right after a sign-up (``rank``: on the waiting list)."""
     if rank is not None:
         said = [
-            f"Tu es sur la liste d'attente pour « {event.title} » (rang {rank}).",
+            f"Tu es sur la liste d'attente pour {in_guillemets(event.title, ' ')} (rang {rank}).",
             "Si une place se libère, on te prévient tout de suite par e-mail.",
         ]
         return Letter(
@@ -109,6 +115,8 @@ def changed(
     """The event was cancelled, postponed, or changed date, time or place (``what``)."""
     said = ["Il y a du nouveau pour l'événement où tu es inscrit·e :", *[f"- {w}" for w in what]]
     more = _free_link(link) if link else ["Tu n'as rien à faire. Désolé pour ce changement !"]
+    if submission["status"] == PLACE_TAKEN:  # she had the calendar: the new one goes with it
+        more = ["Le fichier joint (evenement.ics) met ton agenda à jour.", *more]
     return Letter(f"Changement : {event.title}", _body(submission, said, event, more, signature))
 
 

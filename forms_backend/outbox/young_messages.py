@@ -5,7 +5,7 @@ is made now from the sign-up and the published event, and a reminder that should
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from forms_backend.outbox.young_targets import (
 from forms_backend.store import event_messages as sql
 from forms_backend.store.database import OutboxRow, Store
 
+UNPUBLISHED_RETRY = timedelta(minutes=30)
 _SAFE_ID = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
@@ -71,7 +72,7 @@ class YoungMessages:
         wanted = parse(row.target)
         event = self.events.get(submission["event_id"] or "")
         if event is None:
-            raise Dropped("l'événement n'est plus publié")
+            raise self._unpublished(submission, now)
         if wanted.kind in (BEFORE, MORNING):
             self._check_reminder(wanted, submission, event, now)
         if wanted.channel not in (SMS, MAIL):
@@ -81,6 +82,16 @@ class YoungMessages:
             self.sms.send(submission["phone"] or "", text)
         else:
             self._mail(text, wanted, submission, event, mailer, row.id)
+
+    def _unpublished(self, submission: dict[str, Any], now: datetime) -> Exception:
+        """An event missing from the published manifest: a build may have left it out for an
+        error in its file (``porte-voix serve`` publishes the rest), so its messages wait for
+        the next build until its last known start; then they are dropped."""
+        known = sql.last_facts(self.store.connection(), submission["event_id"] or "")
+        start = datetime.fromisoformat(known["debut"]) if known else None
+        if start is not None and now < start:
+            return Later(now + UNPUBLISHED_RETRY)
+        return Dropped("l'événement n'est plus publié")
 
     def _check_reminder(
         self, wanted: Target, submission: dict[str, Any], event: PublicEvent, now: datetime
@@ -161,8 +172,9 @@ class YoungMessages:
         row_id: int,
     ) -> None:
         recipient = submission["email"] or ""
-        # The calendar goes with a place taken (not with a rank on the waiting list).
-        with_place = wanted.kind in (CONFIRMATION, PROMOTED)
+        # The calendar goes with a place taken (not with a rank on the waiting list); a change
+        # brings the new one (same UID, higher SEQUENCE) to the agenda that took the first.
+        with_place = wanted.kind in (CONFIRMATION, PROMOTED, CHANGED)
         has_place = submission["status"] == sql.PLACE_TAKEN
         calendar = self._calendar(event) if with_place and has_place else None
         message = young_mail.as_message(

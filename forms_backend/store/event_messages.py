@@ -40,6 +40,21 @@ def drop_pending(db: sqlite3.Connection, submission_id: str, patterns: tuple[str
     return dropped
 
 
+def confirmations_to(db: sqlite3.Connection, channel: str, recipient: str, since: datetime) -> int:
+    """How many confirmations were scheduled by ``channel`` (``sms`` or ``courriel``) to this
+    number or address since ``since`` (sent or not, on the worker's clock)."""
+    column = "s.phone" if channel == "sms" else "lower(s.email)"
+    return db.execute(
+        "SELECT COUNT(*) FROM outbox o JOIN submissions s ON s.id = o.submission_id "
+        f"WHERE o.target = ? AND {column} = ? AND o.next_attempt_at >= ?",
+        (
+            f"{channel}:confirmation",
+            recipient.lower() if channel != "sms" else recipient,
+            now_text(since),
+        ),
+    ).fetchone()[0]
+
+
 def sign_up(db: sqlite3.Connection, submission_id: str) -> dict[str, Any] | None:
     """One event sign-up (any status), or ``None``."""
     row = db.execute(
