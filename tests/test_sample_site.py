@@ -236,6 +236,7 @@ def test_events_manifest_for_the_form_backend(sample_site: Project) -> None:
         "places",
         "jusqu_au",
         "url",
+        "a_apporter",
         "statut",
         "raison",
         "nouveau_debut",
