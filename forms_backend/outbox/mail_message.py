@@ -51,14 +51,7 @@ def plain_message(
     ``recipient`` must already be a plain ASCII address (see ``addresses.sending_address``);
     the SMTP envelope is given separately (``Mailer.send``), never derived from these headers."""
     message = MIMEText(wrap_text(text), "plain", UTF8)  # type: ignore[arg-type]
-    message["Subject"] = folded_header("Subject", one_line(subject))
-    message["From"] = from_header(sender)
-    message["To"] = recipient
-    # Always aware (a naive datetime would be written with -0000: "zone unknown").
-    message["Date"] = format_datetime((now or datetime.now(PARIS)).astimezone(PARIS))
-    message["Message-ID"] = message_id(sender, idstring)
-    message["Auto-Submitted"] = "auto-generated"
-    return message
+    return _addressed(message, subject, sender, recipient, idstring, now)
 
 
 def message_with_attachment(
@@ -81,9 +74,22 @@ def message_with_attachment(
     encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=name)
     message.attach(part)
+    return _addressed(message, subject, sender, recipient, idstring, now)
+
+
+def _addressed(
+    message: Message,
+    subject: str,
+    sender: str,
+    recipient: str,
+    idstring: str | None,
+    now: datetime | None,
+) -> Message:
+    """Every message's headers: subject, addresses, date, id, and that a program sent it."""
     message["Subject"] = folded_header("Subject", one_line(subject))
     message["From"] = from_header(sender)
     message["To"] = recipient
+    # Always aware (a naive datetime would be written with -0000: "zone unknown").
     message["Date"] = format_datetime((now or datetime.now(PARIS)).astimezone(PARIS))
     message["Message-ID"] = message_id(sender, idstring)
     message["Auto-Submitted"] = "auto-generated"
