@@ -71,14 +71,19 @@ def confirmation(
             _body(submission, said, event, _free_link(link, waiting=True), signature),
         )
     said = ["Ton inscription est bien notée."]
-    more = [
+    more = _calendar_attached(link)
+    return Letter(
+        f"Ton inscription : {event.title}", _body(submission, said, event, more, signature)
+    )
+
+
+def _calendar_attached(link: str) -> list[str]:
+    """The lines of a message that brings the event's .ics: what it is for, then the link."""
+    return [
         "Le fichier joint (evenement.ics) ajoute l'événement à ton agenda.",
         "",
         *_free_link(link),
     ]
-    return Letter(
-        f"Ton inscription : {event.title}", _body(submission, said, event, more, signature)
-    )
 
 
 def reminder(
@@ -95,11 +100,7 @@ def reminder(
 def promotion(submission: dict[str, Any], event: PublicEvent, link: str, signature: str) -> Letter:
     """A place came free and it is hers."""
     said = ["Bonne nouvelle : une place s'est libérée, et elle est à toi !"]
-    more = [
-        "Le fichier joint (evenement.ics) ajoute l'événement à ton agenda.",
-        "",
-        *_free_link(link),
-    ]
+    more = _calendar_attached(link)
     return Letter(
         f"Une place pour toi : {event.title}", _body(submission, said, event, more, signature)
     )
