@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from forms_backend.contributions.forms import ADULT_AGE
 from forms_backend.intake.forms import MAX_AGE, MIN_AGE, FormSpec
 from forms_backend.validator.addresses import check_address
-from forms_backend.validator.fields import Checked, screen_controls
+from forms_backend.validator.fields import Checked, in_page_order, read_fields
 
 PARIS = ZoneInfo("Europe/Paris")
 _TIME = re.compile(r"([01]?\d|2[0-3])[:h]([0-5]\d)")
@@ -43,27 +43,17 @@ def check_contribution(
     spec: FormSpec, typed: Mapping[str, str], *, has_photo: bool = False, today: date | None = None
 ) -> Checked:
     """Apply the rules of ``spec`` to ``typed``; a photo's own checks come later (uploads.py)."""
-    result = Checked()
+    result = read_fields(
+        spec,
+        typed,
+        formal=False,
+        missing=lambda form_field: REQUIRED.get(
+            form_field.name,
+            "Coche cette case." if form_field.kind == "checkbox" else "Ce champ est obligatoire.",
+        ),
+    )
     values, errors = result.values, result.errors
-    typed, controls = screen_controls(spec, typed)
-    errors.update(controls)
     for form_field in spec.fields:
-        if form_field.kind == "file" or form_field.name in controls:
-            continue
-        raw = (typed.get(form_field.name) or "").strip()
-        if len(raw) > form_field.max_length:
-            errors[form_field.name] = (
-                f"C'est trop long : {form_field.max_length} caractères au plus."
-            )
-        elif form_field.kind == "checkbox":
-            checked = raw in ("oui", "on", "1", "true")
-            if form_field.required and not checked:
-                errors[form_field.name] = REQUIRED.get(form_field.name, "Coche cette case.")
-            values[form_field.name] = "oui" if checked else ""
-        elif form_field.required and not raw:
-            errors[form_field.name] = REQUIRED.get(form_field.name, "Ce champ est obligatoire.")
-        else:
-            values[form_field.name] = raw
         if form_field.kind == "email" and values.get(form_field.name):
             values[form_field.name], problem = check_address(values[form_field.name])
             if problem:
@@ -72,7 +62,7 @@ def check_contribution(
         _check_testimony(values, errors, has_photo)
     else:
         _check_event(values, errors, today or datetime.now(PARIS).date())
-    result.errors = {f.name: errors[f.name] for f in spec.fields if f.name in errors}
+    result.errors = in_page_order(spec, errors)
     return result
 
 

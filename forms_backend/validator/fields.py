@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from forms_backend.intake.forms import MAX_AGE, MIN_AGE, FormSpec
+from forms_backend.intake.forms import MAX_AGE, MIN_AGE, FormField, FormSpec
 from forms_backend.validator.addresses import check_address
 from forms_backend.validator.phones import is_french_mobile, normalise_french_phone
 
@@ -96,14 +96,25 @@ def screen_controls(
     return cleaned, errors
 
 
-def check_form(spec: FormSpec, typed: Mapping[str, str]) -> Checked:
-    """Apply every rule of ``spec`` to ``typed`` and report each problem next to its field."""
+TICKED = ("oui", "on", "1", "true")
+
+
+def read_fields(
+    spec: FormSpec,
+    typed: Mapping[str, str],
+    *,
+    formal: bool,
+    missing: Callable[[FormField], str],
+) -> Checked:
+    """The rules every form shares, field by field: nothing unkeepable, nothing too long, a
+    required box ticked, a required field filled. ``missing`` words the message for an empty
+    required field or an unticked required box; a file field is checked elsewhere (uploads)."""
     result = Checked()
     values, errors = result.values, result.errors
-    typed, controls = screen_controls(spec, typed, formal=spec.name == "orientation")
+    typed, controls = screen_controls(spec, typed, formal=formal)
     errors.update(controls)
     for form_field in spec.fields:
-        if form_field.name in controls:
+        if form_field.kind == "file" or form_field.name in controls:
             continue
         raw = (typed.get(form_field.name) or "").strip()
         if len(raw) > form_field.max_length:
@@ -111,22 +122,38 @@ def check_form(spec: FormSpec, typed: Mapping[str, str]) -> Checked:
                 f"C'est trop long : {form_field.max_length} caractères au plus."
             )
         elif form_field.kind == "checkbox":
-            if raw not in ("oui", "on", "1", "true"):
-                errors[form_field.name] = (
-                    "Coche cette case pour qu'on puisse garder tes informations et te recontacter."
-                    if form_field.name == "consentement" and spec.name != "orientation"
-                    else "Cette case doit être cochée pour envoyer le formulaire."
-                )
-            else:
-                values[form_field.name] = "oui"
+            ticked = raw in TICKED
+            if form_field.required and not ticked:
+                errors[form_field.name] = missing(form_field)
+            values[form_field.name] = "oui" if ticked else ""
         elif form_field.required and not raw:
-            errors[form_field.name] = _missing(form_field.name, spec.name == "orientation")
+            errors[form_field.name] = missing(form_field)
         else:
             values[form_field.name] = raw
+    return result
+
+
+def in_page_order(spec: FormSpec, errors: dict[str, str]) -> dict[str, str]:
+    """The messages in the order of the fields on the page, so the summary reads top to bottom."""
+    return {f.name: errors[f.name] for f in spec.fields if f.name in errors}
+
+
+def check_form(spec: FormSpec, typed: Mapping[str, str]) -> Checked:
+    """Apply every rule of ``spec`` to ``typed`` and report each problem next to its field."""
+    professional = spec.name == "orientation"
+
+    def missing(form_field: FormField) -> str:
+        if form_field.kind != "checkbox":
+            return _missing(form_field.name, professional)
+        if form_field.name == "consentement" and not professional:
+            return "Coche cette case pour qu'on puisse garder tes informations et te recontacter."
+        return "Cette case doit être cochée pour envoyer le formulaire."
+
+    result = read_fields(spec, typed, formal=professional, missing=missing)
+    values, errors = result.values, result.errors
     _check_contact(spec, values, errors)
     _check_age(values, errors, result)
-    # Messages in the order of the fields on the page, so the summary reads top to bottom.
-    result.errors = {f.name: errors[f.name] for f in spec.fields if f.name in errors}
+    result.errors = in_page_order(spec, errors)
     return result
 
 
