@@ -48,6 +48,7 @@ from forms_backend.intake.forms import (
     SUBMISSION_ID,
     TOKEN,
     FormSpec,
+    is_submission_id,
 )
 from forms_backend.intake.free_place import free_place_routes
 from forms_backend.intake.negotiation import NO_STORE, wants_json
@@ -79,7 +80,6 @@ COLUMNS = {
     "pro_structure": "referrer_structure",
     "pro_contact": "referrer_contact",
 }
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SOURCE = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")  # generator/flyers/subjects.py: SOURCE_MAX
 
 
@@ -245,7 +245,7 @@ def create_app(
             return _accepted(request, "recu")
         check = backend.tokens.check(spec.name, typed.get(TOKEN, ""))
         too_fast = check.valid and not check.shown_again and check.age < config.min_fill_seconds
-        if too_fast or not check.valid or not _UUID.fullmatch(typed.get(SUBMISSION_ID, "")):
+        if too_fast or not check.valid or not is_submission_id(typed.get(SUBMISSION_ID, "")):
             # Robots fill forms in an instant, but so does a person with autofill: a form sent too
             # fast is never taken for spam, it comes back with everything kept and a token that
             # lets it be sent again at once. Also the confirmation step of a form posted from a
@@ -441,7 +441,7 @@ def _form_page(
         errors,
         page_path=event.page_path if event else spec.page_path,
         status=status,
-        submission_id=kept_id if _UUID.fullmatch(kept_id) else str(uuid.uuid4()),
+        submission_id=kept_id if is_submission_id(kept_id) else str(uuid.uuid4()),
         source=typed.get(SOURCE, ""),
         event_id=event.id if event else "",
         notice=notice,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from datetime import UTC, datetime
 from html import escape
@@ -46,7 +45,7 @@ from forms_backend.contributions.store import (
 )
 from forms_backend.contributions.uploads import UploadRefused, decode_in_turn
 from forms_backend.intake.answers import ONE_MORE_STEP, FrenchJSONResponse, too_many
-from forms_backend.intake.forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec
+from forms_backend.intake.forms import HONEYPOT, SUBMISSION_ID, TOKEN, FormSpec, is_submission_id
 from forms_backend.intake.negotiation import NO_STORE, wants_json
 from forms_backend.intake.organisation import read_organisation
 from forms_backend.intake.posted_form import read_posted_form
@@ -74,7 +73,6 @@ PARENT_BUSY = (
     "Ce parent a déjà plusieurs demandes d'accord qui attendent sa réponse. Demande-lui de "
     "répondre au lien reçu par e-mail, ou appelle la Mission Locale."
 )
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def content_id(spec: FormSpec, typed: dict[str, str], photo: bytes | None) -> str:
@@ -115,7 +113,7 @@ def contribution_routes(backend: Backend) -> list[Route]:
         if check.valid and not check.shown_again and check.age < config.min_fill_seconds:
             return _too_fast(request, backend, spec, typed, photo is not None)
         submission_id = typed.get(SUBMISSION_ID, "")
-        if not _UUID.fullmatch(submission_id):
+        if not is_submission_id(submission_id):
             submission_id = content_id(spec, typed, photo)
         if await run_in_threadpool(backend.contributions.has_submission, submission_id):
             return _accepted(request)  # a double tap: the first one is kept, same answer
@@ -447,7 +445,7 @@ def _invalid(
         status=422,
         # The same id again: once corrected, the form is stored once even if sent twice.
         submission_id=typed.get(SUBMISSION_ID, "")
-        if _UUID.fullmatch(typed.get(SUBMISSION_ID, ""))
+        if is_submission_id(typed.get(SUBMISSION_ID, ""))
         else str(uuid.uuid4()),
         form_name=spec.name,
     )

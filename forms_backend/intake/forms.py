@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from forms_backend.store import retention
@@ -196,3 +197,9 @@ FORMS = {spec.name: spec for spec in (CALLBACK, SIGNUP, REFERRAL)}
 
 # Technical fields carried by every form.
 SUBMISSION_ID, TOKEN, SOURCE, EVENT, HONEYPOT = "id", "jeton", "source", "evenement", "site_web"
+_SUBMISSION_ID_FORM = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def is_submission_id(text: str) -> bool:
+    """True when ``text`` is a submission id as the forms make them (a lowercase UUID)."""
+    return _SUBMISSION_ID_FORM.fullmatch(text) is not None
