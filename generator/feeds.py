@@ -20,7 +20,7 @@ def atom_feed(
     *,
     title: str,
     feed_url: str,
-    site_url: str,
+    agenda_url: str,
     page_urls: dict[str, str],
     revised: Mapping[str, datetime],
     updated: datetime,
@@ -44,7 +44,7 @@ def atom_feed(
     add(feed, "title", french_spacing(title))
     add(feed, "id", feed_url)
     add(feed, "link", rel="self", href=feed_url)
-    add(feed, "link", rel="alternate", href=site_url)
+    add(feed, "link", rel="alternate", href=agenda_url)  # the same list, as a web page
     add(feed, "updated", _atom_date(updated))
     add(add(feed, "author"), "name", title)
     for event in events:

@@ -42,14 +42,14 @@ def postal_address(address: str, commune: str) -> dict[str, str]:
 def availability(event: Event, now: datetime) -> str:
     """What a search engine may say about places, as the build knows them: open entry or no
     limit, ``InStock``; a number of places, ``LimitedAvailability``; sign-up closed or the
-    event over, ``SoldOut``. (How many signed up lives in the forms backend, not in the site:
+    event over (an open-entry one too: nobody can come any more), ``SoldOut``. (How many signed up lives in the forms backend, not in the site:
     the page asks the backend for the places left when it is shown.)"""
     registration = event.registration
-    if not event.takes_place:
-        return SCHEMA + "SoldOut"  # cancelled, or postponed to a date not known yet
+    if not event.takes_place or event.is_past(now):
+        return SCHEMA + "SoldOut"  # cancelled, postponed to a date not known yet, or over
     if registration is None:
         return SCHEMA + "InStock"  # open entry
-    if event.is_past(now) or not event.registration_open(now):
+    if not event.registration_open(now):
         return SCHEMA + "SoldOut"
     if registration.places is not None:
         return SCHEMA + "LimitedAvailability"

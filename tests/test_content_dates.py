@@ -206,6 +206,9 @@ def test_the_feed_follows_rfc_4287(origin: tuple[Path, str, str], tmp_path: Path
     assert len(ids) == len(set(ids)) == 2
     assert feed.find(f"{ATOM}author/{ATOM}name") is not None
     assert feed.find(f"{ATOM}link[@rel='self']") is not None
+    # A reader's « open the website » goes to the agenda the feed is the copy of.
+    alternate = feed.find(f"{ATOM}link[@rel='alternate']")
+    assert alternate is not None and alternate.get("href") == f"{SITE}agenda/"
     # An independent reader agrees: well-formed Atom 1.0, every date understood.
     parsed = feedparser.parse(data)
     assert not parsed.bozo and parsed.version == "atom10"

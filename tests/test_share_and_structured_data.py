@@ -144,6 +144,8 @@ def test_event_offers_follow_the_sign_up(sample_site: Project) -> None:
     )
     # Sign-up closed (the event is over): no place to take any more.
     assert offer("2026-03-14-atelier-cv-pompey")["availability"] == SCHEMA + "SoldOut"
+    # An open-entry event that is over is not « in stock » any more either.
+    assert offer("2025-10-18-forum-jobs-pont-a-mousson")["availability"] == SCHEMA + "SoldOut"
 
 
 def test_french_addresses_are_split_into_street_postcode_and_commune() -> None:

@@ -120,7 +120,7 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
                 content.upcoming_events,
                 title=f"Agenda — {settings.site_name}",
                 feed_url=build.absolute_url(FEED_PATH),
-                site_url=settings.site_url,
+                agenda_url=build.absolute_url(AGENDA),
                 page_urls=page_urls,
                 revised={event_id: r.time for event_id, r in revisions.items()},
                 updated=agenda_changed(build),
