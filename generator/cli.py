@@ -24,7 +24,7 @@ from .legal import SAMPLE_FIX, SAMPLE_MESSAGE, is_sample, key_line, legal_gaps
 from .new_commands import register_new_command
 from .photo_commands import photo_problems, register_photo_commands
 from .report_commands import register_report_command
-from .settings import Settings
+from .settings import Settings, public_site_url_problem
 
 
 def _mkdocs(*args: str) -> int:
@@ -113,6 +113,13 @@ def legal_problems(config_file: str, *, production: bool = False) -> tuple[list[
                     "ajoute ce bloc (ton texte peut l'entourer), ou supprime le fichier",
                 )
             )
+    url_problem = public_site_url_problem(config.site_url or "")
+    if production and url_problem:
+        line = next((n for n, t in enumerate(text.splitlines(), 1) if t.startswith("site_url:")), 1)
+        fix = (
+            "écris dans site_url l'adresse publique du site, par exemple https://www.ml-exemple.fr/"
+        )
+        problems.append(Problem(name, line, url_problem, fix))
     sample = ""
     if is_sample(options):
         reminder = Problem(name, key_line(text, ("exemple",)), SAMPLE_MESSAGE, SAMPLE_FIX)
@@ -205,7 +212,7 @@ def _refuse_unfinished_settings(config_file: str) -> None:
         for problem in sorted(problems):
             click.echo(str(problem))
         click.echo(
-            f"\n{len(problems)} réglage(s) à compléter dans mkdocs.yml avant la mise en ligne : "
+            f"\n{counted(len(problems), 'réglage')} à compléter dans mkdocs.yml avant la mise en ligne : "
             "rien n'a été construit ni publié.",
             err=True,
         )

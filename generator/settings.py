@@ -11,12 +11,28 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from forms_backend.config import FORMS_PATH
+from forms_backend.config import FORMS_PATH, is_loopback
 
 from .accessibility import Accessibility, AccessibilityError, accessibility_from
 from .legal import LegalFacts, legal_facts
 from .slugs import normalise, slugify
+
+# Names that can never be a public site: RFC 2606 / RFC 6761 reserved and local-network suffixes.
+_NOT_PUBLIC = (".localhost", ".local", ".test", ".example", ".invalid", ".internal", ".lan")
+
+
+def public_site_url_problem(site_url: str) -> str:
+    """Why ``site_url`` cannot be the address of a site put online, in French (empty when it
+    can): every link in a share card, calendar, feed, QR code and e-mail is made from it."""
+    parts = urlsplit(site_url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https":
+        return f"site_url vaut « {site_url} » : un site en ligne a une adresse en https://"
+    if not host or is_loopback(host) or "." not in host or host.endswith(_NOT_PUBLIC):
+        return f"site_url vaut « {site_url} » : ce n'est pas une adresse que le public peut ouvrir"
+    return ""
 
 
 class SettingsError(ValueError):

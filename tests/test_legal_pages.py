@@ -450,6 +450,16 @@ def test_a_build_for_production_refuses_the_kits_example_values(tmp_path: Path) 
             plan_action="https://www.ml-pam.fr/plan.pdf",
         ),
     )
+    # The address every link is made from must be one the public can open.
+    config_path = project.root / "mkdocs.yml"
+    real = config_path.read_text(encoding="utf-8")
+    for wrong in ("http://www.ml-pam.fr/", "https://localhost:8000/", "https://ml-pam.test/"):
+        config_path.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {wrong}", real), "utf-8")
+        built = subprocess.run([*run, "build", "--production"], **common)
+        assert built.returncode == 1, wrong
+        assert re.search(rf"mkdocs\.yml:\d+: site_url vaut « {re.escape(wrong)} »", built.stdout)
+        assert "1 réglage à compléter" in built.stderr
+    config_path.write_text(real, "utf-8")
     assert subprocess.run([*run, "build", "--production"], **common).returncode == 0
     assert (project.root / "site" / "index.html").is_file()
 
