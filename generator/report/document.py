@@ -149,7 +149,7 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
         f"multiple de {BASE} le plus proche (7 devient 5, 8 devient 10), chacun pour lui-même : "
         "un total peut différer de la somme de ses lignes. Tous les nombres publiés étant des "
         f"multiples de {BASE}, la différence entre deux d'entre eux, dans ce rapport ou entre "
-        f"deux rapports, n'est jamais de 1 à {THRESHOLD - 1} jeunes. En plus, quand un total "
+        "deux rapports, n'est jamais d'un, deux, trois ou quatre jeunes. En plus, quand un total "
         "moins les cases visibles, un territoire moins ses communes, les jeunes d'un moyen moins "
         "ceux qui se sont inscrits… donnerait un petit groupe ou une seule case cachée, la plus "
         f"petite case encore visible affiche « {HIDDEN} ». Dans les graphiques, les barres ont "
