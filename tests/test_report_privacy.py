@@ -404,7 +404,11 @@ class Loaded:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
-    root = tmp_path_factory.mktemp("confidentialite") / "projet"
+    return make_project(tmp_path_factory.mktemp("confidentialite") / "projet")
+
+
+def make_project(root: Path) -> Loaded:
+    """A project whose programme began 70 days ago, with the events of :data:`EVENTS`."""
     made = new_project(root)
     settings_file = made.root / "mkdocs.yml"
     config = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
@@ -424,14 +428,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     return Loaded(load_project(str(settings_file)), tuple(ids))
 
 
-def _fill(
-    store: Store, crowd: list[Person], events: tuple[str, ...], walk_ins: tuple[int | None, ...]
+def fill(
+    store: Store,
+    crowd: list[Person],
+    events: tuple[str, ...],
+    walk_ins: tuple[int | None, ...],
+    *,
+    now: datetime | None = None,
+    first_number: int = 0,
 ) -> None:
-    """Each young person's requests, dated; those who came to a held event noted present
-    (some from its waiting list), and each held event's walk-ins."""
+    """Each young person's requests, dated ``days_ago`` before ``now``; those who came to a
+    held event noted present (some from its waiting list), and each held event's walk-ins.
+    ``first_number``: the first young person's number (their phone number is made of it)."""
     present: dict[str, list[str]] = {event: [] for event in events}
     places = {event: spec[1] for event, spec in zip(events, EVENTS, strict=True)}
-    for number, person in enumerate(crowd):
+    for number, person in enumerate(crowd, start=first_number):
         requests = [(person.form, person.days_ago)]
         if person.signs_up_later and person.days_ago > 0:
             requests.append(("inscription", person.days_ago - 1))
@@ -453,7 +464,7 @@ def _fill(
                 if person.came and EVENTS[person.event][0] < 0:
                     present[events[person.event]].append(values["id"])
             store.record(values, [], capacity=places.get(values.get("event_id", "")))
-            moment = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(
+            moment = ((now or datetime.now(UTC)) - timedelta(days=days_ago)).isoformat(
                 timespec="milliseconds"
             )
             store.write(
@@ -508,7 +519,7 @@ def test_no_published_figure_gives_a_small_count_away(
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "formulaires.sqlite3")
         store.migrate()
-        _fill(store, crowd, project.events, walk_ins)
+        fill(store, crowd, project.events, walk_ins)
         figures = count_figures(
             contacts(store),
             loaded.settings,
