@@ -361,6 +361,15 @@ def test_a_chosen_period_counts_who_came_then(filled: Filled, tmp_path: Path) ->
     assert f"semaines complètes du {monday:%d/%m/%Y} au {SUNDAY:%d/%m/%Y}" in result.output
     assert '<strong data-count="reached">20</strong> jeunes atteints' in page
     assert '<strong data-count="since">25</strong> depuis le début' in page
+    config = str(filled.project.root / "mkdocs.yml")
+    # A day that is not a Sunday: the report ends on the Sunday before, a closed week.
+    thursday = SUNDAY - timedelta(days=3)
+    result = run(filled, "forms", "report", "--out", str(tmp_path), "--to", f"{thursday:%d/%m/%Y}", "--config", config)  # fmt: skip
+    assert f"au {SUNDAY - timedelta(days=7):%d/%m/%Y})" in result.output
+    # Nothing closed before the programme's start: nothing to publish, said in French.
+    before = START - timedelta(days=1)
+    result = run(filled, "forms", "report", "--out", str(tmp_path), "--to", f"{before:%d/%m/%Y}", "--config", config)  # fmt: skip
+    assert result.exit_code != 0 and "aucune semaine complète à publier" in result.output
     wrong = run(filled, "forms", "report", "--out", str(tmp_path), "--from", "31/02/2027")
     assert wrong.exit_code != 0 and "n'est pas une date" in wrong.output
 
