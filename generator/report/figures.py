@@ -121,7 +121,6 @@ class Figures:
     target: int
     reached: int
     reached_since_start: int
-    before_period: int  # reached from the programme's start to the day before the period
     projection: int | None
     weeks: list[Week]
     channels: list[ChannelRow]
@@ -168,7 +167,6 @@ def count_figures(
         target=programme.target,
         reached=len(chosen),
         reached_since_start=since_start,
-        before_period=sum(1 for c in firsts.values() if start <= _day(c) < first_day),
         projection=_projection(since_start, start, end, last_day),
         weeks=_weeks(firsts.values(), start, first_day, last_day),
         channels=_channels(chosen, signed_up),
