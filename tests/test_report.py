@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from forms_backend.config import BackendConfig
 from generator.cli import main
 from generator.report.figures import last_closed_day
-from generator.report.masking import HIDDEN, SMALL, shown_partition
+from generator.report.masking import HIDDEN, SMALL, shown_count, shown_partition, shown_rate
 from generator.settings import Settings, SettingsError
 from generator.slugs import normalise
 
@@ -393,6 +393,22 @@ def test_the_report_opens_offline_in_chromium_passes_axe_and_prints_on_a4(
     assert re.search(
         r"Page size: .* \(A4\)", info
     )  # @page size: A4, what the print shop and printers use
+
+
+def test_counts_are_rounded_to_5_and_rates_to_10_points_from_the_true_counts() -> None:
+    assert [shown_count("k", n).text for n in (0, 4, 5, 7, 8, 12, 13, 98)] == [
+        SMALL,
+        SMALL,
+        "5",
+        "5",
+        "10",
+        "10",
+        "15",
+        "100",
+    ]
+    assert shown_rate("k", 10, 34).text == "30\u00a0%"  # 29 %, to the nearest 10 points
+    assert shown_rate("k", 17, 20).text == "90\u00a0%"  # 85 %: halves up
+    assert shown_rate("k", 19, 19).text == HIDDEN  # one young person would move it by 5 points
 
 
 def test_small_counts_hide_one_more_cell_when_one_alone_could_be_worked_out() -> None:
