@@ -4,7 +4,7 @@ project's settings (territories, partners, events, the programme's target)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,10 +56,16 @@ def register_report_command(
         help="Le dossier où écrire rapport.html et les fichiers CSV.",
     )
     @click.option(
-        "--from", "first_day", type=FrenchDate(), help="Premier jour (par défaut : le début)."
+        "--from",
+        "first_day",
+        type=FrenchDate(),
+        help="Premier jour, ramené au lundi de sa semaine (par défaut : le début).",
     )
     @click.option(
-        "--to", "last_day", type=FrenchDate(), help="Dernier jour (par défaut : aujourd'hui)."
+        "--to",
+        "last_day",
+        type=FrenchDate(),
+        help="Dernier jour (par défaut et au plus tard : le dernier dimanche passé).",
     )
     @config_option
     def report(
@@ -88,6 +94,15 @@ def register_report_command(
             first_day=first_day,
             last_day=last_day,
         )
+        if figures.last_day < figures.first_day:
+            raise click.ClickException(
+                "aucune semaine complète à publier : le rapport ne compte que des semaines "
+                f"finies, la première finira le dimanche "
+                f"{figures.first_day + timedelta(days=6 - figures.first_day.weekday()):%d/%m/%Y}"
+            )
         written = write_report(figures, folder, project.settings.site_name)
-        click.echo(f"Rapport écrit : {written[0]}")
+        click.echo(
+            f"Rapport écrit : {written[0]} (semaines complètes du "
+            f"{figures.first_day:%d/%m/%Y} au {figures.last_day:%d/%m/%Y})"
+        )
         click.echo(f"Les mêmes chiffres pour un tableur : {len(written) - 1} fichiers CSV à côté.")

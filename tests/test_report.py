@@ -13,7 +13,7 @@ import re
 import sqlite3
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from forms_backend.config import BackendConfig
 from generator.cli import main
-from generator.report.masking import HIDDEN, SMALL, shown_partition
+from generator.report.figures import last_closed_day
+from generator.report.masking import HIDDEN, SMALL, shown_count, shown_partition, shown_rate
 from generator.settings import Settings, SettingsError
 from generator.slugs import normalise
 
@@ -42,7 +43,9 @@ CAPTIONS = {
     "evenements": "Par événement",
 }
 TODAY = datetime.now(PARIS).date()
-START = TODAY - timedelta(days=70)
+# The report counts closed weeks only: the requests are dated back from the last Sunday.
+SUNDAY = last_closed_day(TODAY)
+START = SUNDAY - timedelta(days=70)
 
 
 @dataclass
@@ -56,7 +59,8 @@ class Filled:
 
 
 def _date(config: BackendConfig, submission_id: str, days_ago: int) -> None:
-    moment = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(timespec="milliseconds")
+    noon = datetime.combine(SUNDAY, time(12), PARIS) - timedelta(days=days_ago)
+    moment = noon.astimezone(UTC).isoformat(timespec="milliseconds")
     with sqlite3.connect(config.database) as db:
         db.execute(
             "UPDATE submissions SET created_at = ?, consent_at = ?, last_contact_at = ? WHERE id = ?",
@@ -197,19 +201,20 @@ def table(folder: Path, name: str) -> dict[str, list[str]]:
 
 def test_every_figure_matches_what_was_sent(report: Path) -> None:
     assert table(report, "canaux") == {
-        "Flyers et affiches remis par un partenaire": ["6", SMALL],  # A; two signed up
+        # Every count rounded to 5: 6 and 7 show 5.
+        "Flyers et affiches remis par un partenaire": ["5", SMALL],  # A (6); two signed up
         "Flyers et affiches de la Mission Locale": ["5", SMALL],  # B
-        "Réseaux sociaux et partages": ["7", "7"],  # E, all signed up
+        "Réseaux sociaux et partages": ["5", "5"],  # E (7), all signed up
         "Orientation par un professionnel partenaire": [SMALL, SMALL],  # C
         "Site internet, sans code": [SMALL, SMALL],  # D
         "Autre code": [SMALL, SMALL],
     }
     partners = table(report, "partenaires")
     assert next(iter(partners)) == "MJC de Pompey"  # the partner who brought most comes first
-    assert partners["MJC de Pompey"] == ["6", SMALL, SMALL]
+    assert partners["MJC de Pompey"] == ["5", SMALL, SMALL]  # 6
     assert table(report, "territoires") == {
-        "Communauté de communes du Bassin de Pont-à-Mousson": ["7"],
-        "Communauté de communes du Bassin de Pompey": ["9"],  # Frouard 6 + Pompey 3
+        "Communauté de communes du Bassin de Pont-à-Mousson": ["5"],  # 7
+        "Communauté de communes du Bassin de Pompey": ["10"],  # Frouard 6 + Pompey 3
         "Communauté de communes Mad et Moselle": [SMALL],
         # 5 (« nomeny », any spelling), hidden: else 23 - 7 - 9 - 5 = 2 would tell how many
         # live outside the territories or in Mad et Moselle.
@@ -217,7 +222,7 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
         "Hors territoire ou non reconnue": [SMALL],
     }
     assert table(report, "priorites") == {
-        "Commune avec un quartier prioritaire": ["13"],  # Frouard and Pont-à-Mousson
+        "Commune avec un quartier prioritaire": ["15"],  # 13: Frouard and Pont-à-Mousson
         "Commune rurale": ["5"],  # Nomeny: its territory is marked rural
     }
     communes = table(report, "communes")
@@ -237,22 +242,22 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
     forum = next(row for date_text, row in events.items())
     assert forum == [
         "Forum de l'emploi",
-        "6",
-        "6",
+        "6",  # places: a setting, not rounded
+        "5",
         SMALL,
-        "7",
+        "5",
         SMALL,
         SMALL,
         HIDDEN,
     ]  # 6 in, 3 waiting, 7 first met there; nobody noted present: 0 came, rate hidden with it
     assert table(report, "ages") == {
         "16 à 17 ans": [HIDDEN],  # 5, hidden: else the « < 5 » below is 23 - 11 - 7 - 5
-        "18 à 21 ans": ["11"],
-        "22 à 25 ans": ["7"],
+        "18 à 21 ans": ["10"],  # 11
+        "22 à 25 ans": ["5"],  # 7
         "26 à 29 ans": [SMALL],
     }
     assert table(report, "contact") == {
-        "SMS": ["18"],
+        "SMS": ["20"],  # 18
         "Appel": [SMALL],
         "WhatsApp": [SMALL],
         "E-mail": [SMALL],
@@ -262,20 +267,21 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
             (report / "semaines.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"
         )
     )[1:]
-    # Periods of at least 5 new young people: A1, A2, C1, A3, B1 (65 to 45 days ago), then
-    # nine; the last weeks, with fewer than 5, join the period before.
-    assert [row[1:] for row in weeks] == [["5", "5"], ["9", "14"], ["9", "23"]]
+    # Periods of at least 5 new young people, closed at the end of the week that reaches 5:
+    # A1, A2, C1, A3, B1 (65 to 45 days before the last Sunday), then 5 (cumulative 10),
+    # 6 (16, shown 15) and 7 (23, shown 25), up to the last Sunday: the week going on is left out.
+    assert [row[1:] for row in weeks] == [["5", "5"], ["5", "10"], ["5", "15"], ["5", "25"]]
     assert weeks[0][0].startswith(f"du {START:%d/%m/%Y} au ")
-    assert weeks[-1][0].endswith(f" au {TODAY:%d/%m/%Y}")
-    assert all(int(row[1]) >= 5 for row in weeks)
+    assert weeks[-1][0].endswith(f" au {SUNDAY:%d/%m/%Y}")
 
 
 def test_the_page_says_the_same_as_the_csv_files(report: Path) -> None:
     page = (report / "rapport.html").read_text(encoding="utf-8")
-    assert re.search(r'<strong data-count="reached">23</strong> jeunes atteints', page)
+    assert re.search(r'<strong data-count="reached">25</strong> jeunes atteints', page)  # 23
     assert "pour un objectif de 100" in page
     end = date(START.year + 2, START.month, min(START.day, 28)) - timedelta(days=1)
-    projection = round(23 * ((end - START).days + 1) / ((TODAY - START).days + 1))
+    projection = round(23 * ((end - START).days + 1) / ((SUNDAY - START).days + 1))
+    projection = (projection + 2) // 5 * 5  # computed from the true 23, then rounded
     assert f'<strong data-count="projection">{projection}</strong> à la fin' in page
     soup = BeautifulSoup(page, "html.parser")
     for name in ("canaux", "partenaires", "territoires", "communes", "ages", "evenements"):
@@ -316,10 +322,11 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
     weekly_chart = page.find("svg", attrs={"aria-labelledby": "semaines-t semaines-d"})
     assert [label.get_text() for label in weekly_chart.select("text[data-count]")] == [
         "5",
-        "9",
-        "9",
+        "5",
+        "5",
+        "5",
     ]
-    assert "La plus forte : 9 jeunes" in weekly_chart.desc.get_text()
+    assert "La plus forte : 5 jeunes" in weekly_chart.desc.get_text()
     assert report_problems(report) == []
     everything = "".join(path.read_text(encoding="utf-8-sig") for path in report.iterdir())
     with sqlite3.connect(filled.config.database) as db:
@@ -334,7 +341,7 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
 
 
 def test_a_chosen_period_counts_who_came_then(filled: Filled, tmp_path: Path) -> None:
-    since = TODAY - timedelta(days=35)
+    since = SUNDAY - timedelta(days=39)  # a Wednesday: the report starts on its Monday
     result = run(
         filled,
         "forms",
@@ -348,9 +355,21 @@ def test_a_chosen_period_counts_who_came_then(filled: Filled, tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     page = (tmp_path / "rapport.html").read_text(encoding="utf-8")
-    # A5, A6, B2–B5, C2, C3, D1, D2 and the seven of E.
-    assert '<strong data-count="reached">17</strong> jeunes atteints' in page
-    assert '<strong data-count="since">23</strong> depuis le début' in page
+    # From the Monday 41 days before the last Sunday: A3–A6, B2–B5, C2, C3, D1, D2 and the
+    # seven of E, 18, shown 20.
+    monday = SUNDAY - timedelta(days=41)
+    assert f"semaines complètes du {monday:%d/%m/%Y} au {SUNDAY:%d/%m/%Y}" in result.output
+    assert '<strong data-count="reached">20</strong> jeunes atteints' in page
+    assert '<strong data-count="since">25</strong> depuis le début' in page
+    config = str(filled.project.root / "mkdocs.yml")
+    # A day that is not a Sunday: the report ends on the Sunday before, a closed week.
+    thursday = SUNDAY - timedelta(days=3)
+    result = run(filled, "forms", "report", "--out", str(tmp_path), "--to", f"{thursday:%d/%m/%Y}", "--config", config)  # fmt: skip
+    assert f"au {SUNDAY - timedelta(days=7):%d/%m/%Y})" in result.output
+    # Nothing closed before the programme's start: nothing to publish, said in French.
+    before = START - timedelta(days=1)
+    result = run(filled, "forms", "report", "--out", str(tmp_path), "--to", f"{before:%d/%m/%Y}", "--config", config)  # fmt: skip
+    assert result.exit_code != 0 and "aucune semaine complète à publier" in result.output
     wrong = run(filled, "forms", "report", "--out", str(tmp_path), "--from", "31/02/2027")
     assert wrong.exit_code != 0 and "n'est pas une date" in wrong.output
 
@@ -376,10 +395,26 @@ def test_the_report_opens_offline_in_chromium_passes_axe_and_prints_on_a4(
     )  # @page size: A4, what the print shop and printers use
 
 
+def test_counts_are_rounded_to_5_and_rates_to_10_points_from_the_true_counts() -> None:
+    assert [shown_count("k", n).text for n in (0, 4, 5, 7, 8, 12, 13, 98)] == [
+        SMALL,
+        SMALL,
+        "5",
+        "5",
+        "10",
+        "10",
+        "15",
+        "100",
+    ]
+    assert shown_rate("k", 10, 34).text == "30\u00a0%"  # 29 %, to the nearest 10 points
+    assert shown_rate("k", 17, 20).text == "90\u00a0%"  # 85 %: halves up
+    assert shown_rate("k", 19, 19).text == HIDDEN  # one young person would move it by 5 points
+
+
 def test_small_counts_hide_one_more_cell_when_one_alone_could_be_worked_out() -> None:
-    assert shown_partition([12, 3, 9]) == ["12", SMALL, HIDDEN]
-    assert shown_partition([12, 3, 2]) == ["12", SMALL, SMALL]
-    assert shown_partition([12, 30]) == ["12", "30"]
+    assert shown_partition([12, 3, 9]) == ["10", SMALL, HIDDEN]
+    assert shown_partition([12, 3, 2]) == ["10", SMALL, SMALL]
+    assert shown_partition([12, 30]) == ["10", "30"]
 
 
 def test_the_digest_lists_last_weeks_requests_still_waiting_oldest_first(
@@ -388,14 +423,16 @@ def test_the_digest_lists_last_weeks_requests_still_waiting_oldest_first(
     b4 = filled.references["B4"][:8]
     done = run(filled, "forms", "done", b4)
     assert done.exit_code == 0 and "noté comme rappelé" in done.output
-    result = run(filled, "forms", "digest", PORTE_VOIX_SMTP_URL=smtp.url)
+    # The requests are dated back from the last Sunday: the week before it, and since.
+    days = str(7 + (TODAY - SUNDAY).days)
+    result = run(filled, "forms", "digest", "--days", days, PORTE_VOIX_SMTP_URL=smtp.url)
     assert result.exit_code == 0, result.output
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
     assert message["To"] == "conseillere@mission-locale.test"
     assert message["Subject"] == "[Aller vers] 2 demandes à rappeler"
     body = message.get_content()
-    # C3 (3 days ago, a referral) before B5 (2 days ago); B4 was called back.
+    # C3 (3 days before Sunday, a referral) before B5 (2 days); B4 was called back.
     assert body.index("PrénomC3") < body.index("PrénomB5")
     assert "PrénomB4" not in body and "PrénomA" not in body
     assert "06 30 00 00 03" in body and "Karim Benali, MJC de Pompey" in body

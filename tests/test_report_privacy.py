@@ -49,6 +49,44 @@ def _published(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+BIG = 10**6  # no upper bound known
+
+
+def _interval(shown: str) -> tuple[int, int]:
+    """What a reader who knows the rules learns of a count from what it shows: a rounded
+    number is within 2 of the truth (and at least 5), « < 5 » is 0 to 4, a cell hidden to
+    protect another counts at least 5, an unpublished rest anything."""
+    if shown.isdigit():
+        return max(int(shown) - 2, 5), int(shown) + 2
+    if shown == SMALL:
+        return 0, 4
+    return (5, BIG) if shown == HIDDEN else (0, BIG)
+
+
+def _bounds(terms: dict[str, int], cells: dict[str, str]) -> tuple[int, int]:
+    """The smallest and largest value ``sum(coefficient × count)`` can take."""
+    low = high = 0
+    for key, coefficient in terms.items():
+        first, last = _interval(cells.get(key, "?"))
+        low += coefficient * (first if coefficient > 0 else last)
+        high += coefficient * (last if coefficient > 0 else first)
+    return low, high
+
+
+def _exactly_small(terms: dict[str, int], cells: dict[str, str]) -> int | None:
+    """In ``sum(coefficient × count) = 0``, with the hidden counts all on one side: the value
+    of their sum when the shown counts' intervals leave a single one from 1 to 4, else None."""
+    hidden = {k: c for k, c in terms.items() if not cells.get(k, "").isdigit()}
+    if not hidden or len({c > 0 for c in hidden.values()}) > 1:
+        return None
+    sign = 1 if next(iter(hidden.values())) > 0 else -1
+    shown = {k: -sign * c for k, c in terms.items() if k not in hidden}
+    low, high = _bounds(shown, cells)  # what the hidden side must add up to
+    own_low, own_high = _bounds({k: sign * c for k, c in hidden.items()}, cells)
+    low, high = max(low, own_low), min(high, own_high)
+    return low if low == high and 0 < low < 5 else None
+
+
 def _free_numbers(soup: BeautifulSoup) -> list[int]:
     """Numbers printed outside the marked counts, axes and settings (dates and years left out)."""
     copy = BeautifulSoup(str(soup), "html.parser")
@@ -69,12 +107,17 @@ def _sum_problem(name: str, left: list[str], right: list[str]) -> str | None:
     if hidden_left and hidden_right:
         return None  # unknowns on both sides
     hidden = hidden_left or hidden_right
-    if not hidden:
-        return None if known == 0 else f"{name}: the shown cells do not add up ({known})"
+    if not hidden:  # each rounded on its own: within 2 of the truth each
+        tolerance = 2 * (len(left) + len(right))
+        return None if abs(known) <= tolerance else f"{name}: the cells do not add up ({known})"
     if len(hidden) == 1:
         return f"{name}: a single hidden cell, worked out as {abs(known)}"
     if 0 < abs(known) < 5:
         return f"{name}: the hidden cells add up to {abs(known)}"
+    cells = {str(index): shown for index, shown in enumerate(left + right)}
+    terms = {str(index): 1 if index < len(left) else -1 for index in range(len(cells))}
+    if (value := _exactly_small(terms, cells)) is not None:
+        return f"{name}: the hidden cells add up to {value}, rounding or not"
     return None
 
 
@@ -93,7 +136,9 @@ def report_problems(folder: Path) -> list[str]:
     cells: dict[str, str] = {}
     for element in soup.select("[data-count]"):
         key, shown = str(element["data-count"]), element.get_text()
-        if shown not in (SMALL, HIDDEN) and not (shown.isdigit() and int(shown) >= 5):
+        if shown not in (SMALL, HIDDEN) and not (
+            shown.isdigit() and int(shown) >= 5 and int(shown) % 5 == 0
+        ):
             problems.append(f"{key} shows {shown!r}")
         if cells.setdefault(key, shown) != shown:
             problems.append(f"{key} shows {cells[key]!r} and {shown!r}")
@@ -117,11 +162,19 @@ def _rate_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
     for element in soup.select("[data-rate]"):
         key, shown = str(element["data-rate"]), element.get_text()
         part, whole = key.replace("rate", "came"), key.replace("rate", "signed_up")
-        if not (cells[part].isdigit() and cells[whole].isdigit()):
+        counts = (cells[part], cells[whole])
+        if not (counts[0].isdigit() and counts[1].isdigit() and int(counts[1]) >= 20):
             if shown != HIDDEN:
-                problems.append(f"{key} shows {shown!r} beside {cells[part]!r} of {cells[whole]!r}")
-        elif shown != f"{round(100 * int(cells[part]) / int(cells[whole]))}\u00a0%":
-            problems.append(f"{key} shows {shown!r} for {cells[part]} of {cells[whole]}")
+                problems.append(f"{key} shows {shown!r} beside {counts[0]!r} of {counts[1]!r}")
+            continue
+        if shown == HIDDEN:
+            continue  # fewer than 20 in truth (18 or 19 show 20)
+        # Computed from the true counts (each within 2 of what is shown), rounded to 10 points.
+        (came_low, came_high), (signed_low, signed_high) = map(_interval, counts)
+        low, high = 100 * came_low / signed_high, 100 * min(came_high / signed_low, 1)
+        percent = int(shown.removesuffix("\u00a0%")) if shown.endswith("\u00a0%") else -1
+        if percent % 10 or not low - 6 <= percent <= high + 6:
+            problems.append(f"{key} shows {shown!r} for {counts[0]} of {counts[1]}")
     return problems
 
 
@@ -154,13 +207,14 @@ def _relation_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
     found.append(_within_problem("period and since the start", since, reached))
     cumulative = _keys(cells, r"periods/\d+/cumulative")
     news = _keys(cells, r"periods/\d+/new")
-    found.append(_sum_problem("since the start", [since], news))
     for index in range(1, len(cumulative)):
         found.append(_within_problem("cumulative", cumulative[index], cumulative[index - 1]))
         found.append(
             _sum_problem("week", [cumulative[index]], [cumulative[index - 1], news[index]])
         )
-    found.append(_sum_problem("last cumulative", [since], cumulative[-1:]))
+    # The closed weeks no period holds yet (fewer than 5) are in « since » only.
+    if cumulative:
+        found.append(_within_problem("last cumulative", since, cumulative[-1]))
     for key in cells:
         if match := re.fullmatch("channels/([a-z]+)/people", key):
             signed = cells[f"channels/{match[1]}/to_event"]
@@ -239,8 +293,8 @@ def _relations(soup: BeautifulSoup, cells: dict[str, str]) -> list[Relation]:
     within += [(key, key.replace("people", "to_event")) for key in keys("channels/.*/people")]
     cumulative = keys(r"periods/\d+/cumulative")
     news = keys(r"periods/\d+/new")
-    found.append((["since"], news))
-    found.append((["since"], cumulative[-1:]))
+    found.append((["since"], [*news, "?pending"]))
+    found.append((["since"], [*cumulative[-1:], "?pending"]))
     for index in range(1, len(cumulative)):
         found.append(([cumulative[index]], [cumulative[index - 1], news[index]]))
     members: dict[str, list[str]] = {}
@@ -286,6 +340,8 @@ def _attacker_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
             alone = len(hidden) == 1 and not next(iter(hidden)).startswith("?")
             if alone or 0 < abs(known) < 5:
                 problems.append(f"{sorted(hidden)} worked out as {abs(known)}")
+            elif (value := _exactly_small(terms, cells)) is not None:
+                problems.append(f"{sorted(hidden)} worked out as {value} despite rounding")
     return problems
 
 
@@ -348,7 +404,11 @@ class Loaded:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
-    root = tmp_path_factory.mktemp("confidentialite") / "projet"
+    return make_project(tmp_path_factory.mktemp("confidentialite") / "projet")
+
+
+def make_project(root: Path) -> Loaded:
+    """A project whose programme began 70 days ago, with the events of :data:`EVENTS`."""
     made = new_project(root)
     settings_file = made.root / "mkdocs.yml"
     config = yaml.safe_load(settings_file.read_text(encoding="utf-8"))
@@ -368,14 +428,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     return Loaded(load_project(str(settings_file)), tuple(ids))
 
 
-def _fill(
-    store: Store, crowd: list[Person], events: tuple[str, ...], walk_ins: tuple[int | None, ...]
+def fill(
+    store: Store,
+    crowd: list[Person],
+    events: tuple[str, ...],
+    walk_ins: tuple[int | None, ...],
+    *,
+    now: datetime | None = None,
+    first_number: int = 0,
 ) -> None:
-    """Each young person's requests, dated; those who came to a held event noted present
-    (some from its waiting list), and each held event's walk-ins."""
+    """Each young person's requests, dated ``days_ago`` before ``now``; those who came to a
+    held event noted present (some from its waiting list), and each held event's walk-ins.
+    ``first_number``: the first young person's number (their phone number is made of it)."""
     present: dict[str, list[str]] = {event: [] for event in events}
     places = {event: spec[1] for event, spec in zip(events, EVENTS, strict=True)}
-    for number, person in enumerate(crowd):
+    for number, person in enumerate(crowd, start=first_number):
         requests = [(person.form, person.days_ago)]
         if person.signs_up_later and person.days_ago > 0:
             requests.append(("inscription", person.days_ago - 1))
@@ -397,7 +464,7 @@ def _fill(
                 if person.came and EVENTS[person.event][0] < 0:
                     present[events[person.event]].append(values["id"])
             store.record(values, [], capacity=places.get(values.get("event_id", "")))
-            moment = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat(
+            moment = ((now or datetime.now(UTC)) - timedelta(days=days_ago)).isoformat(
                 timespec="milliseconds"
             )
             store.write(
@@ -438,7 +505,7 @@ def _signed_up(event: int, count: int, came: int) -> list[Person]:
 @example(crowd=_signed_up(0, 6, 5) + _signed_up(1, 6, 5), from_days_ago=None, walk_ins=(9, 5))
 @given(
     crowd=people,
-    from_days_ago=st.sampled_from((None, 50, 44, 21, 3)),
+    from_days_ago=st.sampled_from((None, 50, 44, 21, 10)),
     walk_ins=st.tuples(*[st.sampled_from((None, 0, 2, 4, 7))] * 2),
 )
 def test_no_published_figure_gives_a_small_count_away(
@@ -452,7 +519,7 @@ def test_no_published_figure_gives_a_small_count_away(
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "formulaires.sqlite3")
         store.migrate()
-        _fill(store, crowd, project.events, walk_ins)
+        fill(store, crowd, project.events, walk_ins)
         figures = count_figures(
             contacts(store),
             loaded.settings,
@@ -484,8 +551,15 @@ def test_the_checks_find_what_an_unmasked_report_gives_away(tmp_path: Path) -> N
     )
     assert _sum_problem("ages", ["23"], ["11", "9", SMALL, SMALL]) is not None
     assert _sum_problem("ages", ["23"], ["11", "7", SMALL, SMALL]) is None
+    # Rounding alone is not enough: 7 + 7 + 4 = 18 shows 5, 5, « < 5 » and 20, and the last
+    # can only be 4 (the total is at least 18, the rows at most 7).
+    assert _sum_problem("total", ["20"], ["5", "5", SMALL, SMALL]) is None
+    assert _exactly_small({"t": 1, "a": -1, "c": -1, "b": -1}, {"t": "20", "a": "5", "c": "5", "b": SMALL}) == 4  # fmt: skip
+    assert _sum_problem("rounded", ["20"], ["10", "10"]) is None
+    assert _sum_problem("rounded", ["20"], ["5", "5"]) is not None
     # A rate beside a hidden count gives it back (3 of 9); a shown rate must be the ratio.
-    rate = BeautifulSoup('<td data-rate="events/0/rate">33\u00a0%</td>', "html.parser")
-    assert _rate_problems(rate, {"events/0/came": SMALL, "events/0/signed_up": "9"}) != []
-    assert _rate_problems(rate, {"events/0/came": "5", "events/0/signed_up": "9"}) != []
-    assert _rate_problems(rate, {"events/0/came": "6", "events/0/signed_up": "18"}) == []
+    rate = BeautifulSoup('<td data-rate="events/0/rate">30\u00a0%</td>', "html.parser")
+    assert _rate_problems(rate, {"events/0/came": SMALL, "events/0/signed_up": "30"}) != []
+    assert _rate_problems(rate, {"events/0/came": "5", "events/0/signed_up": "10"}) != []
+    assert _rate_problems(rate, {"events/0/came": "20", "events/0/signed_up": "30"}) != []
+    assert _rate_problems(rate, {"events/0/came": "10", "events/0/signed_up": "30"}) == []

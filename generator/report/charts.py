@@ -49,6 +49,15 @@ def _nice_top(value: float) -> int:
     return int(value) + 1
 
 
+def _tick_step(top: int) -> int:
+    """Between the axis' values: a round multiple of 5, like every published count, that
+    divides ``top`` (itself a multiple of 5) into at most 6 steps."""
+    for step in (5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top % step == 0 and top // step <= 6:
+            return step
+    return top
+
+
 def _month_label(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
@@ -100,7 +109,7 @@ def progress_chart(
         + (f" À ce rythme, environ {pace.text} à la fin." if pace else "")
     )
     parts = _open("progression", height, "Jeunes atteints depuis le début", description)
-    step = y_top // 5
+    step = _tick_step(y_top)
     for value in range(0, y_top + 1, step):
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '

@@ -8,7 +8,7 @@ from html import escape
 
 from .charts import bar_chart, periods_chart, progress_chart
 from .figures import PARIS
-from .masking import HIDDEN, SMALL, THRESHOLD, Cell
+from .masking import BASE, HIDDEN, RATE_MINIMUM, RATE_STEP, SMALL, THRESHOLD, Cell
 from .publication import Shown
 from .tables import Table
 
@@ -26,9 +26,27 @@ th, td { border: 1px solid #8a8a8a; padding: .3rem .5rem; text-align: left; vert
 td.n { text-align: right; font-variant-numeric: tabular-nums; } thead th { background: #e8eef7; }
 tr { break-inside: avoid; }
 .note { border-left: 4px solid #595959; padding-left: 1rem; }
+.rounding { font-size: .9rem; margin-top: -.5rem; }
 @page { size: A4; margin: 15mm; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; } }
 """
+
+
+ROUNDING = (
+    f'<p class="rounding">Nombres arrondis au multiple de {BASE} le plus proche, chacun pour '
+    "lui-même : un total peut donc différer de la somme de ses lignes.</p>"
+)
+
+
+def _pending(shown: Shown) -> str:
+    """The closed weeks no period holds yet: said, not counted."""
+    if shown.pending_from is None:
+        return ""
+    return (
+        f"<p>Les semaines depuis le lundi {shown.pending_from:%d/%m/%Y} comptent ensemble moins "
+        f"de {THRESHOLD} nouveaux jeunes : elles seront publiées dans une période dès qu'elles "
+        f"en compteront {THRESHOLD}. Leurs jeunes sont déjà comptés « depuis le début ».</p>"
+    )
 
 
 def _td(cell: str | Cell) -> str:
@@ -54,7 +72,7 @@ def _table_html(table: Table) -> str:
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
         f"<table><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f"<tbody>{''.join(body)}</tbody></table>{ROUNDING}"
     )
 
 
@@ -95,7 +113,8 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
     weeks_end = max(shown.last_day, shown.programme_start)
     sections = [
         f"<h1>« Aller vers » : les jeunes atteints</h1><p>{escape(organisation)} — période "
-        f"{period}. Rapport fait le {made}. Que des nombres : aucune donnée personnelle.</p>",
+        f"{period}, en semaines complètes (la semaine en cours n'est pas comptée). Rapport fait "
+        f"le {made}. Que des nombres, arrondis à {BASE} près : aucune donnée personnelle.</p>",
         f'<ul class="key">{"".join(key)}</ul>',
         "<h2>Au fil des semaines</h2>",
         f"<figure><figcaption>Jeunes atteints depuis le début, et l'objectif</figcaption>"
@@ -103,6 +122,7 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
         f"<figure><figcaption>Nouveaux jeunes, période par période</figcaption>"
         f"{periods_chart(shown.periods, shown.programme_start, weeks_end)}</figure>",
         _table_html(by_name["semaines"]),
+        _pending(shown),
         "<h2>D'où viennent les jeunes</h2>",
         _figure(by_name["canaux"]),
         _table_html(by_name["partenaires"]),
@@ -124,19 +144,26 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
         "QR code (flyer, affiche, image pour les réseaux, partenaire) ou du formulaire "
         "d'orientation.</p>"
         f"<p>Pour que personne ne puisse être reconnu, toute case de moins de {THRESHOLD} jeunes "
-        f"affiche « {SMALL} » (zéro compris). Aucune soustraction entre deux nombres de ce "
-        f"rapport ne peut donner moins de {THRESHOLD} jeunes : quand un total moins les cases "
-        "visibles, un territoire moins ses communes, les jeunes d'un moyen moins ceux qui se "
-        "sont inscrits, la période moins le début du programme… donnerait un petit groupe, ou "
-        f"une seule case cachée, la plus petite case encore visible affiche « {HIDDEN} », "
-        f"et ainsi de suite. Dans les graphiques, « {SMALL} » est hachuré jusqu'à {THRESHOLD}, "
+        f"affiche « {SMALL} » (zéro compris : un zéro qui deviendrait « {SMALL} » d'un rapport à "
+        "l'autre dirait d'où vient un nouveau jeune). Les autres nombres sont arrondis au "
+        f"multiple de {BASE} le plus proche (7 devient 5, 8 devient 10), chacun pour lui-même : "
+        "un total peut différer de la somme de ses lignes. Tous les nombres publiés étant des "
+        f"multiples de {BASE}, la différence entre deux d'entre eux, dans ce rapport ou entre "
+        "deux rapports, n'est jamais d'un, deux, trois ou quatre jeunes. En plus, quand un total "
+        "moins les cases visibles, un territoire moins ses communes, les jeunes d'un moyen moins "
+        "ceux qui se sont inscrits… donnerait un petit groupe ou une seule case cachée, la plus "
+        f"petite case encore visible affiche « {HIDDEN} ». Dans les graphiques, les barres ont "
+        f"la longueur des nombres arrondis, et « {SMALL} » est hachuré jusqu'à {THRESHOLD}, "
         "sa valeur la plus haute possible.</p>"
-        f"<p>Les semaines sont regroupées en périodes d'au moins {THRESHOLD} nouveaux jeunes : "
-        f"une période se ferme dès qu'elle en compte {THRESHOLD}, et les dernières semaines, "
-        f"tant qu'elles en comptent moins, rejoignent la période d'avant. Deux totaux « depuis "
-        f"le début » qui se suivent ne diffèrent donc jamais de moins de {THRESHOLD}. Quand le "
-        "rapport porte sur une période qui commence après le début du programme, son premier "
-        "jour sépare aussi deux périodes.</p>"
+        "<p>Le rapport ne compte que des semaines complètes, du lundi au dimanche : il s'arrête "
+        "au dernier dimanche passé, et rien de ce qui est arrivé depuis (demande, inscription) "
+        "n'y entre. Les semaines sont regroupées en périodes d'au moins "
+        f"{THRESHOLD} nouveaux jeunes, depuis le début du programme : une période se ferme à la "
+        f"fin de la semaine où elle en compte {THRESHOLD}, et ses nombres ne changent plus d'un "
+        "rapport à l'autre.</p>"
+        f"<p>Les pourcentages sont calculés sur les vrais nombres, puis arrondis à {RATE_STEP} "
+        f"points près ; ils ne sont montrés que s'ils portent sur au moins {RATE_MINIMUM} "
+        "jeunes.</p>"
         "<p>« Inscrits à un événement » compte les inscriptions, pas la présence le jour "
         "même. La présence vient de la feuille d'émargement, notée après l'événement : "
         "« inscrits venus » compte les inscrits qui ont signé ; « venus sans place réservée », "

@@ -3,6 +3,14 @@
 A young person is counted once, on the day of their first request (call back, sign-up or
 referral), with what that first request says: commune, age, preferred channel, and the channel
 that brought them (the QR code's ``source``, or the partner who referred them).
+
+A report covers **closed weeks only** (Monday to Sunday), as statistical offices publish only
+closed reference periods (INSEE, Eurostat): it ends on the last Sunday before the day it is made,
+and nothing dated after that day is counted — no request, no sign-up — so two reports made days
+apart count the same young people for every week both cover, and the week still going on can
+move no published figure. Weeks rather than months: the team follows the campaign week by week,
+and weeks are grouped into periods of at least 5 young people anyway (see :mod:`.publication`).
+A chosen first day starts at the Monday of its week.
 """
 
 from __future__ import annotations
@@ -113,7 +121,6 @@ class Figures:
     target: int
     reached: int
     reached_since_start: int
-    before_period: int  # reached from the programme's start to the day before the period
     projection: int | None
     weeks: list[Week]
     channels: list[ChannelRow]
@@ -139,15 +146,16 @@ def count_figures(
     today: date | None = None,
 ) -> Figures:
     """Count the figures of the young people first reached from ``first_day`` to ``last_day``
-    (by default: since the programme began, until today); ``walk_ins``: how many came to each
+    (by default: since the programme began), closed weeks only: ``last_day`` is moved back to
+    the last Sunday before ``today``, if later, or to the Sunday before it; ``walk_ins``: how many came to each
     event without signing up."""
     today = today or datetime.now(PARIS).date()
     firsts = _first_contacts(contacts)
     programme = settings.programme
     start = programme.start or min((_day(c) for c in firsts.values()), default=today)
     end = programme.end(start)
-    first_day = first_day or start
-    last_day = last_day or today
+    first_day = max(monday(first_day), start) if first_day and first_day > start else start
+    last_day = last_closed_day(today, last_day)
     chosen = [c for c in firsts.values() if first_day <= _day(c) <= last_day]
     signed_up = {c.person for c in contacts if c.form == "inscription" and _day(c) <= last_day}
     since_start = sum(1 for c in firsts.values() if start <= _day(c) <= last_day)
@@ -159,22 +167,35 @@ def count_figures(
         target=programme.target,
         reached=len(chosen),
         reached_since_start=since_start,
-        before_period=sum(1 for c in firsts.values() if start <= _day(c) < first_day),
         projection=_projection(since_start, start, end, last_day),
-        weeks=_weeks(firsts.values(), start, first_day, max(last_day, start)),
+        weeks=_weeks(firsts.values(), start, first_day, last_day),
         channels=_channels(chosen, signed_up),
         partners=_partners(chosen, signed_up, partners),
         communes=_communes(chosen, settings),
         territories=_territories(chosen, settings),
         priority_people=sum(1 for c in chosen if settings.is_priority(c.commune)),
         rural_people=sum(1 for c in chosen if settings.is_rural(c.commune)),
-        events=_events(contacts, firsts, events, walk_ins or {}, (first_day, last_day), today),
+        events=_events(contacts, firsts, events, walk_ins or {}, (first_day, last_day)),
         ages=_ages(chosen),
         contact_channels=[
             (label, sum(1 for c in chosen if c.channel == key))
             for key, label in CONTACT_CHANNELS.items()
         ],
     )
+
+
+def monday(day: date) -> date:
+    """The first day of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def last_closed_day(today: date, asked: date | None = None) -> date:
+    """The last Sunday before ``today``, or before ``asked`` if earlier (a Sunday is kept):
+    the last day of the last closed week."""
+    closed = monday(today) - timedelta(days=1)
+    if asked is None or asked >= closed:
+        return closed
+    return monday(asked + timedelta(days=1)) - timedelta(days=1)
 
 
 def channel_of(contact: Contact) -> tuple[str, str | None]:
@@ -311,15 +332,18 @@ def _events(
     events: list[Event],
     walk_ins: dict[str, int],
     period: tuple[date, date],
-    today: date,
 ) -> list[EventRow]:
+    """The events as they stood at the end of ``period``: sign-ups made by its last day,
+    events held by then (attendance is noted afterwards, when it is)."""
     first_day, last_day = period
-    sign_ups = [c for c in contacts if c.form == "inscription"]
+    sign_ups = [c for c in contacts if c.form == "inscription" and _day(c) <= last_day]
     status = Counter((c.event_id, c.status) for c in sign_ups)
     came = Counter(c.event_id for c in sign_ups if c.came and c.status == "inscrit")
     # Someone of the waiting list who came had no place: counted with the walk-ins.
     without_place = Counter(c.event_id for c in sign_ups if c.came and c.status != "inscrit")
-    reached = Counter(c.event_id for c in firsts.values() if c.form == "inscription")
+    reached = Counter(
+        c.event_id for c in firsts.values() if c.form == "inscription" and _day(c) <= last_day
+    )
     rows = []
     for event in sorted(events, key=lambda e: e.start):
         day = event.start.astimezone(PARIS).date()
@@ -327,7 +351,7 @@ def _events(
         # Events of the period, and those still to come that people already signed up for.
         if day < first_day or (day > last_day and not signed_up + waiting):
             continue
-        past = event.end.astimezone(PARIS).date() < today
+        past = event.end.astimezone(PARIS).date() <= last_day
         rows.append(
             EventRow(
                 day=day,
@@ -338,7 +362,7 @@ def _events(
                 waiting=waiting,
                 reached=reached[event.id],
                 past=past,
-                held=day <= today,
+                held=day <= last_day,
                 came=came[event.id],
                 walked_in=walk_ins.get(event.id, 0) + without_place[event.id],
             )

@@ -15,8 +15,20 @@ The rules, applied to every count:
   to 1 to 4 — the smallest cell still shown in it is hidden too, as « masqué », and so on until
   no relation gives anything away (what statistical offices call secondary suppression).
 
-So the difference between two published figures that can be compared is never 1 to 4. A rate
-(the show-up rate) is shown only when both counts it is made of are.
+Then every count still shown is **rounded to the nearest multiple of 5** (7 shows 5, 8 shows
+10), each on its own: a total is rounded from its true value, not added up from its rounded rows,
+so it may differ from their sum. This is the practice of the UK's Office for National Statistics
+for small-area and administrative tables (rounding to base 5, « < 5 » for the smallest counts),
+also used by Eurostat and INSEE for their confidential series: every published number is then a
+multiple of 5, so no difference between two of them — in one report, or between two reports made
+days apart — can be 1 to 4, and a reader who knows how rounding works only learns intervals.
+
+Zero shows « < 5 » too: were it shown as 0, a row going from 0 to « < 5 » between two reports
+would tell that someone new came from there.
+
+A rate (the show-up rate) is computed from the true counts, then rounded to the nearest 10 %;
+it is shown only when both counts it is made of are, and when its denominator is at least
+:data:`RATE_MINIMUM` (one person then moves it by 5 points at most, half a step of 10 %).
 """
 
 from __future__ import annotations
@@ -25,14 +37,39 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
+BASE = 5  # every published count is a multiple of BASE
+RATE_STEP = 10  # percentages are rounded to the nearest RATE_STEP points
+RATE_MINIMUM = 20  # no percentage of fewer young people than this
 SMALL = "< 5"
 HIDDEN = "masqué"
+
+
+def rounded(value: int, base: int = BASE) -> int:
+    """``value`` to the nearest multiple of ``base``, halves up (integers: 7 → 5, 8 → 10)."""
+    return (value + base // 2) // base * base
+
+
+def shown_count(key: str, value: int) -> Cell:
+    """A count with no relation to hide: « < 5 » under 5 (zero too), else rounded to 5."""
+    if value < THRESHOLD:
+        return Cell(key, SMALL, None)
+    published = rounded(value)
+    return Cell(key, str(published), published)
+
+
+def shown_rate(key: str, part: int, whole: int) -> Cell:
+    """``part`` of ``whole`` in percent, from the true counts, rounded to 10 points; hidden
+    when ``whole`` is under :data:`RATE_MINIMUM`."""
+    if whole < RATE_MINIMUM:
+        return Cell(key, HIDDEN, None, rate=True)
+    percent = rounded(round(100 * part / whole), RATE_STEP)
+    return Cell(key, f"{percent}\u00a0%", percent, rate=True)
 
 
 @dataclass(frozen=True)
 class Cell:
     """A count as the report publishes it: ``text`` for the page and the CSV files, ``value``
-    the published number (None when the count is hidden), ``key`` what it counts. A ``rate``
+    the published (rounded) number, None when the count is hidden; ``key`` what it counts. A ``rate``
     cell is a percentage computed from two counts, not a count of young people."""
 
     key: str
@@ -42,7 +79,7 @@ class Cell:
 
     @property
     def exact(self) -> bool:
-        """True when the cell shows the real number (charts draw a bar only for those)."""
+        """True when the cell shows a number (rounded; charts draw a bar only for those)."""
         return self.value is not None
 
 
@@ -141,11 +178,10 @@ class Publication:
             elif key in masked:
                 cells[key] = Cell(key, HIDDEN, None)
             else:
-                cells[key] = Cell(key, str(value), value)
+                cells[key] = shown_count(key, value)
         for key, (part, whole) in self._rates.items():
-            if cells[part].exact and cells[whole].exact and self._counts[whole]:
-                percent = round(100 * self._counts[part] / self._counts[whole])
-                cells[key] = Cell(key, f"{percent}\u00a0%", percent, rate=True)
+            if cells[part].exact and cells[whole].exact:
+                cells[key] = shown_rate(key, self._counts[part], self._counts[whole])
             else:
                 cells[key] = Cell(key, HIDDEN, None, rate=True)
         return cells

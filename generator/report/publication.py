@@ -1,12 +1,15 @@
 """What the report publishes: every count of :class:`Figures` goes through one
 :class:`Publication`, with every relation between them anyone could use, and comes out as a
-:class:`Cell`. The writers (tables, charts, page) read only :class:`Shown`: no raw count.
+:class:`Cell`, rounded to 5. The writers (tables, charts, page) read only :class:`Shown`: no raw
+count.
 
-Weeks are published in periods of at least 5 new young people: a period closes as soon as it
-counts 5; the last weeks, while they count fewer, join the period before. So two consecutive
-cumulative figures never differ by 1 to 4. When the report covers a period that begins after the
-programme's start, that day is also a boundary (when both sides count at least 5: else the
-relation between the period and « depuis le début » hides one of them).
+Weeks are published in periods of at least 5 new young people, counted from the programme's
+start over closed weeks only (see :mod:`.figures`): a period closes at the end of the first week
+at which it counts 5, and from then on it is published, with the same figures, in every report.
+The last weeks, while they count fewer than 5 together, are published in no row (they are in the
+totals « depuis le début »): they wait for the weeks after them. A period's figures depend only
+on its own closed weeks, so they never go through the small-count suppression, whose choices
+depend on the whole report: they are only rounded.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .figures import CHANNEL_GROUPS, Figures, Week
-from .masking import THRESHOLD, Cell, Publication
+from .masking import THRESHOLD, Cell, Publication, shown_count
 
 
 @dataclass(frozen=True)
@@ -87,38 +90,20 @@ class Shown:
     ages: list[tuple[str, Cell]]
     contact_channels: list[tuple[str, Cell]]
     attendance: ShownAttendance | None = None  # None: no event held in the period
+    pending_from: date | None = None  # the first of the closed weeks no period holds yet
 
 
-def periods(figures: Figures) -> list[list[Week]]:
-    """The weeks grouped so that each period counts at least 5 new young people (or all of them
-    when they are fewer), the period's first day a boundary when both sides count 5 or more."""
-    split = (
-        figures.programme_start < figures.first_day
-        and min(figures.before_period, figures.reached) >= THRESHOLD
-    )
-    index = next(
-        (i for i, week in enumerate(figures.weeks) if week.first >= figures.first_day),
-        len(figures.weeks),
-    )
-    if split:
-        return _greedy(figures.weeks[:index]) + _greedy(figures.weeks[index:])
-    return _greedy(figures.weeks)
-
-
-def _greedy(weeks: list[Week]) -> list[list[Week]]:
+def periods(figures: Figures) -> tuple[list[list[Week]], list[Week]]:
+    """The closed weeks grouped from the programme's start, each group closing at the first
+    week at which it counts 5 new young people; and the weeks after the last group."""
     groups: list[list[Week]] = []
     current: list[Week] = []
-    for week in weeks:
+    for week in figures.weeks:
         current.append(week)
         if sum(w.new for w in current) >= THRESHOLD:
             groups.append(current)
             current = []
-    if current:
-        if groups:
-            groups[-1].extend(current)
-        else:
-            groups.append(current)
-    return groups
+    return groups, current
 
 
 def publish(figures: Figures) -> Shown:
@@ -135,7 +120,7 @@ def publish(figures: Figures) -> Shown:
         if figures.projection is not None
         else None
     )
-    period_keys = _register_periods(pub, figures, reached, since)
+    groups, pending = periods(figures)
     channels = _register_channels(pub, figures, reached)
     partners = _register_partners(pub, figures, channels)
     territories = [
@@ -169,9 +154,8 @@ def publish(figures: Figures) -> Shown:
         reached=cell(reached),
         since_start=cell(since),
         projection=cell(projection) if projection else None,
-        periods=[
-            ShownPeriod(first, last, cell(new), cell(cum)) for first, last, new, cum in period_keys
-        ],
+        periods=_shown_periods(groups),
+        pending_from=pending[0].first if pending else None,
         channels=[
             (row.label, cell(people), cell(signed))
             for row, (people, signed) in zip(figures.channels, channels, strict=True)
@@ -212,26 +196,17 @@ def publish(figures: Figures) -> Shown:
     )
 
 
-def _register_periods(
-    pub: Publication, figures: Figures, reached: str, since: str
-) -> list[tuple[date, date, str, str]]:
-    """New and cumulative per period; each cumulative is the one before plus the new ones."""
-    keys = []
-    before: str | None = None
-    in_period = []
-    for index, weeks in enumerate(periods(figures)):
-        new = pub.count(f"periods/{index}/new", sum(week.new for week in weeks))
-        cumulative = pub.count(f"periods/{index}/cumulative", weeks[-1].cumulative)
-        pub.equal([cumulative], [before, new] if before else [new])
-        if weeks[0].first >= figures.first_day:
-            in_period.append(new)
-        keys.append((weeks[0].first, weeks[-1].last, new, cumulative))
-        before = cumulative
-    if before:
-        pub.equal([since], [before])
-    if in_period and figures.first_day >= figures.programme_start:
-        pub.equal([reached], in_period)
-    return keys
+def _shown_periods(groups: list[list[Week]]) -> list[ShownPeriod]:
+    """New and cumulative per period, each rounded on its own: a closed period's figures."""
+    return [
+        ShownPeriod(
+            weeks[0].first,
+            weeks[-1].last,
+            shown_count(f"periods/{index}/new", sum(week.new for week in weeks)),
+            shown_count(f"periods/{index}/cumulative", weeks[-1].cumulative),
+        )
+        for index, weeks in enumerate(groups)
+    ]
 
 
 def _register_channels(pub: Publication, figures: Figures, reached: str) -> list[tuple[str, str]]:
