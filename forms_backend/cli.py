@@ -17,6 +17,7 @@ from forms_backend.config import (
     is_loopback,
     masked_url,
     missing_settings,
+    served_at,
     serving_refusal,
 )
 from forms_backend.contributions.store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
@@ -81,7 +82,7 @@ def serve(host: str, port: int) -> None:
 
     from forms_backend.app import create_app
 
-    config = _config()
+    config = served_at(_config(), host, port)
     refuse_to_serve(config, host)
     uvicorn.run(
         create_app(config),

@@ -10,7 +10,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -188,6 +188,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return host.strip().lower() == "localhost"
+
+
+def served_at(
+    config: BackendConfig, host: str, port: int, environ: Mapping[str, str] = os.environ
+) -> BackendConfig:
+    """The settings of a server listening on ``host:port``: without ``PORTE_VOIX_PUBLIC_URL``,
+    the links it writes (free a place, a parent's letter) point to this very server — not to
+    the default port 8000 where nothing may answer."""
+    if (environ.get("PORTE_VOIX_PUBLIC_URL") or "").strip():
+        return config
+    shown = host.strip().strip("[]")
+    if shown in ("", "0.0.0.0", "::"):  # every interface: this computer reaches it on loopback
+        shown = "127.0.0.1"
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return replace(config, public_url=f"http://{shown}:{port}")
 
 
 def missing_settings(config: BackendConfig) -> list[str]:

@@ -643,6 +643,25 @@ def test_a_strangers_number_typed_in_many_sign_ups_gets_three_sms_a_day(kit: Kit
     assert len(texts_to(brevo)) == 4 + 4  # the two-day reminders of the four told only
 
 
+def test_the_counsellor_is_told_when_the_cap_stopped_the_confirmation(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """The fourth sign-up of the day with one number sends the young person nothing: the
+    counsellor's e-mail for it says so (she must confirm herself), the first three's do not, and
+    the warning itself repeats no number."""
+    ids = [kit.sign_up(prenom=f"Nom{i}") for i in range(4)]
+    kit.run_worker()
+    forwarded = {
+        re.search(r"Référence\s*:\s*(\S+)", text_of(m))[1]: m
+        for m in counsellor_mails(smtp)
+        if m["Subject"].startswith("[Aller vers] Inscription")
+    }
+    warned = [i for i in ids if "aucune confirmation n'a été envoyée" in text_of(forwarded[i])]
+    assert warned == [ids[3]]
+    assert "non confirmée au ou à la jeune" in forwarded[ids[3]]["Subject"]
+    warning = text_of(forwarded[ids[3]]).split("Prénom")[0]
+    assert "ATTENTION" in warning and "Contactez-le ou la" in warning
+    assert not re.search(r"\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}", warning)
+
+
 def test_a_first_name_holding_a_link_is_not_greeted_in_her_email(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
     """Phishing: anyone may type someone else's address; a « first name » holding a link or a
     sentence must not ride on the Mission Locale's e-mail (as the SMS already refuses)."""

@@ -21,7 +21,8 @@ from forms_backend.outbox.retry import Report, next_try
 from forms_backend.outbox.sms import SmsSender
 from forms_backend.outbox.webhook import post_webhook
 from forms_backend.outbox.young_messages import Dropped, Later, YoungMessages
-from forms_backend.outbox.young_targets import COUNSELLOR, MAIL, SMS, parse
+from forms_backend.outbox.young_targets import COUNSELLOR, MAIL, SMS, parse, young_channel
+from forms_backend.store import event_messages
 from forms_backend.store.database import OutboxRow, Outcome, Store
 
 log = logging.getLogger("porte_voix.outbox")
@@ -142,6 +143,7 @@ class Forwarder:
                 title,
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
+                unconfirmed=self._unconfirmed(submission),
             )
             mailer.send(message, self.config.counsellor_email)
         elif row.target == "webhook":
@@ -155,6 +157,13 @@ class Forwarder:
             )
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
+
+    def _unconfirmed(self, submission: dict) -> bool:
+        """A sign-up that could reach the young person but has no message to her: the daily
+        cap on confirmations stopped it (``Seats.within_limit``)."""
+        if submission["form"] != "inscription" or young_channel(submission) is None:
+            return False
+        return event_messages.young_rows(self.store.connection(), submission["id"]) == 0
 
 
 __all__ = ["Forwarder"]

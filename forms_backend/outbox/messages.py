@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from forms_backend.intake.forms import CHANNELS
 from forms_backend.outbox.mail_message import plain_message
+from forms_backend.outbox.seats import MAX_CONFIRMATIONS_PER_DAY
 from forms_backend.store.follow_up import SHORT_ID
 from forms_backend.typography import french_spacing
 from forms_backend.validator.phones import display_french_phone
@@ -57,15 +58,37 @@ def received_at(moment: datetime) -> str:
     return f"{local:%d/%m/%Y} à {local.hour} h {local.minute:02d}"
 
 
+# A sign-up whose confirmation the daily cap stopped (see ``seats.MAX_CONFIRMATIONS_PER_DAY``):
+# the counsellor must not believe the young person was told. No number nor address here: the
+# lines below already hold the contact details she needs, and nothing more is said of them.
+UNCONFIRMED = (
+    "ATTENTION : aucune confirmation n'a été envoyée à ce ou cette jeune, ni rappel.",
+    f"Ses coordonnées ont déjà reçu {MAX_CONFIRMATIONS_PER_DAY} confirmations aujourd'hui : par prudence (quelqu'un",
+    "a peut-être tapé le numéro ou l'adresse d'une autre personne), rien de plus ne part.",
+    "Contactez-le ou la pour confirmer son inscription.",
+)
+
+
 def counsellor_email(
-    submission: dict[str, Any], event_title: str | None, *, sender: str, recipient: str
+    submission: dict[str, Any],
+    event_title: str | None,
+    *,
+    sender: str,
+    recipient: str,
+    unconfirmed: bool = False,
 ) -> Message:
-    """The e-mail a counsellor acts on: who, how to reach them, where they come from."""
+    """The e-mail a counsellor acts on: who, how to reach them, where they come from;
+    ``unconfirmed``: the young person was sent nothing (the daily cap), so the counsellor
+    confirms herself."""
     kind = SUBJECTS[submission["form"]]
     subject = f"[Aller vers] {kind} — {submission['commune']}"
     if event_title:
         subject = f"[Aller vers] {kind} ({STATUSES[submission['status']]}) — {event_title}"
+    if unconfirmed:
+        subject += " — non confirmée au ou à la jeune"
     lines = [f"{kind} reçue le {_received(submission)}.", ""]
+    if unconfirmed:
+        lines += [*UNCONFIRMED, ""]
     if event_title:
         lines += [f"Événement : {event_title}", f"Statut : {STATUSES[submission['status']]}", ""]
     lines += [

@@ -55,6 +55,16 @@ def confirmations_to(db: sqlite3.Connection, channel: str, recipient: str, since
     ).fetchone()[0]
 
 
+def young_rows(db: sqlite3.Connection, submission_id: str) -> int:
+    """How many messages to the young person herself (``sms:…``, ``courriel:…``) a sign-up has
+    (sent or not)."""
+    return db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE submission_id = ? "
+        "AND (target LIKE 'sms:%' OR target LIKE 'courriel:%')",
+        (submission_id,),
+    ).fetchone()[0]
+
+
 def sign_up(db: sqlite3.Connection, submission_id: str) -> dict[str, Any] | None:
     """One event sign-up (any status), or ``None``."""
     row = db.execute(
