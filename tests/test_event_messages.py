@@ -206,6 +206,25 @@ def test_confirmation_by_email_attaches_the_events_calendar(kit: Kit, smtp) -> N
     assert kit.backend.store.sms_summary() == {}  # she chose e-mail: no SMS at all
 
 
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (datetime(2031, 2, 4, 14, 0, tzinfo=PARIS), "le mardi 4 février 2031 à 14 h"),
+        (datetime(2030, 12, 3, 14, 0, tzinfo=PARIS), "le mardi 3 décembre 2030 à 14 h"),
+    ],
+)
+def test_the_email_gives_the_year_of_a_far_event(kit: Kit, smtp, start, said) -> None:  # type: ignore[no-untyped-def]
+    """Signed up on 1 March 2030 for an event next year, or nine months away: « mardi
+    4 février » alone could be any year; the e-mail says which (the near one, tested above,
+    stays without)."""
+    publish(kit.config.site_dir, event_at(start))
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    kit.run_worker()
+    [message] = young_mails(smtp)
+    body = text_of(message).replace("\u00a0", " ")
+    assert f"Quand : {said}" in body
+
+
 def test_the_waiting_list_confirmation_gives_her_rank(kit: Kit, brevo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
     kit.sign_up(telephone="06 00 00 00 01")

@@ -77,7 +77,7 @@ class YoungMessages:
             self._check_reminder(wanted, submission, event, now)
         if wanted.channel not in (SMS, MAIL):
             raise PermanentFailure(f"canal inconnu : {wanted.channel}")
-        text = self._text(wanted, submission, event)
+        text = self._text(wanted, submission, event, now)
         if isinstance(text, str):
             self.sms.send(submission["phone"] or "", text)
         else:
@@ -108,7 +108,7 @@ class YoungMessages:
             raise Later(moment)
 
     def _text(
-        self, wanted: Target, submission: dict[str, Any], event: PublicEvent
+        self, wanted: Target, submission: dict[str, Any], event: PublicEvent, now: datetime
     ) -> str | young_mail.Letter:
         personal = link(
             self.config.public_url, self.config.forms_path, self._secret(), submission["id"]
@@ -119,18 +119,20 @@ class YoungMessages:
             rank = self._rank(submission)
             if by_sms:
                 return sms_templates.confirmation(name, event, personal, rank)
-            return young_mail.confirmation(submission, event, personal, rank, signature)
+            return young_mail.confirmation(submission, event, personal, rank, signature, now)
         if wanted.kind in (BEFORE, MORNING):
             morning = wanted.kind == MORNING
             if by_sms:
                 return sms_templates.reminder(event, personal, morning=morning)
-            return young_mail.reminder(submission, event, personal, signature, morning=morning)
+            return young_mail.reminder(
+                submission, event, personal, signature, morning=morning, now=now
+            )
         if wanted.kind == PROMOTED:
             if by_sms:
                 return sms_templates.promotion(name, event, personal)
-            return young_mail.promotion(submission, event, personal, signature)
+            return young_mail.promotion(submission, event, personal, signature, now)
         if wanted.kind == CHANGED:
-            return self._change(wanted, submission, event, personal, signature)
+            return self._change(wanted, submission, event, personal, signature, now)
         raise PermanentFailure(f"message inconnu : {wanted.kind}")
 
     def _change(
@@ -140,6 +142,7 @@ class YoungMessages:
         event: PublicEvent,
         personal: str,
         signature: str,
+        now: datetime,
     ) -> str | young_mail.Letter:
         found = sql.change(self.store.connection(), wanted.detail)
         if found is None:
@@ -151,7 +154,7 @@ class YoungMessages:
             if event.cancelled:
                 return sms_templates.cancelled(event, datetime.fromisoformat(before["debut"]))
             return sms_templates.changed(event, what, personal)
-        return young_mail.changed(submission, event, what, still, signature)
+        return young_mail.changed(submission, event, what, still, signature, now)
 
     def _rank(self, submission: dict[str, Any]) -> int | None:
         if submission["status"] != sql.WAITING:
