@@ -55,11 +55,14 @@ def event_at(start: datetime, event_id: str = EVENT, **changes: Any) -> dict[str
     return item
 
 
-def publish(site: Path, *events: dict[str, Any], rappels: dict | None = None) -> None:
-    """Write the manifest as a new build does (a new modification time each call)."""
+def publish(
+    site: Path, *events: dict[str, Any], rappels: dict | None = None, ecartes: list[str] = ()
+) -> None:
+    """Write the manifest as a new build does (a new modification time each call);
+    ``ecartes``: event files the build left out for an error."""
     path = site / "porte-voix" / "evenements.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data: dict[str, Any] = {"version": 1, "evenements": list(events)}
+    data: dict[str, Any] = {"version": 1, "evenements": list(events), "ecartes": list(ecartes)}
     if rappels is not None:
         data["rappels"] = rappels
     aside = path.with_suffix(".tmp")
@@ -700,7 +703,7 @@ def test_an_event_left_out_of_one_build_keeps_its_reminders(kit: Kit, brevo) -> 
     instead of being lost for good."""
     kit.sign_up()
     kit.run_worker()  # the confirmation
-    publish(kit.config.site_dir, event_at(SATURDAY_2PM, "2030-04-01-autre"))  # left out
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, "2030-04-01-autre"), ecartes=[EVENT])
     kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the two-day reminder is due
     assert len(texts_to(brevo)) == 1
     publish(kit.config.site_dir, event_at(SATURDAY_2PM))  # the error mended
@@ -738,3 +741,83 @@ def test_the_cancellation_email_carries_the_cancelled_calendar(kit: Kit, smtp) -
     assert not [p for p in told["leo@exemple.fr"].walk() if p.get_filename()]
     assert "met ton agenda à jour" in text_of(told["ines@exemple.fr"])
     assert "agenda" not in text_of(told["leo@exemple.fr"])
+
+
+# An event's file deleted, or renamed ---------------------------------------------------------
+
+
+def another() -> dict[str, Any]:
+    """Another event, two weeks later: the build still publishes something."""
+    return event_at(SATURDAY_2PM + timedelta(days=14), "2030-03-30-autre")
+
+
+def test_a_deleted_event_is_told_once_across_builds_and_workers(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Deleting the file instead of writing « statut: annule »: everyone signed up or waiting is
+    told it is cancelled, once — a second build, and a second worker on the same database
+    (another server process), find the same keys and send nothing more (counted on the SMS
+    server and the SMTP server); no reminder follows."""
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up()
+    kit.sign_up(telephone="06 98 76 54 32", prenom="Léo")  # waiting
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="", prenom="Anaïs")  # waiting
+    kit.run_worker()
+    publish(kit.config.site_dir, another())  # the file is gone
+    kit.run_worker()
+    publish(kit.config.site_dir, another())  # rebuilt: no news
+    kit.run_worker()
+    second = create_app(kit.config, run_worker=False, clock=kit.clock).state.backend
+    second.watch.check(kit.clock())
+    second.forwarder.deliver_due()
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the J-2 reminder's time: none
+    for number in ("33612345678", "33698765432"):
+        [told] = [t for t in texts_to(brevo, number) if t.startswith("Annulation")]
+        assert told.startswith('Annulation : "Événement 2030-03-16-atelier-cv", le samedi 16 mars')
+    assert len(brevo) == 2 + 2
+    [mail] = [m for m in young_mails(smtp) if m["Subject"].startswith("Changement")]
+    assert "l'événement est annulé" in text_of(mail) and "/evenements/" not in text_of(mail)
+    assert not [p for p in mail.walk() if p.get_filename()]
+    [notice] = [m for m in counsellor_mails(smtp) if "retiré du site" in m["Subject"]]
+    assert "Personnes concernées (3)" in " ".join(text_of(notice).split())
+    assert "612345678" not in text_of(notice) and "12 34 56 78" not in text_of(notice)
+
+
+def test_an_event_left_out_for_an_error_is_not_told_cancelled(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    publish(kit.config.site_dir, another(), ecartes=[EVENT])
+    kit.run_worker()
+    assert len(brevo) == 1
+    assert not [m for m in counsellor_mails(smtp) if "retiré" in m["Subject"]]
+
+
+def test_a_renamed_event_is_told_to_the_counsellor_not_to_the_young(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    """A new title gives a new file name and id, same time and place: telling people « cancelled »
+    would keep them home from an event that takes place. The counsellor is told (once), with
+    who is concerned, and moves them."""
+    kit.sign_up()
+    kit.run_worker()
+    renamed = event_at(SATURDAY_2PM, "2030-03-16-atelier-cv-et-lettre", titre="CV et lettre")
+    publish(kit.config.site_dir, renamed)
+    kit.run_worker()
+    publish(kit.config.site_dir, renamed)
+    kit.run_worker()
+    assert len(brevo) == 1
+    [notice] = [m for m in counsellor_mails(smtp) if "renommé" in m["Subject"]]
+    body = " ".join(text_of(notice).split())  # any space, any line break: one space
+    assert "« CV et lettre »" in body and "n'ont PAS été prévenues" in body
+    assert "Inès (inscrit·e)" in body
+
+
+def test_the_build_lists_event_files_left_out_for_an_error(tmp_path: Path) -> None:
+    """The real build: an event file with an error is named in ``ecartes`` (so the backend does
+    not take it for deleted), a valid one is published."""
+    from .conftest import add_event, new_project
+
+    project = new_project(tmp_path / "site")
+    start = datetime(2030, 3, 16, 14, 0, tzinfo=PARIS)
+    add_event(project, start, "valide", title="Valide")
+    broken = add_event(project, start, "casse", title="Cassé", extra="statut: annule\n")
+    project.build(strict=False)
+    manifest = json.loads((project.site / "porte-voix" / "evenements.json").read_text())
+    assert [e["id"] for e in manifest["evenements"]] == ["2030-03-16-valide"]
+    assert manifest["ecartes"] == [broken]

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email.message import Message
 
 from forms_backend.config import BackendConfig
 from forms_backend.intake.events import EventCatalogue
+from forms_backend.outbox.event_watch import DELETED, RENAMED
 from forms_backend.outbox.failures import (
     DeliveryFailure,
     PermanentFailure,
@@ -16,7 +18,12 @@ from forms_backend.outbox.failures import (
     unforeseen,
 )
 from forms_backend.outbox.mail import Mailer
-from forms_backend.outbox.messages import counsellor_email, counsellor_notice, webhook_body
+from forms_backend.outbox.messages import (
+    counsellor_email,
+    counsellor_event_gone,
+    counsellor_notice,
+    webhook_body,
+)
 from forms_backend.outbox.retry import Report, next_try
 from forms_backend.outbox.sms import SmsSender
 from forms_backend.outbox.webhook import post_webhook
@@ -128,6 +135,11 @@ class Forwarder:
         wanted = parse(row.target)
         if wanted.channel in YOUNG_CHANNELS:
             self.young.send(row, submission, mailer, self.clock())
+        elif wanted.channel == COUNSELLOR and wanted.kind in (DELETED, RENAMED):
+            mailer.send(
+                self._event_gone(wanted.kind, wanted.detail, submission, row.id),
+                self.config.counsellor_email,
+            )
         elif wanted.channel == COUNSELLOR:
             notice = counsellor_notice(
                 submission,
@@ -157,6 +169,20 @@ class Forwarder:
             )
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
+
+    def _event_gone(self, kind: str, key: str, submission: dict, row_id: int) -> Message:
+        connection = self.store.connection()
+        found = event_messages.change(connection, key)
+        if found is None:
+            raise PermanentFailure("changement inconnu")
+        return counsellor_event_gone(
+            kind,
+            *found,
+            event_messages.people(connection, submission["event_id"]),
+            sender=self.config.mail_from,
+            recipient=self.config.counsellor_email,
+            idstring=f"{submission['id'].replace('-', '')}.{row_id}",
+        )
 
     def _unconfirmed(self, submission: dict) -> bool:
         """A sign-up that could reach the young person but has no message to her: the daily

@@ -150,6 +150,52 @@ def counsellor_notice(
     )
 
 
+def counsellor_event_gone(
+    kind: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    people: list[dict[str, Any]],
+    *,
+    sender: str,
+    recipient: str,
+    idstring: str,
+) -> Message:
+    """An event with people signed up vanished from the site: deleted (``evenement-supprime``:
+    they were told it is cancelled) or, it seems, renamed (``evenement-renomme``: they were
+    told nothing, their sign-ups are still under the old name). First names and references
+    only: the contact details are in each sign-up's first e-mail."""
+    title = before["titre"]
+    start = received_at(datetime.fromisoformat(before["debut"]))
+    if kind == "evenement-supprime":
+        subject = f"[Aller vers] Événement retiré du site — {title}"
+        said = [
+            f"Le fichier de l'événement « {title} » du {start} a été supprimé du site.",
+            "Les personnes ci-dessous (inscrites ou en liste d'attente) sont prévenues de son",
+            "annulation par leur canal (SMS ou e-mail). S'il a encore lieu, remettez son",
+            "fichier (avec « statut: reporte » ou sa date) et prévenez-les vous-même.",
+        ]
+    else:
+        subject = f"[Aller vers] Événement renommé ? — {title}"
+        said = [
+            f"L'événement « {title} » du {start} n'est plus sur le site, mais « {after['titre']} »",
+            f"(référence {after['id']}) a lieu au même moment : il a sans doute été renommé.",
+            "Les personnes ci-dessous n'ont PAS été prévenues, et leurs inscriptions restent",
+            "sous l'ancien nom (sans rappel) : prévenez-les et réinscrivez-les si besoin.",
+        ]
+    lines = [*said, "", f"Personnes concernées ({len(people)}) :"]
+    lines += [
+        f"- {person['first_name']} ({STATUSES[person['status']]}) — référence {person['id']}"
+        for person in people
+    ]
+    return plain_message(
+        french_spacing(subject),
+        french_spacing("\n".join(lines)),
+        sender=sender,
+        recipient=recipient,
+        idstring=idstring,
+    )
+
+
 def webhook_body(submission: dict[str, Any], event_title: str | None) -> bytes:
     """The JSON sent to the counsellor's pipeline: the submission, with French keys."""
     payload = {

@@ -32,8 +32,9 @@ def event_lines(event: PublicEvent, now: datetime | None = None) -> list[str]:
         f"Quoi : {event.title}",
         f"Quand : le {when(event.shown_start, now)}",
         *([f"Où : {event.place}"] if event.place else []),
-        f"La page de l'événement : {event.url}",
     ]
+    if event.url:  # none for a deleted event: its page is gone
+        lines.append(f"La page de l'événement : {event.url}")
     if event.bring:
         lines.append(f"Pense à apporter : {event.bring}")
     return lines
@@ -137,7 +138,8 @@ def changed(
     """The event was cancelled, postponed, or changed date, time or place (``what``)."""
     said = ["Il y a du nouveau pour l'événement où tu es inscrit·e :", *[f"- {w}" for w in what]]
     more = _free_link(link) if link else ["Tu n'as rien à faire. Désolé pour ce changement !"]
-    if submission["status"] == PLACE_TAKEN:  # she had the calendar: the new one goes with it
+    # She had the calendar: the new one goes with it (a deleted event has no page nor calendar).
+    if submission["status"] == PLACE_TAKEN and event.url:
         more = ["Le fichier joint (evenement.ics) met ton agenda à jour.", *more]
     return Letter(
         f"Changement : {event.title}", _body(submission, said, event, more, signature, now)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from forms_backend.config import BackendConfig
-from forms_backend.intake.events import EventCatalogue, PublicEvent
+from forms_backend.intake.events import CANCELLED, EventCatalogue, PublicEvent, from_facts
 from forms_backend.intake.organisation import read_organisation
 from forms_backend.intake.place_links import link
 from forms_backend.outbox import sms_templates, young_mail
@@ -70,7 +70,7 @@ class YoungMessages:
     ) -> None:
         """Send one row, or raise :class:`Dropped`, :class:`Later` or a delivery failure."""
         wanted = parse(row.target)
-        event = self.events.get(submission["event_id"] or "")
+        event = self.events.get(submission["event_id"] or "") or self._deleted(wanted, submission)
         if event is None:
             raise self._unpublished(submission, now)
         if wanted.kind in (BEFORE, MORNING):
@@ -82,6 +82,16 @@ class YoungMessages:
             self.sms.send(submission["phone"] or "", text)
         else:
             self._mail(text, wanted, submission, event, mailer, row.id)
+
+    def _deleted(self, wanted: Target, submission: dict[str, Any]) -> PublicEvent | None:
+        """A deleted event (see ``EventWatch``), for the message telling it is cancelled: as
+        last seen, without page nor calendar; ``None`` for any other message."""
+        if wanted.kind != CHANGED:
+            return None
+        found = sql.change(self.store.connection(), wanted.detail)
+        if found is None or found[1].get("statut") != CANCELLED or found[1].get("supprime") is None:
+            return None
+        return from_facts(submission["event_id"] or "", found[1])
 
     def _unpublished(self, submission: dict[str, Any], now: datetime) -> Exception:
         """An event missing from the published manifest: a build may have left it out for an
@@ -191,6 +201,6 @@ class YoungMessages:
 
     def _calendar(self, event: PublicEvent) -> Path | None:
         """The event's ``.ics`` as the site build publishes it (``evenements/<id>.ics``)."""
-        if not set(event.id) <= _SAFE_ID:
+        if not event.url or not set(event.id) <= _SAFE_ID:
             return None
         return self.config.site_dir / "evenements" / f"{event.id}.ics"

@@ -143,6 +143,12 @@ def last_facts(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
     return json.loads(row["facts"]) if row else None
 
 
+def all_facts(db: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """The facts of every event the backend ever saw, by id."""
+    rows = db.execute("SELECT event_id, facts FROM event_facts")
+    return {row["event_id"]: json.loads(row["facts"]) for row in rows}
+
+
 def remember_facts(db: sqlite3.Connection, event_id: str, facts: dict[str, Any]) -> None:
     """Keep the facts of an event as seen now."""
     db.execute(
