@@ -98,6 +98,8 @@ class Backend:
         self.store.committer = self.committer  # the worker's and spam's writes join the batches
         self.events = EventCatalogue(config.site_dir)
         self.forwarder = Forwarder(self.store, config, self.events, clock=clock)
+        # An SMS left « sending » by the crash may have reached her: never sent blindly again.
+        self.forwarder.report_abandoned(self.store.abandon_sending())
         self.seats = Seats(self.store, self.events)
         self.watch = EventWatch(self.store, self.events, self.seats)
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))

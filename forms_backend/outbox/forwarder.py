@@ -28,7 +28,15 @@ from forms_backend.outbox.retry import Report, next_try
 from forms_backend.outbox.sms import SmsSender
 from forms_backend.outbox.webhook import post_webhook
 from forms_backend.outbox.young_messages import Dropped, Later, YoungMessages
-from forms_backend.outbox.young_targets import COUNSELLOR, MAIL, SMS, parse, young_channel
+from forms_backend.outbox.young_targets import (
+    COUNSELLOR,
+    MAIL,
+    SMS,
+    UNSURE,
+    parse,
+    target,
+    young_channel,
+)
 from forms_backend.store import event_messages
 from forms_backend.store.database import OutboxRow, Outcome, Store
 
@@ -77,6 +85,7 @@ class Forwarder:
     def deliver_due(self) -> Report:
         """Deliver every row that is due now; returns counts (no personal data is logged)."""
         report = Report()
+        self.report_abandoned(self.store.abandon_sending(self.clock()))
         while rows := self.store.claim_due(limit=BATCH, now=self.clock()):
             # The counsellor's outcomes are written together after the batch: at least once
             # (a crash between a send and its mark sends again after the lease; webhooks carry
@@ -86,6 +95,8 @@ class Forwarder:
             outcomes = []
             with Mailer(self.config.smtp_url, self.config.maildir) as mailer:
                 for row in rows:
+                    if parse(row.target).channel == SMS:
+                        self.store.mark_sending(row.id)  # see Store.abandon_sending
                     outcome = self._deliver(row, report, mailer)
                     if parse(row.target).channel in YOUNG_CHANNELS:
                         self.store.mark_outcomes([outcome])
@@ -93,6 +104,15 @@ class Forwarder:
                         outcomes.append(outcome)
             self.store.mark_outcomes(outcomes)
         return report
+
+    def report_abandoned(self, rows: list[tuple[int, str]]) -> None:
+        """Tell the counsellor of each SMS that may or may not have left (a server killed
+        while sending it): she decides whether to send it again or to call."""
+        now = self.clock()
+        for row_id, submission_id in rows:
+            log.warning("envoi n°%s interrompu : peut-être parti, pas renvoyé", row_id)
+            row = (target(COUNSELLOR, UNSURE, str(row_id)), now)
+            self.store.write(lambda db, s=submission_id, r=row: event_messages.add_rows(db, s, [r]))
 
     def _deliver(self, row: OutboxRow, report: Report, mailer: Mailer) -> Outcome:
         try:

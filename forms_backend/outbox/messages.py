@@ -38,6 +38,13 @@ NOTICES = {
         "événement. Si quelqu'un attend sur la liste d'attente, cette personne reçoit la place "
         "et en est prévenue, et vous recevez un autre message.",
     ),
+    "envoi-incertain": (
+        "SMS peut-être pas reçu",
+        "Le serveur s'est arrêté pendant l'envoi d'un SMS à {name} (confirmation, rappel ou "
+        "changement) : le fournisseur l'a peut-être reçu, peut-être pas, et rien ne permet de "
+        "le savoir. Il n'est pas renvoyé de lui-même, pour qu'un ou une jeune ne reçoive jamais "
+        "deux fois le même SMS. Pour le renvoyer : porte-voix forms retry ; ou appelez-le ou la.",
+    ),
     "place": (
         "Place donnée à la liste d'attente",
         "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
