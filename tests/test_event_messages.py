@@ -138,6 +138,7 @@ def kit(tmp_path: Path, smtp, httpserver: HTTPServer, brevo) -> Kit:  # type: ig
         sms_url=httpserver.url_for("/"),
         sms_key=KEY,
         sms_sender="MissionLoc",
+        places_per_connection=6,
     )
     publish(config.site_dir, event_at(SATURDAY_2PM))
     write_organisation(config.site_dir)
@@ -651,18 +652,19 @@ def test_a_postponed_event_is_told_with_its_new_date_and_reminds_of_it(kit: Kit,
 
 def test_a_strangers_number_typed_in_many_sign_ups_gets_three_sms_a_day(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
     """SMS flooding: the same number in many sign-ups (however it is typed) gets at most three
-    confirmations a day and no reminder beyond them; the sign-ups are still recorded."""
+    confirmations a day and no reminder beyond them; the sign-ups are still recorded (past the
+    first, on the waiting list: one place per number and event)."""
     typed = ["06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "06.12.34.56.78", "0612345678"]
     ids = [kit.sign_up(telephone=number, prenom=f"Nom{i}") for i, number in enumerate(typed)]
     kit.run_worker()
     assert len(texts_to(brevo)) == 3
-    assert all(kit.status(i) == "inscrit" for i in ids)
+    assert [kit.status(i) for i in ids] == ["inscrit"] + ["liste_attente"] * 4
     kit.clock.now = datetime(2030, 3, 2, 11, 0, tzinfo=PARIS)  # a day later: told again
     kit.sign_up(telephone="06 12 34 56 78")
     kit.run_worker()
     assert len(texts_to(brevo)) == 4
     kit.at(SATURDAY_2PM - timedelta(days=2, hours=-1))
-    assert len(texts_to(brevo)) == 4 + 4  # the two-day reminders of the four told only
+    assert len(texts_to(brevo)) == 4 + 1  # the two-day reminder of the one place taken
 
 
 def test_the_counsellor_is_told_when_the_cap_stopped_the_confirmation(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
@@ -821,3 +823,69 @@ def test_the_build_lists_event_files_left_out_for_an_error(tmp_path: Path) -> No
     manifest = json.loads((project.site / "porte-voix" / "evenements.json").read_text())
     assert [e["id"] for e in manifest["evenements"]] == ["2030-03-16-valide"]
     assert manifest["ecartes"] == [broken]
+
+
+# Places filled by made-up numbers ------------------------------------------------------------
+
+
+def forms_cli(kit: Kit, *args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from forms_backend.cli import forms
+
+    env = {
+        "PORTE_VOIX_DB": str(kit.config.database),
+        "PORTE_VOIX_SITE_DIR": str(kit.config.site_dir),
+    }
+    return CliRunner().invoke(forms, list(args), env=env)
+
+
+def test_one_connection_takes_six_places_then_waits_for_the_counsellor(
+    kit: Kit, brevo, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    """A script typing made-up numbers from one connection takes 6 places, not all 20: the rest
+    is kept on the waiting list, held (it never moves up alone), each held one's e-mail to the
+    counsellor says what to type; `forms liberer` frees the false ones (nothing more goes to
+    their numbers) and `forms confirmer` gives the true ones a place."""
+    ids = [kit.sign_up(telephone=f"06 00 00 02 {n:02d}", prenom=f"Faux{n}") for n in range(9)]
+    assert [kit.status(i) for i in ids] == ["inscrit"] * 6 + ["liste_attente"] * 3
+    kit.run_worker()
+    held = {
+        re.search(r"Référence\s*:\s*(\S+)", text_of(m))[1]
+        for m in counsellor_mails(smtp)
+        if "EN ATTENTE DE VOTRE ACCORD" in text_of(m)
+    }
+    assert held == set(ids[6:])
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=20))  # a new build: no move up
+    kit.run_worker()
+    assert [kit.status(i) for i in ids[6:]] == ["liste_attente"] * 3
+    freed = forms_cli(kit, "liberer", EVENT, ids[0][:8], ids[1][:8])
+    assert freed.exit_code == 0, freed.output
+    assert "Inscriptions libérées : 2" in freed.output
+    confirmed = forms_cli(kit, "confirmer", EVENT, ids[6][:8])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert kit.status(ids[6]) == "inscrit" and kit.status(ids[7]) == "liste_attente"
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the J-2 reminders
+    reminded = {sms["recipient"] for sms in brevo if sms["content"].startswith("Rappel")}
+    assert "33600000200" not in reminded and "33600000201" not in reminded
+    assert "33600000202" in reminded and "33600000206" in reminded
+
+
+def test_the_same_number_takes_one_place_per_event(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    first = kit.sign_up()
+    again = kit.sign_up(telephone="+33 6 12 34 56 78", prenom="Autre")
+    by_mail = kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    by_mail_again = kit.sign_up(canal="email", email="INES@exemple.fr", telephone="")
+    statuses = [kit.status(i) for i in (first, again, by_mail, by_mail_again)]
+    assert statuses == ["inscrit", "liste_attente", "inscrit", "liste_attente"]
+    kit.run_worker()
+    [held] = [m for m in counsellor_mails(smtp) if again in text_of(m)]
+    assert "même numéro ou e-mail" in text_of(held) and "à vérifier" in held["Subject"]
+
+
+def test_references_that_name_no_sign_up_change_nothing(kit: Kit) -> None:
+    first = kit.sign_up()
+    answer = forms_cli(kit, "liberer", EVENT, first[:8], "zzzzzzzz")
+    assert answer.exit_code == 1
+    assert "aucune inscription ne commence par « zzzzzzzz »" in answer.output
+    assert kit.status(first) == "inscrit"

@@ -96,6 +96,17 @@ def counsellor_email(
     lines = [f"{kind} reçue le {_received(submission)}.", ""]
     if unconfirmed:
         lines += [*UNCONFIRMED, ""]
+    if submission.get("held"):
+        short = submission["id"][:SHORT_ID]
+        lines += [
+            f"EN ATTENTE DE VOTRE ACCORD : {submission['held']}.",
+            "Cette inscription est sur la liste d'attente et n'avance pas seule (protection contre",
+            "les places remplies par de faux numéros). Si elle est vraie (un partenaire qui inscrit",
+            f"plusieurs jeunes) : porte-voix forms confirmer EVENEMENT {short}",
+            f"Si elle est fausse (rien ne sera envoyé) : porte-voix forms liberer EVENEMENT {short}",
+            "",
+        ]
+        subject += " — à vérifier"
     if event_title:
         lines += [f"Événement : {event_title}", f"Statut : {STATUSES[submission['status']]}", ""]
     lines += [

@@ -44,6 +44,7 @@ SUBMISSION_COLUMNS = (
     "consent_at",
     "created_at",
     "last_contact_at",
+    "held",
 )
 _INSERT_SUBMISSION = (
     f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}) "
@@ -229,6 +230,8 @@ class Store:
                     (values["event_id"],),
                 ).fetchone()[0]
                 status = "inscrit" if taken < capacity else "liste_attente"
+            if values.get("held"):  # waits for the counsellor (intake/place_guard.py)
+                status = "liste_attente"
         row = {column: values.get(column) for column in SUBMISSION_COLUMNS}
         row.update(status=status, consent_at=stamp, created_at=stamp, last_contact_at=stamp)
         db.execute(_INSERT_SUBMISSION, [row[column] for column in SUBMISSION_COLUMNS])

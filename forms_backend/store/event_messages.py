@@ -84,6 +84,18 @@ def free(db: sqlite3.Connection, submission_id: str, at: datetime) -> bool:
     )
 
 
+def lift_hold(db: sqlite3.Connection, submission_id: str) -> bool:
+    """A held sign-up (see intake/place_guard.py) now waits like anyone; False if it was not
+    held, or no longer waiting."""
+    return (
+        db.execute(
+            "UPDATE submissions SET held = NULL WHERE id = ? AND held IS NOT NULL AND status = ?",
+            (submission_id, WAITING),
+        ).rowcount
+        == 1
+    )
+
+
 def taken(db: sqlite3.Connection, event_id: str) -> int:
     """How many places of an event are taken."""
     return db.execute(
@@ -95,7 +107,7 @@ def taken(db: sqlite3.Connection, event_id: str) -> int:
 def first_waiting(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
     """The person who has waited longest for this event."""
     row = db.execute(
-        "SELECT * FROM submissions WHERE event_id = ? AND status = ? "
+        "SELECT * FROM submissions WHERE event_id = ? AND status = ? AND held IS NULL "
         "ORDER BY created_at, id LIMIT 1",
         (event_id, WAITING),
     ).fetchone()
