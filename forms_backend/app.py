@@ -52,6 +52,7 @@ from forms_backend.intake.forms import (
 )
 from forms_backend.intake.free_place import free_place_routes
 from forms_backend.intake.negotiation import NO_STORE, wants_json
+from forms_backend.intake.place_guard import PlaceGuard, hold_reason
 from forms_backend.intake.proxies import TrustedProxies
 from forms_backend.intake.render import form_html, page_with_form
 from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, foreign_origin
@@ -98,12 +99,15 @@ class Backend:
         self.store.committer = self.committer  # the worker's and spam's writes join the batches
         self.events = EventCatalogue(config.site_dir)
         self.forwarder = Forwarder(self.store, config, self.events, clock=clock)
+        # An SMS left « sending » by the crash may have reached her: never sent blindly again.
+        self.forwarder.report_abandoned(self.store.abandon_sending())
         self.seats = Seats(self.store, self.events)
         self.watch = EventWatch(self.store, self.events, self.seats)
         self.tokens = TimeTokens(config.secret or self.store.secret("time-token"))
         # Two budgets per address: forms accepted, and attempts (refused ones included), so
         # that a person correcting a form does not use up what the workshop next to them needs.
         self.limiter = RateLimiter(config.rate_limit, config.rate_window_seconds)
+        self.place_guard = PlaceGuard(config.places_per_connection)
         self.attempts = RateLimiter(config.attempt_limit, config.rate_window_seconds)
         self.wake = asyncio.Event()
 
@@ -287,10 +291,14 @@ def create_app(
             targets += young
 
         def record(db: sqlite3.Connection) -> Recorded:
+            if capacity is not None:  # places to fill: one per contact, a few per connection
+                values["held"] = hold_reason(db, values, backend.place_guard, client)
             allowed, rows = backend.seats.within_limit(db, values, targets, place_rows, now)
             return backend.store.insert_submission(db, values, allowed, capacity, rows, due=now)
 
         recorded = await backend.committer.run(record)
+        if event is not None and recorded.created and recorded.status == "inscrit":
+            backend.place_guard.count(client, event.id)
         backend.limiter.count(client)
         backend.wake.set()
         return _accepted(request, recorded.status)

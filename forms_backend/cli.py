@@ -17,6 +17,7 @@ from forms_backend.config import (
     is_loopback,
     masked_url,
     missing_settings,
+    served_at,
     serving_refusal,
 )
 from forms_backend.contributions.store import AWAITING_GUARDIAN, TO_REVIEW, ContributionStore
@@ -34,8 +35,9 @@ from forms_backend.outbox.failures import DeliveryFailure
 from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.mail import send_email
+from forms_backend.outbox.seats import Seats
 from forms_backend.store import retention
-from forms_backend.store.attendance import UnknownReference, record_presence
+from forms_backend.store.attendance import UnknownReference, record_presence, resolve
 from forms_backend.store.database import Store
 from forms_backend.store.export import export_csv
 from forms_backend.store.follow_up import (
@@ -81,7 +83,7 @@ def serve(host: str, port: int) -> None:
 
     from forms_backend.app import create_app
 
-    config = _config()
+    config = served_at(_config(), host, port)
     refuse_to_serve(config, host)
     uvicorn.run(
         create_app(config),
@@ -254,6 +256,54 @@ def done(references: tuple[str, ...]) -> None:
             failed = True
     if failed:
         sys.exit(1)
+
+
+def _sign_ups(event_id: str, references: tuple[str, ...]) -> tuple[Store, Seats, list[str]]:
+    """The store, the places of the published events, and the sign-ups the references name
+    (all or nothing: a French error for each one that names none)."""
+    config = _config()
+    events = EventCatalogue(config.site_dir)
+    if events.get(event_id) is None:
+        raise click.ClickException(
+            f"aucun événement « {printable(event_id)} » sur le site publié ({config.site_dir})"
+        )
+    store = _store(config)
+    found, problems = resolve(store.connection(), event_id, references)
+    for problem in problems:
+        click.echo(f"Erreur : {printable(problem)}.", err=True)
+    if problems:
+        raise click.ClickException("rien n'a été fait : corrige ces références, puis relance")
+    return store, Seats(store, events), [row["id"] for row in found]
+
+
+@forms.command(
+    help="Libère des inscriptions fausses (de faux numéros qui remplissent les places) : rien "
+    "n'est plus envoyé à ces numéros ou adresses, personne n'est prévenu, et les places vont à "
+    "la liste d'attente. Les références (RÉF) sont dans le courriel de chaque inscription."
+)
+@click.argument("event_id", metavar="ÉVÉNEMENT")
+@click.argument("references", nargs=-1, required=True, metavar="RÉF...")
+def liberer(event_id: str, references: tuple[str, ...]) -> None:
+    """Free sign-ups judged false, sending nothing to them."""
+    _, seats, ids = _sign_ups(event_id, references)
+    freed = seats.release(ids, datetime.now(UTC))
+    click.echo(f"Inscriptions libérées : {freed} (déjà libérées avant : {len(ids) - freed}).")
+
+
+@forms.command(
+    help="Confirme des inscriptions mises de côté (même numéro deux fois, ou beaucoup "
+    "d'inscriptions depuis une même connexion) : elles avancent sur la liste d'attente comme "
+    "les autres, et reçoivent une place tout de suite s'il en reste."
+)
+@click.argument("event_id", metavar="ÉVÉNEMENT")
+@click.argument("references", nargs=-1, required=True, metavar="RÉF...")
+def confirmer(event_id: str, references: tuple[str, ...]) -> None:
+    """Lift the hold of sign-ups judged true."""
+    store, seats, ids = _sign_ups(event_id, references)
+    lifted = seats.confirm(ids, datetime.now(UTC))
+    click.echo(f"Inscriptions confirmées : {lifted} (non mises de côté : {len(ids) - lifted}).")
+    taken = sum(1 for i in ids if (store.submission(i) or {}).get("status") == "inscrit")
+    click.echo(f"Avec une place maintenant : {taken} ; les autres attendent leur tour.")
 
 
 def printable(text: str) -> str:

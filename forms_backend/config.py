@@ -10,7 +10,7 @@ import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -50,6 +50,9 @@ class BackendConfig:
     # address and window; the attempts (refused forms included: the confirmation step, a box not
     # ticked, a typo) have their own, larger budget, so correcting a form never eats the first.
     rate_limit: int = 60
+    # Places one connection may take at one event in 24 h before the next wait for the
+    # counsellor (intake/place_guard.py).
+    places_per_connection: int = 6
     attempt_limit: int = 300
     rate_window_seconds: int = 600
     min_fill_seconds: float = 3.0
@@ -118,6 +121,11 @@ class BackendConfig:
                 "PORTE_VOIX_TRUSTED_PROXIES doit être une liste d'adresses IP ou de réseaux "
                 f"séparés par des virgules, par exemple 127.0.0.1,10.0.0.0/8 ({error})"
             ) from None
+        if number("PORTE_VOIX_PLACES_PER_CONNECTION", cls.places_per_connection) < 1:
+            raise ConfigError(
+                "PORTE_VOIX_PLACES_PER_CONNECTION doit valoir au moins 1 (les places qu'une même "
+                "connexion peut prendre à un événement avant l'accord de la conseillère)"
+            )
         return cls(
             database=database,
             site_dir=Path(text("PORTE_VOIX_SITE_DIR") or cls.site_dir),
@@ -136,6 +144,9 @@ class BackendConfig:
             public_url=(text("PORTE_VOIX_PUBLIC_URL") or cls.public_url).rstrip("/"),
             uploads=Path(text("PORTE_VOIX_UPLOADS") or database.parent / "contributions"),
             rate_limit=int(number("PORTE_VOIX_RATE_LIMIT", cls.rate_limit)),
+            places_per_connection=int(
+                number("PORTE_VOIX_PLACES_PER_CONNECTION", cls.places_per_connection)
+            ),
             attempt_limit=int(number("PORTE_VOIX_ATTEMPT_LIMIT", cls.attempt_limit)),
             body_timeout_seconds=float(
                 number("PORTE_VOIX_BODY_TIMEOUT", cls.body_timeout_seconds, float)
@@ -188,6 +199,22 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return host.strip().lower() == "localhost"
+
+
+def served_at(
+    config: BackendConfig, host: str, port: int, environ: Mapping[str, str] = os.environ
+) -> BackendConfig:
+    """The settings of a server listening on ``host:port``: without ``PORTE_VOIX_PUBLIC_URL``,
+    the links it writes (free a place, a parent's letter) point to this very server — not to
+    the default port 8000 where nothing may answer."""
+    if (environ.get("PORTE_VOIX_PUBLIC_URL") or "").strip():
+        return config
+    shown = host.strip().strip("[]")
+    if shown in ("", "0.0.0.0", "::"):  # every interface: this computer reaches it on loopback
+        shown = "127.0.0.1"
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return replace(config, public_url=f"http://{shown}:{port}")
 
 
 def missing_settings(config: BackendConfig) -> list[str]:

@@ -73,9 +73,9 @@ def serve(host: str, port: int, config_file: Path) -> None:
     import uvicorn
 
     from forms_backend.app import create_site_app
-    from forms_backend.config import BackendConfig
+    from forms_backend.config import BackendConfig, served_at
 
-    config = BackendConfig.from_environment()
+    config = served_at(BackendConfig.from_environment(), host, port)
     root = config_file.resolve().parent
     build_site(config_file, config.site_dir)
     watch(root, lambda: build_site(config_file, config.site_dir))

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from .content import Event
+from .content.events import EVENTS_DIR, FILE_NAME
 from .settings import Reminders
 
 MANIFEST_PATH = "porte-voix/evenements.json"
 MANIFEST_VERSION = 1
 
 
+def left_out(root: Path, events: list[Event]) -> list[str]:
+    """The ids of event files present in ``root`` but left out of this build for an error:
+    the backend must not take them for deleted events (and tell people they are cancelled)."""
+    published = {event.id for event in events}
+    return sorted(
+        path.stem
+        for path in (root / EVENTS_DIR).glob("*.md")
+        if path.stem not in published and FILE_NAME.fullmatch(path.stem)
+    )
+
+
 def events_manifest(
-    events: list[Event], page_urls: dict[str, str], reminders: Reminders | None = None
+    events: list[Event],
+    page_urls: dict[str, str],
+    reminders: Reminders | None = None,
+    left_out_ids: list[str] | None = None,
 ) -> bytes:
     """JSON with id, title, times, place, capacity, deadline, page URL and status of every
     event, and the setting ``rappels`` (the backend sees no other setting).
@@ -20,7 +36,9 @@ def events_manifest(
     ``statut`` is ``prevu``, ``annule`` or ``reporte``; ``raison`` says why (for the public);
     a rescheduled event has its new times in ``debut``/``fin`` and ``nouveau_debut`` (the same
     as ``debut``), else ``nouveau_debut`` is ``null``. The backend compares two manifests to tell
-    people signed up that their event was cancelled, or changed date, time or place."""
+    people signed up that their event was cancelled, or changed date, time or place.
+    ``ecartes``: the ids of event files this build left out for an error (see ``left_out``);
+    an event missing from both lists was deleted."""
     reminders = reminders or Reminders()
     items = [
         {
@@ -46,6 +64,7 @@ def events_manifest(
             "version": MANIFEST_VERSION,
             "rappels": {"jours_avant": reminders.days_before, "matin": reminders.morning},
             "evenements": items,
+            "ecartes": left_out_ids or [],
         },
         ensure_ascii=False,
         indent=2,

@@ -83,6 +83,9 @@ def make_config(tmp_path: Path, **overrides: Any) -> BackendConfig:
         min_fill_seconds=0.0,
         counsellor_email="conseillere@mission-locale.test",
         mail_from="porte-voix@mission-locale.test",
+        # Every request of a TestClient comes from one address: tests that fill an event from
+        # it set the guard of intake/place_guard.py themselves (test_event_messages.py).
+        places_per_connection=1000,
     )
     return replace(base, **overrides)
 

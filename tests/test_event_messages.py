@@ -55,11 +55,14 @@ def event_at(start: datetime, event_id: str = EVENT, **changes: Any) -> dict[str
     return item
 
 
-def publish(site: Path, *events: dict[str, Any], rappels: dict | None = None) -> None:
-    """Write the manifest as a new build does (a new modification time each call)."""
+def publish(
+    site: Path, *events: dict[str, Any], rappels: dict | None = None, ecartes: list[str] = ()
+) -> None:
+    """Write the manifest as a new build does (a new modification time each call);
+    ``ecartes``: event files the build left out for an error."""
     path = site / "porte-voix" / "evenements.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data: dict[str, Any] = {"version": 1, "evenements": list(events)}
+    data: dict[str, Any] = {"version": 1, "evenements": list(events), "ecartes": list(ecartes)}
     if rappels is not None:
         data["rappels"] = rappels
     aside = path.with_suffix(".tmp")
@@ -135,6 +138,7 @@ def kit(tmp_path: Path, smtp, httpserver: HTTPServer, brevo) -> Kit:  # type: ig
         sms_url=httpserver.url_for("/"),
         sms_key=KEY,
         sms_sender="MissionLoc",
+        places_per_connection=6,
     )
     publish(config.site_dir, event_at(SATURDAY_2PM))
     write_organisation(config.site_dir)
@@ -204,6 +208,25 @@ def test_confirmation_by_email_attaches_the_events_calendar(kit: Kit, smtp) -> N
     parsed = icalendar.Calendar.from_ical(attached.get_payload(decode=True))
     assert [str(e["SUMMARY"]) for e in parsed.walk("VEVENT")] == ["Atelier CV"]
     assert kit.backend.store.sms_summary() == {}  # she chose e-mail: no SMS at all
+
+
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (datetime(2031, 2, 4, 14, 0, tzinfo=PARIS), "le mardi 4 février 2031 à 14 h"),
+        (datetime(2030, 12, 3, 14, 0, tzinfo=PARIS), "le mardi 3 décembre 2030 à 14 h"),
+    ],
+)
+def test_the_email_gives_the_year_of_a_far_event(kit: Kit, smtp, start, said) -> None:  # type: ignore[no-untyped-def]
+    """Signed up on 1 March 2030 for an event next year, or nine months away: « mardi
+    4 février » alone could be any year; the e-mail says which (the near one, tested above,
+    stays without)."""
+    publish(kit.config.site_dir, event_at(start))
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    kit.run_worker()
+    [message] = young_mails(smtp)
+    body = text_of(message).replace("\u00a0", " ")
+    assert f"Quand : {said}" in body
 
 
 def test_the_waiting_list_confirmation_gives_her_rank(kit: Kit, brevo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -629,18 +652,38 @@ def test_a_postponed_event_is_told_with_its_new_date_and_reminds_of_it(kit: Kit,
 
 def test_a_strangers_number_typed_in_many_sign_ups_gets_three_sms_a_day(kit: Kit, brevo) -> None:  # type: ignore[no-untyped-def]
     """SMS flooding: the same number in many sign-ups (however it is typed) gets at most three
-    confirmations a day and no reminder beyond them; the sign-ups are still recorded."""
+    confirmations a day and no reminder beyond them; the sign-ups are still recorded (past the
+    first, on the waiting list: one place per number and event)."""
     typed = ["06 12 34 56 78", "0612345678", "+33 6 12 34 56 78", "06.12.34.56.78", "0612345678"]
     ids = [kit.sign_up(telephone=number, prenom=f"Nom{i}") for i, number in enumerate(typed)]
     kit.run_worker()
     assert len(texts_to(brevo)) == 3
-    assert all(kit.status(i) == "inscrit" for i in ids)
+    assert [kit.status(i) for i in ids] == ["inscrit"] + ["liste_attente"] * 4
     kit.clock.now = datetime(2030, 3, 2, 11, 0, tzinfo=PARIS)  # a day later: told again
     kit.sign_up(telephone="06 12 34 56 78")
     kit.run_worker()
     assert len(texts_to(brevo)) == 4
     kit.at(SATURDAY_2PM - timedelta(days=2, hours=-1))
-    assert len(texts_to(brevo)) == 4 + 4  # the two-day reminders of the four told only
+    assert len(texts_to(brevo)) == 4 + 1  # the two-day reminder of the one place taken
+
+
+def test_the_counsellor_is_told_when_the_cap_stopped_the_confirmation(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """The fourth sign-up of the day with one number sends the young person nothing: the
+    counsellor's e-mail for it says so (she must confirm herself), the first three's do not, and
+    the warning itself repeats no number."""
+    ids = [kit.sign_up(prenom=f"Nom{i}") for i in range(4)]
+    kit.run_worker()
+    forwarded = {
+        re.search(r"Référence\s*:\s*(\S+)", text_of(m))[1]: m
+        for m in counsellor_mails(smtp)
+        if m["Subject"].startswith("[Aller vers] Inscription")
+    }
+    warned = [i for i in ids if "aucune confirmation n'a été envoyée" in text_of(forwarded[i])]
+    assert warned == [ids[3]]
+    assert "non confirmée au ou à la jeune" in forwarded[ids[3]]["Subject"]
+    warning = text_of(forwarded[ids[3]]).split("Prénom")[0]
+    assert "ATTENTION" in warning and "Contactez-le ou la" in warning
+    assert not re.search(r"\d{2}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}", warning)
 
 
 def test_a_first_name_holding_a_link_is_not_greeted_in_her_email(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
@@ -662,7 +705,7 @@ def test_an_event_left_out_of_one_build_keeps_its_reminders(kit: Kit, brevo) -> 
     instead of being lost for good."""
     kit.sign_up()
     kit.run_worker()  # the confirmation
-    publish(kit.config.site_dir, event_at(SATURDAY_2PM, "2030-04-01-autre"))  # left out
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, "2030-04-01-autre"), ecartes=[EVENT])
     kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the two-day reminder is due
     assert len(texts_to(brevo)) == 1
     publish(kit.config.site_dir, event_at(SATURDAY_2PM))  # the error mended
@@ -700,3 +743,149 @@ def test_the_cancellation_email_carries_the_cancelled_calendar(kit: Kit, smtp) -
     assert not [p for p in told["leo@exemple.fr"].walk() if p.get_filename()]
     assert "met ton agenda à jour" in text_of(told["ines@exemple.fr"])
     assert "agenda" not in text_of(told["leo@exemple.fr"])
+
+
+# An event's file deleted, or renamed ---------------------------------------------------------
+
+
+def another() -> dict[str, Any]:
+    """Another event, two weeks later: the build still publishes something."""
+    return event_at(SATURDAY_2PM + timedelta(days=14), "2030-03-30-autre")
+
+
+def test_a_deleted_event_is_told_once_across_builds_and_workers(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    """Deleting the file instead of writing « statut: annule »: everyone signed up or waiting is
+    told it is cancelled, once — a second build, and a second worker on the same database
+    (another server process), find the same keys and send nothing more (counted on the SMS
+    server and the SMTP server); no reminder follows."""
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up()
+    kit.sign_up(telephone="06 98 76 54 32", prenom="Léo")  # waiting
+    kit.sign_up(canal="email", email="ines@exemple.fr", telephone="", prenom="Anaïs")  # waiting
+    kit.run_worker()
+    publish(kit.config.site_dir, another())  # the file is gone
+    kit.run_worker()
+    publish(kit.config.site_dir, another())  # rebuilt: no news
+    kit.run_worker()
+    second = create_app(kit.config, run_worker=False, clock=kit.clock).state.backend
+    second.watch.check(kit.clock())
+    second.forwarder.deliver_due()
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the J-2 reminder's time: none
+    for number in ("33612345678", "33698765432"):
+        [told] = [t for t in texts_to(brevo, number) if t.startswith("Annulation")]
+        assert told.startswith('Annulation : "Événement 2030-03-16-atelier-cv", le samedi 16 mars')
+    assert len(brevo) == 2 + 2
+    [mail] = [m for m in young_mails(smtp) if m["Subject"].startswith("Changement")]
+    assert "l'événement est annulé" in text_of(mail) and "/evenements/" not in text_of(mail)
+    assert not [p for p in mail.walk() if p.get_filename()]
+    [notice] = [m for m in counsellor_mails(smtp) if "retiré du site" in m["Subject"]]
+    assert "Personnes concernées (3)" in " ".join(text_of(notice).split())
+    assert "612345678" not in text_of(notice) and "12 34 56 78" not in text_of(notice)
+
+
+def test_an_event_left_out_for_an_error_is_not_told_cancelled(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    kit.sign_up()
+    kit.run_worker()
+    publish(kit.config.site_dir, another(), ecartes=[EVENT])
+    kit.run_worker()
+    assert len(brevo) == 1
+    assert not [m for m in counsellor_mails(smtp) if "retiré" in m["Subject"]]
+
+
+def test_a_renamed_event_is_told_to_the_counsellor_not_to_the_young(kit: Kit, brevo, smtp) -> None:  # type: ignore[no-untyped-def]
+    """A new title gives a new file name and id, same time and place: telling people « cancelled »
+    would keep them home from an event that takes place. The counsellor is told (once), with
+    who is concerned, and moves them."""
+    kit.sign_up()
+    kit.run_worker()
+    renamed = event_at(SATURDAY_2PM, "2030-03-16-atelier-cv-et-lettre", titre="CV et lettre")
+    publish(kit.config.site_dir, renamed)
+    kit.run_worker()
+    publish(kit.config.site_dir, renamed)
+    kit.run_worker()
+    assert len(brevo) == 1
+    [notice] = [m for m in counsellor_mails(smtp) if "renommé" in m["Subject"]]
+    body = " ".join(text_of(notice).split())  # any space, any line break: one space
+    assert "« CV et lettre »" in body and "n'ont PAS été prévenues" in body
+    assert "Inès (inscrit·e)" in body
+
+
+def test_the_build_lists_event_files_left_out_for_an_error(tmp_path: Path) -> None:
+    """The real build: an event file with an error is named in ``ecartes`` (so the backend does
+    not take it for deleted), a valid one is published."""
+    from .conftest import add_event, new_project
+
+    project = new_project(tmp_path / "site")
+    start = datetime(2030, 3, 16, 14, 0, tzinfo=PARIS)
+    add_event(project, start, "valide", title="Valide")
+    broken = add_event(project, start, "casse", title="Cassé", extra="statut: annule\n")
+    project.build(strict=False)
+    manifest = json.loads((project.site / "porte-voix" / "evenements.json").read_text())
+    assert [e["id"] for e in manifest["evenements"]] == ["2030-03-16-valide"]
+    assert manifest["ecartes"] == [broken]
+
+
+# Places filled by made-up numbers ------------------------------------------------------------
+
+
+def forms_cli(kit: Kit, *args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from forms_backend.cli import forms
+
+    env = {
+        "PORTE_VOIX_DB": str(kit.config.database),
+        "PORTE_VOIX_SITE_DIR": str(kit.config.site_dir),
+    }
+    return CliRunner().invoke(forms, list(args), env=env)
+
+
+def test_one_connection_takes_six_places_then_waits_for_the_counsellor(
+    kit: Kit, brevo, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    """A script typing made-up numbers from one connection takes 6 places, not all 20: the rest
+    is kept on the waiting list, held (it never moves up alone), each held one's e-mail to the
+    counsellor says what to type; `forms liberer` frees the false ones (nothing more goes to
+    their numbers) and `forms confirmer` gives the true ones a place."""
+    ids = [kit.sign_up(telephone=f"06 00 00 02 {n:02d}", prenom=f"Faux{n}") for n in range(9)]
+    assert [kit.status(i) for i in ids] == ["inscrit"] * 6 + ["liste_attente"] * 3
+    kit.run_worker()
+    held = {
+        re.search(r"Référence\s*:\s*(\S+)", text_of(m))[1]
+        for m in counsellor_mails(smtp)
+        if "EN ATTENTE DE VOTRE ACCORD" in text_of(m)
+    }
+    assert held == set(ids[6:])
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=20))  # a new build: no move up
+    kit.run_worker()
+    assert [kit.status(i) for i in ids[6:]] == ["liste_attente"] * 3
+    freed = forms_cli(kit, "liberer", EVENT, ids[0][:8], ids[1][:8])
+    assert freed.exit_code == 0, freed.output
+    assert "Inscriptions libérées : 2" in freed.output
+    confirmed = forms_cli(kit, "confirmer", EVENT, ids[6][:8])
+    assert confirmed.exit_code == 0, confirmed.output
+    assert kit.status(ids[6]) == "inscrit" and kit.status(ids[7]) == "liste_attente"
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))  # the J-2 reminders
+    reminded = {sms["recipient"] for sms in brevo if sms["content"].startswith("Rappel")}
+    assert "33600000200" not in reminded and "33600000201" not in reminded
+    assert "33600000202" in reminded and "33600000206" in reminded
+
+
+def test_the_same_number_takes_one_place_per_event(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    first = kit.sign_up()
+    again = kit.sign_up(telephone="+33 6 12 34 56 78", prenom="Autre")
+    by_mail = kit.sign_up(canal="email", email="ines@exemple.fr", telephone="")
+    by_mail_again = kit.sign_up(canal="email", email="INES@exemple.fr", telephone="")
+    statuses = [kit.status(i) for i in (first, again, by_mail, by_mail_again)]
+    assert statuses == ["inscrit", "liste_attente", "inscrit", "liste_attente"]
+    kit.run_worker()
+    [held] = [m for m in counsellor_mails(smtp) if again in text_of(m)]
+    assert "même numéro ou e-mail" in text_of(held) and "à vérifier" in held["Subject"]
+
+
+def test_references_that_name_no_sign_up_change_nothing(kit: Kit) -> None:
+    first = kit.sign_up()
+    answer = forms_cli(kit, "liberer", EVENT, first[:8], "zzzzzzzz")
+    assert answer.exit_code == 1
+    assert "aucune inscription ne commence par « zzzzzzzz »" in answer.output
+    assert kit.status(first) == "inscrit"

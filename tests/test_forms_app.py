@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import sqlite3
@@ -194,8 +195,15 @@ def test_same_submission_id_is_stored_once_and_answers_the_same(client, config) 
     assert len(rows(config)) == 1 and len(rows(config, "outbox")) == 1
 
 
+_NUMBERS = itertools.count()
+
+
 def signup(client, event_id: str, json: bool = True):  # type: ignore[no-untyped-def]
-    return post(client, "inscription", {**VALID, "evenement": event_id}, json=json)
+    """A sign-up by another person each time (one place per number and event)."""
+    phone = f"06 00 00 {next(_NUMBERS) % 10_000:04d}"
+    return post(
+        client, "inscription", {**VALID, "telephone": phone, "evenement": event_id}, json=json
+    )
 
 
 def test_sign_ups_past_capacity_go_on_the_waiting_list(client, config) -> None:  # type: ignore[no-untyped-def]

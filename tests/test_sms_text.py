@@ -164,11 +164,11 @@ def test_a_long_title_is_shortened_and_accents_are_kept() -> None:
     assert '..." le samedi 5 décembre à 14 h est bien notée.' in text
     assert text.endswith(LINK) and segments(text).count == 2
     text = sign_up("Inès", "Fête de l'emploi et de la formation", SATURDAY, False)
-    # A title that needs UCS-2 (67 characters a segment) leaves no room beside a link: the date and the link stay
-    # (the link's page shows the title), in GSM-7.
+    # A title that needs UCS-2 (67 characters a segment) leaves no room beside a link: the
+    # date, the place and the link stay (the link's page shows the title), in GSM-7.
     assert text == (
-        "Ton inscription du samedi 5 décembre à 14 h est notée. Infos, ou libérer ta place : "
-        + LINK
+        "Ton inscription du samedi 5 décembre à 14 h est notée. Lieu : MJC, 2 rue des Jardins, "
+        "54340 Pompey. Infos, ou libérer ta place : " + LINK
     )
     assert segments(text) == Segments("GSM-7", len(text), 2)
 
@@ -239,3 +239,36 @@ def test_reminders_and_promotion_fit_with_any_title_and_place(title: str, place:
     assert (
         segments(cancelled(event(title, reason="Salle fermée pour travaux"), SATURDAY)).count <= 2
     )
+
+
+LONG_TITLE = "Job dating de l'alternance avec les entreprises du bassin de Pont-à-Mousson"
+PLACES = [
+    "MJC Pompey, 2 rue des Jardins, 54340 Pompey",
+    "Espace Jeunes, 12 avenue du Général Leclerc, 54700 Pont-à-Mousson",
+    "Salle des fêtes, 1 rue de l'Église, 54700 Maidières",  # ê: outside GSM-7
+]
+
+
+@pytest.mark.parametrize("title", [LONG_TITLE, "Fête de l'emploi et de la formation " * 3])
+@pytest.mark.parametrize("place", PLACES)
+def test_a_long_title_never_pushes_the_place_out(title: str, place: str) -> None:
+    """What, when, where and the link in two segments: the title is shortened (or left out),
+    the place and the link never; counted, not guessed."""
+    shown = place.replace("ê", "e")  # the one letter of these places GSM-7 lacks
+    for text in (
+        confirmation("Inès", event(title, place=place), LINK, None),
+        confirmation("Inès", event(title, place=place, bring="un CV"), LINK, None),
+        reminder(event(title, place=place), LINK, morning=False),
+        reminder(event(title, place=place, bring="un CV et un stylo"), LINK, morning=True),
+        promotion("Inès", event(title, place=place), LINK),
+    ):
+        assert f"Lieu : {place}." in text or f"Lieu : {shown}." in text, text
+        assert "samedi 5 décembre" in text or "aujourd'hui à 14 h" in text, text
+        assert text.endswith(LINK) and segments(text).count <= 2, text
+
+
+def test_the_place_keeps_its_accents_when_they_fit() -> None:
+    """Folding the letters GSM-7 lacks is a last resort: when UCS-2 has room, they stay."""
+    text = confirmation("Ines", event("Atelier CV", place="Fête, Frouard"), "https://ml.fr/x", None)
+    assert "Lieu : Fête, Frouard." in text
+    assert segments(text).encoding == "UCS-2" and segments(text).count <= 2

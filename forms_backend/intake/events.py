@@ -66,6 +66,24 @@ class PublicEvent:
         return urlsplit(self.url).path.lstrip("/")
 
 
+def from_facts(event_id: str, facts: dict[str, Any]) -> PublicEvent:
+    """An event no longer published, as the backend last saw it (``event_facts``), cancelled:
+    enough to tell the people signed up (no page, no calendar)."""
+    start = datetime.fromisoformat(facts["debut"])
+    return PublicEvent(
+        id=event_id,
+        title=facts["titre"],
+        start=start,
+        end=start,
+        registration=False,
+        places=None,
+        deadline=None,
+        url="",
+        place=facts.get("lieu") or "",
+        status=CANCELLED,
+    )
+
+
 class EventCatalogue:
     """Events by id; reloads the manifest when it changes on disk."""
 
@@ -73,6 +91,7 @@ class EventCatalogue:
         self.path = site_dir / MANIFEST
         self._events: dict[str, PublicEvent] = {}
         self._reminders: dict[str, Any] = {}
+        self._left_out: frozenset[str] = frozenset()
         self._stamp: float | None = None
         self._lock = threading.Lock()
 
@@ -88,6 +107,12 @@ class EventCatalogue:
         """The site setting ``rappels`` as the manifest publishes it (empty: the defaults)."""
         self._current()
         return self._reminders
+
+    def left_out(self) -> frozenset[str]:
+        """The ids of event files the last build left out for an error (``ecartes``): still
+        there, unlike a deleted event."""
+        self._current()
+        return self._left_out
 
     def stamp(self) -> float | None:
         """Changes whenever the manifest is rewritten (a new build)."""
@@ -105,6 +130,10 @@ class EventCatalogue:
                 self._events = {item["id"]: _event(item) for item in data["evenements"]}
                 reminders = data.get("rappels")
                 self._reminders = reminders if isinstance(reminders, dict) else {}
+                left_out = data.get("ecartes")
+                self._left_out = frozenset(
+                    str(item) for item in (left_out if isinstance(left_out, list) else [])
+                )
                 self._stamp = stamp
             return self._events
 

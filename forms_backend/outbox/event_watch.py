@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from forms_backend.outbox.seats import Seats, reminder_settings, starts_at
 from forms_backend.outbox.sms_templates import when
 from forms_backend.outbox.young_targets import (
     CHANGED,
+    COUNSELLOR,
     REMINDER_PATTERNS,
     reminder_rows,
     target,
@@ -29,6 +31,9 @@ from forms_backend.store import event_messages as sql
 from forms_backend.store.database import Store
 
 WATCHED = ("statut", "debut", "lieu", "nouveau_debut")
+# What the counsellor is told (``conseillere:<kind>:<key>``): an event deleted (its people told
+# it is cancelled), or one that looks renamed (its people told nothing: she moves them).
+DELETED, RENAMED = "evenement-supprime", "evenement-renomme"
 
 
 def facts(event: PublicEvent) -> dict[str, Any]:
@@ -69,6 +74,18 @@ def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return lines or ["l'événement a lieu comme prévu"]
 
 
+def _twin(before: dict[str, Any], published: Iterable[PublicEvent]) -> PublicEvent | None:
+    """A published event that looks like this vanished one renamed (a new title, so a new file
+    name and id): same start, and the same place or title. Telling people « cancelled » would
+    keep them home from an event that still takes place: only the counsellor is told."""
+    for event in published:
+        now_facts = facts(event)
+        same_start = now_facts["debut"] == before["debut"]
+        if same_start and (now_facts["lieu"] == before["lieu"] or event.title == before["titre"]):
+            return event
+    return None
+
+
 class EventWatch:
     """Compares the published events with the facts last kept, after each new build."""
 
@@ -86,8 +103,53 @@ class EventWatch:
             self.store.write(lambda db, e=event: self._check_one(db, e, now))
             for event in self.events.all()
         )
+        changed += self.store.write(lambda db: self._check_deleted(db, now))
         self._seen_stamp = stamp
         return changed
+
+    def _check_deleted(self, db: sqlite3.Connection, now: datetime) -> int:
+        """Events gone from the manifest (their file deleted, not left out for an error) that
+        have people signed up or waiting and have not started: see ``_tell_deleted``."""
+        published = {event.id: event for event in self.events.all()}
+        skipped = self.events.left_out()
+        gone = 0
+        for event_id, before in sql.all_facts(db).items():
+            if event_id in published or event_id in skipped or before["statut"] == CANCELLED:
+                continue
+            start = datetime.fromisoformat(before.get("nouveau_debut") or before["debut"])
+            people = sql.people(db, event_id)
+            if now >= start or not people:
+                continue
+            twin = _twin(before, published.values())
+            if twin is None:
+                self._tell_deleted(db, event_id, before, people, now)
+            else:
+                key = f"{event_id}@renomme"
+                sql.record_change(db, key, event_id, before, {**facts(twin), "id": twin.id})
+                sql.add_rows(db, people[0]["id"], [(target(COUNSELLOR, RENAMED, key), now)])
+            gone += 1
+        return gone
+
+    def _tell_deleted(
+        self,
+        db: sqlite3.Connection,
+        event_id: str,
+        before: dict[str, Any],
+        people: list[dict[str, Any]],
+        now: datetime,
+    ) -> None:
+        """A deleted event will not take place as far as anyone can tell: everyone signed up
+        or waiting is told it is cancelled, and the counsellor too — once, by a fixed key
+        (``…@supprime``): every later build finds the same rows already there."""
+        key = f"{event_id}@supprime"
+        after = {**before, "statut": CANCELLED, "raison": None, "supprime": True}
+        sql.record_change(db, key, event_id, before, after)
+        for person in people:
+            channel = young_channel(person)
+            sql.drop_pending(db, person["id"], REMINDER_PATTERNS)
+            if channel:
+                sql.add_rows(db, person["id"], [(target(channel, CHANGED, key), now)])
+        sql.add_rows(db, people[0]["id"], [(target(COUNSELLOR, DELETED, key), now)])
 
     def _check_one(self, db: sqlite3.Connection, event: PublicEvent, now: datetime) -> bool:
         before, after = sql.last_facts(db, event.id), facts(event)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email.message import Message
 
 from forms_backend.config import BackendConfig
 from forms_backend.intake.events import EventCatalogue
+from forms_backend.outbox.event_watch import DELETED, RENAMED
 from forms_backend.outbox.failures import (
     DeliveryFailure,
     PermanentFailure,
@@ -16,12 +18,26 @@ from forms_backend.outbox.failures import (
     unforeseen,
 )
 from forms_backend.outbox.mail import Mailer
-from forms_backend.outbox.messages import counsellor_email, counsellor_notice, webhook_body
+from forms_backend.outbox.messages import (
+    counsellor_email,
+    counsellor_event_gone,
+    counsellor_notice,
+    webhook_body,
+)
 from forms_backend.outbox.retry import Report, next_try
 from forms_backend.outbox.sms import SmsSender
 from forms_backend.outbox.webhook import post_webhook
 from forms_backend.outbox.young_messages import Dropped, Later, YoungMessages
-from forms_backend.outbox.young_targets import COUNSELLOR, MAIL, SMS, parse
+from forms_backend.outbox.young_targets import (
+    COUNSELLOR,
+    MAIL,
+    SMS,
+    UNSURE,
+    parse,
+    target,
+    young_channel,
+)
+from forms_backend.store import event_messages
 from forms_backend.store.database import OutboxRow, Outcome, Store
 
 log = logging.getLogger("porte_voix.outbox")
@@ -69,6 +85,7 @@ class Forwarder:
     def deliver_due(self) -> Report:
         """Deliver every row that is due now; returns counts (no personal data is logged)."""
         report = Report()
+        self.report_abandoned(self.store.abandon_sending(self.clock()))
         while rows := self.store.claim_due(limit=BATCH, now=self.clock()):
             # The counsellor's outcomes are written together after the batch: at least once
             # (a crash between a send and its mark sends again after the lease; webhooks carry
@@ -78,6 +95,8 @@ class Forwarder:
             outcomes = []
             with Mailer(self.config.smtp_url, self.config.maildir) as mailer:
                 for row in rows:
+                    if parse(row.target).channel == SMS:
+                        self.store.mark_sending(row.id)  # see Store.abandon_sending
                     outcome = self._deliver(row, report, mailer)
                     if parse(row.target).channel in YOUNG_CHANNELS:
                         self.store.mark_outcomes([outcome])
@@ -85,6 +104,15 @@ class Forwarder:
                         outcomes.append(outcome)
             self.store.mark_outcomes(outcomes)
         return report
+
+    def report_abandoned(self, rows: list[tuple[int, str]]) -> None:
+        """Tell the counsellor of each SMS that may or may not have left (a server killed
+        while sending it): she decides whether to send it again or to call."""
+        now = self.clock()
+        for row_id, submission_id in rows:
+            log.warning("envoi n°%s interrompu : peut-être parti, pas renvoyé", row_id)
+            row = (target(COUNSELLOR, UNSURE, str(row_id)), now)
+            self.store.write(lambda db, s=submission_id, r=row: event_messages.add_rows(db, s, [r]))
 
     def _deliver(self, row: OutboxRow, report: Report, mailer: Mailer) -> Outcome:
         try:
@@ -127,6 +155,11 @@ class Forwarder:
         wanted = parse(row.target)
         if wanted.channel in YOUNG_CHANNELS:
             self.young.send(row, submission, mailer, self.clock())
+        elif wanted.channel == COUNSELLOR and wanted.kind in (DELETED, RENAMED):
+            mailer.send(
+                self._event_gone(wanted.kind, wanted.detail, submission, row.id),
+                self.config.counsellor_email,
+            )
         elif wanted.channel == COUNSELLOR:
             notice = counsellor_notice(
                 submission,
@@ -142,6 +175,7 @@ class Forwarder:
                 title,
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
+                unconfirmed=self._unconfirmed(submission),
             )
             mailer.send(message, self.config.counsellor_email)
         elif row.target == "webhook":
@@ -155,6 +189,27 @@ class Forwarder:
             )
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
+
+    def _event_gone(self, kind: str, key: str, submission: dict, row_id: int) -> Message:
+        connection = self.store.connection()
+        found = event_messages.change(connection, key)
+        if found is None:
+            raise PermanentFailure("changement inconnu")
+        return counsellor_event_gone(
+            kind,
+            *found,
+            event_messages.people(connection, submission["event_id"]),
+            sender=self.config.mail_from,
+            recipient=self.config.counsellor_email,
+            idstring=f"{submission['id'].replace('-', '')}.{row_id}",
+        )
+
+    def _unconfirmed(self, submission: dict) -> bool:
+        """A sign-up that could reach the young person but has no message to her: the daily
+        cap on confirmations stopped it (``Seats.within_limit``)."""
+        if submission["form"] != "inscription" or young_channel(submission) is None:
+            return False
+        return event_messages.young_rows(self.store.connection(), submission["id"]) == 0
 
 
 __all__ = ["Forwarder"]

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from forms_backend.intake.forms import CHANNELS
 from forms_backend.outbox.mail_message import plain_message
+from forms_backend.outbox.seats import MAX_CONFIRMATIONS_PER_DAY
 from forms_backend.store.follow_up import SHORT_ID
 from forms_backend.typography import french_spacing
 from forms_backend.validator.phones import display_french_phone
@@ -37,6 +38,13 @@ NOTICES = {
         "événement. Si quelqu'un attend sur la liste d'attente, cette personne reçoit la place "
         "et en est prévenue, et vous recevez un autre message.",
     ),
+    "envoi-incertain": (
+        "SMS peut-être pas reçu",
+        "Le serveur s'est arrêté pendant l'envoi d'un SMS à {name} (confirmation, rappel ou "
+        "changement) : le fournisseur l'a peut-être reçu, peut-être pas, et rien ne permet de "
+        "le savoir. Il n'est pas renvoyé de lui-même, pour qu'un ou une jeune ne reçoive jamais "
+        "deux fois le même SMS. Pour le renvoyer : porte-voix forms retry ; ou appelez-le ou la.",
+    ),
     "place": (
         "Place donnée à la liste d'attente",
         "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
@@ -57,15 +65,48 @@ def received_at(moment: datetime) -> str:
     return f"{local:%d/%m/%Y} à {local.hour} h {local.minute:02d}"
 
 
+# A sign-up whose confirmation the daily cap stopped (see ``seats.MAX_CONFIRMATIONS_PER_DAY``):
+# the counsellor must not believe the young person was told. No number nor address here: the
+# lines below already hold the contact details she needs, and nothing more is said of them.
+UNCONFIRMED = (
+    "ATTENTION : aucune confirmation n'a été envoyée à ce ou cette jeune, ni rappel.",
+    f"Ses coordonnées ont déjà reçu {MAX_CONFIRMATIONS_PER_DAY} confirmations aujourd'hui : par prudence (quelqu'un",
+    "a peut-être tapé le numéro ou l'adresse d'une autre personne), rien de plus ne part.",
+    "Contactez-le ou la pour confirmer son inscription.",
+)
+
+
 def counsellor_email(
-    submission: dict[str, Any], event_title: str | None, *, sender: str, recipient: str
+    submission: dict[str, Any],
+    event_title: str | None,
+    *,
+    sender: str,
+    recipient: str,
+    unconfirmed: bool = False,
 ) -> Message:
-    """The e-mail a counsellor acts on: who, how to reach them, where they come from."""
+    """The e-mail a counsellor acts on: who, how to reach them, where they come from;
+    ``unconfirmed``: the young person was sent nothing (the daily cap), so the counsellor
+    confirms herself."""
     kind = SUBJECTS[submission["form"]]
     subject = f"[Aller vers] {kind} — {submission['commune']}"
     if event_title:
         subject = f"[Aller vers] {kind} ({STATUSES[submission['status']]}) — {event_title}"
+    if unconfirmed:
+        subject += " — non confirmée au ou à la jeune"
     lines = [f"{kind} reçue le {_received(submission)}.", ""]
+    if unconfirmed:
+        lines += [*UNCONFIRMED, ""]
+    if submission.get("held"):
+        short = submission["id"][:SHORT_ID]
+        lines += [
+            f"EN ATTENTE DE VOTRE ACCORD : {submission['held']}.",
+            "Cette inscription est sur la liste d'attente et n'avance pas seule (protection contre",
+            "les places remplies par de faux numéros). Si elle est vraie (un partenaire qui inscrit",
+            f"plusieurs jeunes) : porte-voix forms confirmer EVENEMENT {short}",
+            f"Si elle est fausse (rien ne sera envoyé) : porte-voix forms liberer EVENEMENT {short}",
+            "",
+        ]
+        subject += " — à vérifier"
     if event_title:
         lines += [f"Événement : {event_title}", f"Statut : {STATUSES[submission['status']]}", ""]
     lines += [
@@ -124,6 +165,52 @@ def counsellor_notice(
         sender=sender,
         recipient=recipient,
         idstring=f"{submission['id'].replace('-', '')}.{kind}",
+    )
+
+
+def counsellor_event_gone(
+    kind: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    people: list[dict[str, Any]],
+    *,
+    sender: str,
+    recipient: str,
+    idstring: str,
+) -> Message:
+    """An event with people signed up vanished from the site: deleted (``evenement-supprime``:
+    they were told it is cancelled) or, it seems, renamed (``evenement-renomme``: they were
+    told nothing, their sign-ups are still under the old name). First names and references
+    only: the contact details are in each sign-up's first e-mail."""
+    title = before["titre"]
+    start = received_at(datetime.fromisoformat(before["debut"]))
+    if kind == "evenement-supprime":
+        subject = f"[Aller vers] Événement retiré du site — {title}"
+        said = [
+            f"Le fichier de l'événement « {title} » du {start} a été supprimé du site.",
+            "Les personnes ci-dessous (inscrites ou en liste d'attente) sont prévenues de son",
+            "annulation par leur canal (SMS ou e-mail). S'il a encore lieu, remettez son",
+            "fichier (avec « statut: reporte » ou sa date) et prévenez-les vous-même.",
+        ]
+    else:
+        subject = f"[Aller vers] Événement renommé ? — {title}"
+        said = [
+            f"L'événement « {title} » du {start} n'est plus sur le site, mais « {after['titre']} »",
+            f"(référence {after['id']}) a lieu au même moment : il a sans doute été renommé.",
+            "Les personnes ci-dessous n'ont PAS été prévenues, et leurs inscriptions restent",
+            "sous l'ancien nom (sans rappel) : prévenez-les et réinscrivez-les si besoin.",
+        ]
+    lines = [*said, "", f"Personnes concernées ({len(people)}) :"]
+    lines += [
+        f"- {person['first_name']} ({STATUSES[person['status']]}) — référence {person['id']}"
+        for person in people
+    ]
+    return plain_message(
+        french_spacing(subject),
+        french_spacing("\n".join(lines)),
+        sender=sender,
+        recipient=recipient,
+        idstring=idstring,
     )
 
 

@@ -119,6 +119,39 @@ class Seats:
             self.promote(db, event, now)
         return Freed(FREED_NOW, submission)
 
+    def release(self, rows: list[str], now: datetime) -> int:
+        """Free sign-ups a person judged false (``forms liberer``): nothing more goes to their
+        number or address (every pending message of theirs is dropped), nobody is told, and
+        the places go to the waiting list; returns how many were freed."""
+        return self.store.write(lambda db: self._release(db, rows, now))
+
+    def _release(self, db: sqlite3.Connection, rows: list[str], now: datetime) -> int:
+        freed = 0
+        for submission_id in rows:
+            if sql.free(db, submission_id, now):
+                sql.drop_pending(db, submission_id, ("sms:%", "courriel:%"))
+                freed += 1
+        self._promote_events(db, rows, now)
+        return freed
+
+    def confirm(self, rows: list[str], now: datetime) -> int:
+        """Lift the hold of sign-ups a person judged true (``forms confirmer``): they move up
+        the waiting list like anyone, at once when a place is free; returns how many."""
+
+        def lift(db: sqlite3.Connection) -> int:
+            lifted = sum(sql.lift_hold(db, submission_id) for submission_id in rows)
+            self._promote_events(db, rows, now)
+            return lifted
+
+        return self.store.write(lift)
+
+    def _promote_events(self, db: sqlite3.Connection, rows: list[str], now: datetime) -> None:
+        events = {(sql.sign_up(db, i) or {}).get("event_id") for i in rows}
+        for event_id in events:
+            event = self.events.get(event_id or "")
+            if event is not None:
+                self.promote(db, event, now)
+
     def promote(self, db: sqlite3.Connection, event: PublicEvent, now: datetime) -> int:
         """Give each free place to the person who waited longest, inside the caller's
         transaction; returns how many moved up."""

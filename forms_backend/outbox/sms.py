@@ -14,6 +14,19 @@ What we read (developers.brevo.com, 2026-12-01):
   equivalents » (ê → e). So a text that needs UCS-2 is sent with ``unicodeEnabled: true``: the
   provider never strips a young person's accents silently.
 
+No key to make a send idempotent (searched 2026-12-02): Brevo documents an ``idempotencyKey``
+only for e-mail (https://developers.brevo.com/docs/heterogenous-versions-batch-emails and
+https://developers.brevo.com/changelog/email-api-now-supports-idempotency: ``POST
+/v3/smtp/email``, a UUID in the body's ``headers``, kept 15 to 30 minutes); the SMS body
+(``SendTransacSms``, and https://developers.brevo.com/changelog/2024/2/6 for ``tag``) has
+``tag`` (labels to filter reports, up to 10), ``webUrl`` (a webhook for delivery events) and
+``organisationPrefix`` (a brand name prefixed to the text, for U.S. carriers): none makes Brevo
+refuse a second identical request, and no dedupe header is documented. So the window is made
+as small as we can: the row is committed ``sending`` just before the request, and a row found
+still ``sending`` after a crash is NOT sent again (``Store.abandon_sending``): the counsellor is
+told, and ``porte-voix forms retry`` sends it by a person's choice. At most once for the SMS in
+flight at a crash; a time-out (Brevo may have accepted) is still retried, at least once.
+
 No phone number and no API key ever reach a log or a failure's message (which
 ``porte-voix forms status`` shows).
 """

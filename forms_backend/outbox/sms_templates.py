@@ -1,8 +1,9 @@
 """The kit's SMS texts, one function per message (confirmation, reminders, a place given from
 the waiting list, an event cancelled or changed); each is in the test that checks every text
 against the kit's rule.
-Each text that holds the personal link keeps it whole: when two segments cannot hold the title
-with it, a wording without the title is sent (the link's page shows the whole event).
+Each text that holds the personal link keeps it whole, and the date and place with it: when two
+segments cannot hold them all, the title is shortened, then left out (the link's page shows the
+whole event), and the place is never dropped for the title's sake.
 
 The rule (``sms_text.kit_text_problems``): the fixed wording stays in GSM-7 and a message takes
 at most two segments. So the words are chosen without ê â î ô û ç œ (« à bientôt » and « être »
@@ -16,12 +17,13 @@ UCS-2, never stripped of its accents, and the title is shortened so that two seg
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime
+import unicodedata
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from forms_backend.intake.events import PublicEvent
-from forms_backend.outbox.sms_text import KIT_MAX_SEGMENTS, segments
+from forms_backend.outbox.sms_text import KIT_MAX_SEGMENTS, segments, stays_in_gsm7
 from forms_backend.typography import DAYS, MONTHS
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,11 +35,19 @@ PLAIN_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
 NAME_MAX = 30
 
 
-def when(moment: datetime) -> str:
-    """« samedi 5 décembre à 14 h 30 », with plain spaces (see above)."""
+FAR = timedelta(days=183)  # past about six months, a date without its year is ambiguous
+
+
+def when(moment: datetime, now: datetime | None = None) -> str:
+    """« samedi 5 décembre à 14 h 30 », with plain spaces (see above); with the year
+    (« mardi 3 février 2027 à 14 h ») when ``now`` is given and the date is in another year
+    or more than about six months away."""
     local = moment.astimezone(PARIS)
     day = "1er" if local.day == 1 else str(local.day)
-    return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]} à {_hour(local)}"
+    year = ""
+    if now is not None and (local.year != now.astimezone(PARIS).year or abs(moment - now) > FAR):
+        year = f" {local.year}"
+    return f"{DAYS[local.weekday()]} {day} {MONTHS[local.month - 1]}{year} à {_hour(local)}"
 
 
 def greetings(first_name: str) -> tuple[str, str]:
@@ -52,6 +62,43 @@ def _place(event: PublicEvent) -> str:
     return f" Lieu : {event.place}." if event.place else ""
 
 
+# Letters GSM-7 lacks, written as it writes them: only for the place, and only when its exact
+# spelling leaves no room beside the link (see ``_place_in_gsm7``).
+_FOLDED = str.maketrans({"œ": "oe", "Œ": "OE", "’": "'", "«": '"', "»": '"', "\u00a0": " "})
+
+
+def _place_in_gsm7(event: PublicEvent) -> str:
+    """The place with the letters GSM-7 lacks (ê â î ô û ç ï ë œ…) written without their accent:
+    a place needing UCS-2 (67 characters a segment) cannot sit beside a link of some 110
+    characters in two segments, and « Salle des fetes » still takes her there, where a text
+    without the place would not. Empty when even that is not GSM-7 (another script)."""
+    folded = "".join(
+        c if stays_in_gsm7(c) else unicodedata.normalize("NFD", c)[0]
+        for c in event.place.translate(_FOLDED)
+    )
+    return f" Lieu : {folded}." if event.place and stays_in_gsm7(folded) else ""
+
+
+Wording = tuple[str, str] | str
+
+
+def _each_place(
+    event: PublicEvent, wordings: Callable[[str], list[Wording]], *, bring: bool = True
+) -> list[Wording]:
+    """The wordings that say where, tried in this order: the title with what to bring (when
+    ``bring``) and the exact place, then the exact place alone, then the place in GSM-7 (only
+    when the exact one needs UCS-2). The title goes before the place; what to bring goes
+    before the title."""
+    exact, folded = _place(event), _place_in_gsm7(event)
+    found: list[Wording] = []
+    if bring and event.bring:
+        with_bring = wordings(exact + _bring(event))
+        found += [wording for wording in with_bring if isinstance(wording, tuple)]
+    for place in [exact] + ([folded] if folded != exact else []):
+        found += wordings(place)
+    return found
+
+
 def _bring(event: PublicEvent) -> str:
     return f" Pense à apporter : {event.bring}." if event.bring else ""
 
@@ -63,7 +110,7 @@ def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | Non
     date = when(event.shown_start)
     if rank is not None:
         then = f"Si une place se libère, on te prévient. Infos, ou te retirer : {link}"
-        wordings = [
+        wordings: list[Wording] = [
             (f"{hello} tu es sur la liste d'attente (rang {rank}) pour \"", f'" le {date}. {then}'),
             (f"{short} liste d'attente (rang {rank}) pour \"", f'" le {date}. {then}'),
             (f"Liste d'attente (rang {rank}) pour \"", f'", le {date}. {then}'),
@@ -71,12 +118,18 @@ def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | Non
         fallback = f"Tu es sur la liste d'attente (rang {rank}) pour le {date}. {then}"
     else:
         then = f"Infos, ou libérer ta place : {link}"
-        where = _place(event) + _bring(event)
         wordings = [
-            (f'{hello} ton inscription à "', f'" le {date} est bien notée.{where} {then}'),
-            (f'{short} ton inscription à "', f'" le {date} est notée.{where} {then}'),
+            *_each_place(
+                event,
+                lambda place: [
+                    (f'{hello} ton inscription à "', f'" le {date} est bien notée.{place} {then}'),
+                    (f'{short} ton inscription à "', f'" le {date} est notée.{place} {then}'),
+                    ('Inscription notée : "', f'", le {date}.{place} {then}'),
+                    # The place matters more than the title: the link's page shows the title.
+                    f"Ton inscription du {date} est notée.{place} {then}",
+                ],
+            ),
             (f'{hello} ton inscription à "', f'" le {date} est bien notée. {then}'),
-            (f'{short} ton inscription à "', f'" le {date} est notée. {then}'),
             ('Inscription notée : "', f'", le {date}. {then}'),
         ]
         fallback = f"Ton inscription du {date} est notée. {then}"
@@ -88,9 +141,14 @@ def reminder(event: PublicEvent, link: str, *, morning: bool) -> str:
     local = event.shown_start.astimezone(PARIS)
     date = f"aujourd'hui à {_hour(local)}" if morning else f"le {when(event.shown_start)}"
     then = f"Tu ne peux plus venir ? Libère ta place : {link}"
-    wordings = [
-        ('Rappel : "', f'" {date}.{_place(event)}{_bring(event)} {then}'),
-        ('Rappel : "', f'" {date}.{_place(event)} {then}'),
+    wordings: list[Wording] = [
+        *_each_place(
+            event,
+            lambda place: [
+                ('Rappel : "', f'" {date}.{place} {then}'),
+                f"Rappel : ton inscription, {date}.{place} {then}",
+            ],
+        ),
         ('Rappel : "', f'" {date}. {then}'),
     ]
     return _fitted(wordings, event.title, f"Rappel : ton inscription, {date}. {then}")
@@ -101,10 +159,18 @@ def promotion(first_name: str, event: PublicEvent, link: str) -> str:
     hello, short = greetings(first_name)
     date = when(event.shown_start)
     then = f"Tu ne peux pas venir ? Libère-la : {link}"
-    wordings = [
-        (
-            f"{hello} une place s'est libérée pour \"",
-            f'" le {date}. Elle est à toi !{_place(event)} {then}',
+    wordings: list[Wording] = [
+        *_each_place(
+            event,
+            lambda place: [
+                (
+                    f"{hello} une place s'est libérée pour \"",
+                    f'" le {date}. Elle est à toi !{place} {then}',
+                ),
+                (f'{short} une place pour "', f'" le {date} est à toi !{place} {then}'),
+                f"Une place pour le {date} est à toi !{place} {then}",
+            ],
+            bring=False,
         ),
         (f"{hello} une place s'est libérée pour \"", f'" le {date}. Elle est à toi ! {then}'),
         (f'{short} une place pour "', f'" le {date} est à toi ! {then}'),
@@ -153,11 +219,21 @@ def _hour(local: datetime) -> str:
 MIN_TITLE = 12  # a title is never cut shorter than this: a shorter wording is used instead
 
 
-def _fitted(wordings: list[tuple[str, str]], title: str, fallback: str | list[str]) -> str:
-    """The first wording (the text before and after the title) that two segments hold, with
-    the whole title or the title cut (« ... » added) down to ``MIN_TITLE`` characters; else
-    the first ``fallback`` that fits (they name no title), else the last one."""
-    for before, after in wordings:
+def _fitted(
+    wordings: list[tuple[str, str]] | list[Wording],
+    title: str,
+    fallback: str | list[str],
+) -> str:
+    """The first wording that two segments hold, tried in order: a pair (the text before and
+    after the title) with the whole title or the title cut (« ... » added) down to
+    ``MIN_TITLE`` characters, a plain string (it names no title) as it is; else the first
+    ``fallback`` that fits, else the last one."""
+    for wording in wordings:
+        if isinstance(wording, str):
+            if segments(wording).count <= KIT_MAX_SEGMENTS:
+                return wording
+            continue
+        before, after = wording
         for shown in _shortened(title):
             candidate = before + shown + after
             if segments(candidate).count <= KIT_MAX_SEGMENTS:

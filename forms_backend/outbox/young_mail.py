@@ -25,14 +25,16 @@ class Letter:
     text: str
 
 
-def event_lines(event: PublicEvent) -> list[str]:
-    """What, when, where, the event's page, and what to bring when the event says so."""
+def event_lines(event: PublicEvent, now: datetime | None = None) -> list[str]:
+    """What, when (with the year when it is far or in another year than ``now``), where, the
+    event's page, and what to bring when the event says so."""
     lines = [
         f"Quoi : {event.title}",
-        f"Quand : le {when(event.shown_start)}",
+        f"Quand : le {when(event.shown_start, now)}",
         *([f"Où : {event.place}"] if event.place else []),
-        f"La page de l'événement : {event.url}",
     ]
+    if event.url:  # none for a deleted event: its page is gone
+        lines.append(f"La page de l'événement : {event.url}")
     if event.bring:
         lines.append(f"Pense à apporter : {event.bring}")
     return lines
@@ -58,7 +60,12 @@ def _free_link(link: str, *, waiting: bool = False) -> list[str]:
 
 
 def confirmation(
-    submission: dict[str, Any], event: PublicEvent, link: str, rank: int | None, signature: str
+    submission: dict[str, Any],
+    event: PublicEvent,
+    link: str,
+    rank: int | None,
+    signature: str,
+    now: datetime | None = None,
 ) -> Letter:
     """Right after a sign-up (``rank``: on the waiting list)."""
     if rank is not None:
@@ -68,12 +75,12 @@ def confirmation(
         ]
         return Letter(
             f"Liste d'attente : {event.title}",
-            _body(submission, said, event, _free_link(link, waiting=True), signature),
+            _body(submission, said, event, _free_link(link, waiting=True), signature, now),
         )
     said = ["Ton inscription est bien notée."]
     more = _calendar_attached(link)
     return Letter(
-        f"Ton inscription : {event.title}", _body(submission, said, event, more, signature)
+        f"Ton inscription : {event.title}", _body(submission, said, event, more, signature, now)
     )
 
 
@@ -87,22 +94,36 @@ def _calendar_attached(link: str) -> list[str]:
 
 
 def reminder(
-    submission: dict[str, Any], event: PublicEvent, link: str, signature: str, *, morning: bool
+    submission: dict[str, Any],
+    event: PublicEvent,
+    link: str,
+    signature: str,
+    *,
+    morning: bool,
+    now: datetime | None = None,
 ) -> Letter:
     """Two days before (the setting ``rappels``) or on the morning of the event."""
     said = ["C'est aujourd'hui !" if morning else "Petit rappel : on t'attend bientôt."]
     subject = (
-        f"Rappel : {event.title}, {'aujourd’hui' if morning else 'le ' + when(event.shown_start)}"
+        f"Rappel : {event.title}, "
+        f"{'aujourd’hui' if morning else 'le ' + when(event.shown_start, now)}"
     )
-    return Letter(subject, _body(submission, said, event, _free_link(link), signature))
+    return Letter(subject, _body(submission, said, event, _free_link(link), signature, now))
 
 
-def promotion(submission: dict[str, Any], event: PublicEvent, link: str, signature: str) -> Letter:
+def promotion(
+    submission: dict[str, Any],
+    event: PublicEvent,
+    link: str,
+    signature: str,
+    now: datetime | None = None,
+) -> Letter:
     """A place came free and it is hers."""
     said = ["Bonne nouvelle : une place s'est libérée, et elle est à toi !"]
     more = _calendar_attached(link)
     return Letter(
-        f"Une place pour toi : {event.title}", _body(submission, said, event, more, signature)
+        f"Une place pour toi : {event.title}",
+        _body(submission, said, event, more, signature, now),
     )
 
 
@@ -112,13 +133,17 @@ def changed(
     what: list[str],
     link: str | None,
     signature: str,
+    now: datetime | None = None,
 ) -> Letter:
     """The event was cancelled, postponed, or changed date, time or place (``what``)."""
     said = ["Il y a du nouveau pour l'événement où tu es inscrit·e :", *[f"- {w}" for w in what]]
     more = _free_link(link) if link else ["Tu n'as rien à faire. Désolé pour ce changement !"]
-    if submission["status"] == PLACE_TAKEN:  # she had the calendar: the new one goes with it
+    # She had the calendar: the new one goes with it (a deleted event has no page nor calendar).
+    if submission["status"] == PLACE_TAKEN and event.url:
         more = ["Le fichier joint (evenement.ics) met ton agenda à jour.", *more]
-    return Letter(f"Changement : {event.title}", _body(submission, said, event, more, signature))
+    return Letter(
+        f"Changement : {event.title}", _body(submission, said, event, more, signature, now)
+    )
 
 
 def _body(
@@ -127,9 +152,10 @@ def _body(
     event: PublicEvent,
     more: list[str],
     signature: str,
+    now: datetime | None = None,
 ) -> str:
     return "\n".join(
-        [_hello(submission), "", *said, "", *event_lines(event), "", *more, "", signature]
+        [_hello(submission), "", *said, "", *event_lines(event, now), "", *more, "", signature]
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from forms_backend.config import BackendConfig
-from forms_backend.intake.events import EventCatalogue, PublicEvent
+from forms_backend.intake.events import CANCELLED, EventCatalogue, PublicEvent, from_facts
 from forms_backend.intake.organisation import read_organisation
 from forms_backend.intake.place_links import link
 from forms_backend.outbox import sms_templates, young_mail
@@ -70,18 +70,28 @@ class YoungMessages:
     ) -> None:
         """Send one row, or raise :class:`Dropped`, :class:`Later` or a delivery failure."""
         wanted = parse(row.target)
-        event = self.events.get(submission["event_id"] or "")
+        event = self.events.get(submission["event_id"] or "") or self._deleted(wanted, submission)
         if event is None:
             raise self._unpublished(submission, now)
         if wanted.kind in (BEFORE, MORNING):
             self._check_reminder(wanted, submission, event, now)
         if wanted.channel not in (SMS, MAIL):
             raise PermanentFailure(f"canal inconnu : {wanted.channel}")
-        text = self._text(wanted, submission, event)
+        text = self._text(wanted, submission, event, now)
         if isinstance(text, str):
             self.sms.send(submission["phone"] or "", text)
         else:
             self._mail(text, wanted, submission, event, mailer, row.id)
+
+    def _deleted(self, wanted: Target, submission: dict[str, Any]) -> PublicEvent | None:
+        """A deleted event (see ``EventWatch``), for the message telling it is cancelled: as
+        last seen, without page nor calendar; ``None`` for any other message."""
+        if wanted.kind != CHANGED:
+            return None
+        found = sql.change(self.store.connection(), wanted.detail)
+        if found is None or found[1].get("statut") != CANCELLED or found[1].get("supprime") is None:
+            return None
+        return from_facts(submission["event_id"] or "", found[1])
 
     def _unpublished(self, submission: dict[str, Any], now: datetime) -> Exception:
         """An event missing from the published manifest: a build may have left it out for an
@@ -108,7 +118,7 @@ class YoungMessages:
             raise Later(moment)
 
     def _text(
-        self, wanted: Target, submission: dict[str, Any], event: PublicEvent
+        self, wanted: Target, submission: dict[str, Any], event: PublicEvent, now: datetime
     ) -> str | young_mail.Letter:
         personal = link(
             self.config.public_url, self.config.forms_path, self._secret(), submission["id"]
@@ -119,18 +129,20 @@ class YoungMessages:
             rank = self._rank(submission)
             if by_sms:
                 return sms_templates.confirmation(name, event, personal, rank)
-            return young_mail.confirmation(submission, event, personal, rank, signature)
+            return young_mail.confirmation(submission, event, personal, rank, signature, now)
         if wanted.kind in (BEFORE, MORNING):
             morning = wanted.kind == MORNING
             if by_sms:
                 return sms_templates.reminder(event, personal, morning=morning)
-            return young_mail.reminder(submission, event, personal, signature, morning=morning)
+            return young_mail.reminder(
+                submission, event, personal, signature, morning=morning, now=now
+            )
         if wanted.kind == PROMOTED:
             if by_sms:
                 return sms_templates.promotion(name, event, personal)
-            return young_mail.promotion(submission, event, personal, signature)
+            return young_mail.promotion(submission, event, personal, signature, now)
         if wanted.kind == CHANGED:
-            return self._change(wanted, submission, event, personal, signature)
+            return self._change(wanted, submission, event, personal, signature, now)
         raise PermanentFailure(f"message inconnu : {wanted.kind}")
 
     def _change(
@@ -140,6 +152,7 @@ class YoungMessages:
         event: PublicEvent,
         personal: str,
         signature: str,
+        now: datetime,
     ) -> str | young_mail.Letter:
         found = sql.change(self.store.connection(), wanted.detail)
         if found is None:
@@ -151,7 +164,7 @@ class YoungMessages:
             if event.cancelled:
                 return sms_templates.cancelled(event, datetime.fromisoformat(before["debut"]))
             return sms_templates.changed(event, what, personal)
-        return young_mail.changed(submission, event, what, still, signature)
+        return young_mail.changed(submission, event, what, still, signature, now)
 
     def _rank(self, submission: dict[str, Any]) -> int | None:
         if submission["status"] != sql.WAITING:
@@ -188,6 +201,6 @@ class YoungMessages:
 
     def _calendar(self, event: PublicEvent) -> Path | None:
         """The event's ``.ics`` as the site build publishes it (``evenements/<id>.ics``)."""
-        if not set(event.id) <= _SAFE_ID:
+        if not event.url or not set(event.id) <= _SAFE_ID:
             return None
         return self.config.site_dir / "evenements" / f"{event.id}.ics"

@@ -144,6 +144,14 @@ def _resolve(
     return found, problems
 
 
+def resolve(
+    db: sqlite3.Connection, event_id: str, references: Iterable[str]
+) -> tuple[list[sqlite3.Row], list[str]]:
+    """The sign-ups of ``event_id`` the references start (see ``_resolve``), each once."""
+    typed = list(dict.fromkeys(reference.strip().lower() for reference in references))
+    return _resolve(db, event_id, typed)
+
+
 def walk_ins(store: Store) -> dict[str, int]:
     """How many people came without signing up, by event."""
     rows = store.connection().execute("SELECT event_id, people FROM walk_ins")

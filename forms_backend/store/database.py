@@ -44,6 +44,7 @@ SUBMISSION_COLUMNS = (
     "consent_at",
     "created_at",
     "last_contact_at",
+    "held",
 )
 _INSERT_SUBMISSION = (
     f"INSERT INTO submissions ({', '.join(SUBMISSION_COLUMNS)}) "
@@ -229,6 +230,8 @@ class Store:
                     (values["event_id"],),
                 ).fetchone()[0]
                 status = "inscrit" if taken < capacity else "liste_attente"
+            if values.get("held"):  # waits for the counsellor (intake/place_guard.py)
+                status = "liste_attente"
         row = {column: values.get(column) for column in SUBMISSION_COLUMNS}
         row.update(status=status, consent_at=stamp, created_at=stamp, last_contact_at=stamp)
         db.execute(_INSERT_SUBMISSION, [row[column] for column in SUBMISSION_COLUMNS])
@@ -277,6 +280,37 @@ class Store:
             return db.execute(
                 "UPDATE outbox SET leased_until = NULL WHERE state = 'pending' AND leased_until IS NOT NULL"
             ).rowcount
+
+    def mark_sending(self, row_id: int) -> None:
+        """Committed just before an SMS leaves (see ``abandon_sending``): a crash after the
+        provider accepted it and before ``mark_outcomes`` leaves the row ``sending``."""
+        self.write(
+            lambda db: db.execute(
+                "UPDATE outbox SET state = 'sending' WHERE id = ? AND state = 'pending'",
+                (row_id,),
+            )
+        )
+
+    def abandon_sending(self, now: datetime | None = None) -> list[tuple[int, str]]:
+        """Rows left ``sending`` by a server that died (all of them at start, ``now=None``;
+        else those whose lease ran out): the SMS may have left, so it is not sent again — each
+        becomes a dead letter saying so, and its (row id, submission id) is returned so that
+        the counsellor is told. ``porte-voix forms retry`` sends it again, by a person's
+        choice."""
+        reason = (
+            "envoi interrompu (arrêt du serveur) : le SMS est peut-être parti ; "
+            "pas renvoyé pour ne pas l'envoyer deux fois"
+        )
+        lease = "" if now is None else " AND (leased_until IS NULL OR leased_until <= ?)"
+        params: tuple = (reason,) if now is None else (reason, now_text(now))
+        rows = self.write(
+            lambda db: db.execute(
+                "UPDATE outbox SET state = 'dead', leased_until = NULL, last_error = ? "
+                f"WHERE state = 'sending'{lease} RETURNING id, submission_id",
+                params,
+            ).fetchall()
+        )
+        return [(row["id"], row["submission_id"]) for row in rows]
 
     def claim_due(
         self,
@@ -331,15 +365,15 @@ class Store:
                 elif outcome.state == "retry":
                     assert outcome.at is not None
                     db.execute(
-                        "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL, last_error = ? "
-                        "WHERE id = ?",
+                        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
+                        "leased_until = NULL, last_error = ? WHERE id = ?",
                         (now_text(outcome.at), outcome.error, outcome.row_id),
                     )
                 elif outcome.state == "later":
                     assert outcome.at is not None
                     db.execute(
-                        "UPDATE outbox SET next_attempt_at = ?, leased_until = NULL, "
-                        "attempts = MAX(attempts - 1, 0) WHERE id = ?",
+                        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, "
+                        "leased_until = NULL, attempts = MAX(attempts - 1, 0) WHERE id = ?",
                         (now_text(outcome.at), outcome.row_id),
                     )
                 elif outcome.state == "dropped":

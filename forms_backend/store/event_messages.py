@@ -55,6 +55,16 @@ def confirmations_to(db: sqlite3.Connection, channel: str, recipient: str, since
     ).fetchone()[0]
 
 
+def young_rows(db: sqlite3.Connection, submission_id: str) -> int:
+    """How many messages to the young person herself (``sms:…``, ``courriel:…``) a sign-up has
+    (sent or not)."""
+    return db.execute(
+        "SELECT COUNT(*) FROM outbox WHERE submission_id = ? "
+        "AND (target LIKE 'sms:%' OR target LIKE 'courriel:%')",
+        (submission_id,),
+    ).fetchone()[0]
+
+
 def sign_up(db: sqlite3.Connection, submission_id: str) -> dict[str, Any] | None:
     """One event sign-up (any status), or ``None``."""
     row = db.execute(
@@ -74,6 +84,18 @@ def free(db: sqlite3.Connection, submission_id: str, at: datetime) -> bool:
     )
 
 
+def lift_hold(db: sqlite3.Connection, submission_id: str) -> bool:
+    """A held sign-up (see intake/place_guard.py) now waits like anyone; False if it was not
+    held, or no longer waiting."""
+    return (
+        db.execute(
+            "UPDATE submissions SET held = NULL WHERE id = ? AND held IS NOT NULL AND status = ?",
+            (submission_id, WAITING),
+        ).rowcount
+        == 1
+    )
+
+
 def taken(db: sqlite3.Connection, event_id: str) -> int:
     """How many places of an event are taken."""
     return db.execute(
@@ -85,7 +107,7 @@ def taken(db: sqlite3.Connection, event_id: str) -> int:
 def first_waiting(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
     """The person who has waited longest for this event."""
     row = db.execute(
-        "SELECT * FROM submissions WHERE event_id = ? AND status = ? "
+        "SELECT * FROM submissions WHERE event_id = ? AND status = ? AND held IS NULL "
         "ORDER BY created_at, id LIMIT 1",
         (event_id, WAITING),
     ).fetchone()
@@ -131,6 +153,12 @@ def last_facts(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
     """The public facts of an event as the backend last saw them."""
     row = db.execute("SELECT facts FROM event_facts WHERE event_id = ?", (event_id,)).fetchone()
     return json.loads(row["facts"]) if row else None
+
+
+def all_facts(db: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """The facts of every event the backend ever saw, by id."""
+    rows = db.execute("SELECT event_id, facts FROM event_facts")
+    return {row["event_id"]: json.loads(row["facts"]) for row in rows}
 
 
 def remember_facts(db: sqlite3.Connection, event_id: str, facts: dict[str, Any]) -> None:

@@ -183,4 +183,12 @@ MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             )""",
         ),
     ),
+    (
+        "0009_held_sign_ups",
+        (
+            # Why a sign-up waits for the counsellor (the same number twice, too many from one
+            # connection: see intake/place_guard.py), or NULL: a held one never moves up alone.
+            "ALTER TABLE submissions ADD COLUMN held TEXT",
+        ),
+    ),
 )

@@ -31,7 +31,7 @@ from .frontmatter import Document, Key
 from .partners import Partner
 
 EVENTS_DIR = "evenements"
-_FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)")
+FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-([a-z0-9][a-z0-9-]*)")
 
 
 class PlaceSchema(Schema):
@@ -217,7 +217,7 @@ def build_event(
     """Check an event's front matter and its links to partners and the territory."""
     report, lines = context.report, context.lines
     values, ok = EventSchema.read(document.meta, context)
-    match = _FILE_NAME.fullmatch(document.path.stem)
+    match = FILE_NAME.fullmatch(document.path.stem)
     if not match:
         report.add(
             1,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from ..calendars import calendar_bytes
 from ..feeds import atom_feed
-from ..manifest import MANIFEST_PATH, events_manifest
+from ..manifest import MANIFEST_PATH, events_manifest, left_out
 from ..settings import Territory
 from .cards import event_card, events_by_month
 from .context import AGENDA, ARCHIVE, BuildContext, event_calendar_path, event_src, territory_src
@@ -128,6 +128,14 @@ def agenda_files(build: BuildContext) -> list[GeneratedFile]:
         )
     )
     files.append(
-        GeneratedFile(MANIFEST_PATH, events_manifest(content.events, page_urls, settings.reminders))
+        GeneratedFile(
+            MANIFEST_PATH,
+            events_manifest(
+                content.events,
+                page_urls,
+                settings.reminders,
+                left_out(content.root, content.events),
+            ),
+        )
     )
     return files

@@ -1,0 +1,81 @@
+"""Places filled by made-up numbers: what event tools do for free events, without hurting a
+partner who signs up several young people from one office.
+
+- **One place per phone number or e-mail per event**: a second sign-up with a number or an
+  address already holding a place (or waiting) is kept, on the waiting list, held for the
+  counsellor — a partner who typed her office's number for two young people loses nothing,
+  the counsellor confirms the second with ``porte-voix forms confirmer``.
+- **At most** ``PER_CLIENT`` **places per connection per event and per day**
+  (``PORTE_VOIX_PLACES_PER_CONNECTION``): past them, a
+  sign-up from the same address (an office's one public address, or one attacker) is kept on
+  the waiting list, held, and the counsellor is told in its e-mail; she confirms the true ones
+  (``forms confirmer``) and frees the false ones (``forms liberer``), which sends nothing to
+  their numbers. A held sign-up never moves up the waiting list by itself.
+
+The count per address lives in memory only (like the rate limiter): no IP address, nor any
+hash of one, is written to the database. A restart forgets it, which only helps an attacker
+who can restart the server.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections import defaultdict, deque
+from typing import Any
+
+PER_CLIENT = 6  # a partner's group fits; a script filling 20 places does not
+WINDOW = 24 * 3600.0
+SAME_CONTACT = "même numéro ou e-mail qu'une autre inscription à cet événement"
+MANY_FROM_ONE = (
+    f"plus de {PER_CLIENT} inscriptions à cet événement depuis la même connexion en 24 h"
+)
+
+
+class PlaceGuard:
+    """Counts places taken per (client address, event) over ``WINDOW`` seconds."""
+
+    def __init__(self, limit: int = PER_CLIENT, window: float = WINDOW) -> None:
+        self.limit, self.window = limit, window
+        self._taken: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def full(self, client: str, event_id: str, now: float | None = None) -> bool:
+        """True when this address already took ``limit`` places at this event."""
+        with self._lock:
+            return len(self._recent(client, event_id, now)) >= self.limit
+
+    def count(self, client: str, event_id: str, now: float | None = None) -> None:
+        """One more sign-up from this address for this event."""
+        with self._lock:
+            self._recent(client, event_id, now).append(time.monotonic() if now is None else now)
+
+    def _recent(self, client: str, event_id: str, now: float | None) -> deque[float]:
+        moment = time.monotonic() if now is None else now
+        stamps = self._taken[(client, event_id)]
+        while stamps and stamps[0] <= moment - self.window:
+            stamps.popleft()
+        return stamps
+
+
+def hold_reason(
+    db: sqlite3.Connection, values: dict[str, Any], guard: PlaceGuard, client: str
+) -> str | None:
+    """Why this new sign-up is held for the counsellor, or ``None`` (run inside the sign-up's
+    write, so that two sign-ups at once see each other)."""
+    event_id = values.get("event_id") or ""
+    phone, email = values.get("phone") or "", (values.get("email") or "").lower()
+    same = db.execute(
+        "SELECT 1 FROM submissions WHERE event_id = ? AND status IN ('inscrit', 'liste_attente') "
+        "AND ((phone IS NOT NULL AND phone != '' AND phone = ?) "
+        "OR (email IS NOT NULL AND email != '' AND lower(email) = ?)) LIMIT 1",
+        (event_id, phone, email),
+    ).fetchone()
+    if same:
+        return SAME_CONTACT
+    if guard.full(client, event_id):
+        return (
+            f"plus de {guard.limit} places prises à cet événement depuis la même connexion en 24 h"
+        )
+    return None
