@@ -10,6 +10,7 @@ BENCHMARKS.md (section « Rappels »). Not a test: it measures.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import platform
@@ -147,6 +148,10 @@ def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.P
     )
 
 
+# Each sign-up of the load is a different young person: one number holds one place per event.
+_NUMBERS = itertools.count(1)
+
+
 def signing_up(port: int, stop: threading.Event, latencies: list[float]) -> None:
     """One young person after another signs up (the page's two requests; the POST is timed)."""
     base = f"http://127.0.0.1:{port}/formulaires"
@@ -157,7 +162,7 @@ def signing_up(port: int, stop: threading.Event, latencies: list[float]) -> None
             "id": token["id"],
             "jeton": token["jeton"],
             "prenom": "Léo",
-            "telephone": "06 12 34 56 78",
+            "telephone": f"07{next(_NUMBERS):08d}",
             "commune": "Frouard",
             "age": "19",
             "canal": "sms",
@@ -245,6 +250,8 @@ def main() -> None:
             "PORTE_VOIX_MIN_FILL_SECONDS": "0",
             "PORTE_VOIX_RATE_LIMIT": "1000000",
             "PORTE_VOIX_ATTEMPT_LIMIT": "1000000",
+            # Every client of the load comes from 127.0.0.1: not one office filling an event.
+            "PORTE_VOIX_PLACES_PER_CONNECTION": "1000000",
         }
         try:
             server = run_server(env, port, QUIET_DAY)
