@@ -238,3 +238,27 @@ def test_an_event_to_come_is_listed_whether_or_not_someone_signed_up(
         store.close()
     assert shown[0] == shown[1]
     assert any("Atelier CV" in place for place in shown[0])
+
+
+def test_two_small_communes_are_not_shown_to_hold_someone(project: Loaded, tmp_path: Path) -> None:
+    """5 young people of Frouard, 4 of Pont-à-Mousson, 4 of Champigneulles: the communes with a
+    quartier prioritaire count 13 (shown 15) and Frouard 5 (at most 7): printed both, they would
+    tell that the two « < 5 » beside Frouard hold at least 6, so 2 to 4 each."""
+    now = datetime.combine(TODAY, time(12), PARIS)
+    crowd = [
+        Person(30, "rappel", "", commune, 19, "sms", "", 0, False, False)
+        for commune, count in (("Frouard", 5), ("Pont-à-Mousson", 4), ("Champigneulles", 4))
+        for _ in range(count)
+    ]
+    store = Store(tmp_path / "formulaires.sqlite3")
+    store.migrate()
+    fill(store, crowd, project.events, (None, None), now=now)
+    shown = figures_by_place(_report(store, project, now, tmp_path / "rapport"))
+    store.close()
+    frouard = shown[("communes.csv", "Frouard", "Jeunes atteints")]
+    priority = shown[("priorites.csv", "Commune avec un quartier prioritaire", "Jeunes atteints")]
+    assert shown[("communes.csv", "Pont-à-Mousson", "Jeunes atteints")] == SMALL
+    assert shown[("communes.csv", "Champigneulles", "Jeunes atteints")] == SMALL
+    if frouard.isdigit() and priority.isdigit():
+        # What the two « < 5 » hold at least, for a reader: no more than 4 - 4 = 0.
+        assert int(priority) - 2 - (int(frouard) + 2) <= 4, (priority, frouard)

@@ -12,11 +12,12 @@ The rules, applied to every count:
   a territory and its communes, the young people of a channel and those of them signed up, two
   tables counting the same young people…). Whenever such a relation lets a reader of the
   published cells work out the hidden ones — a single hidden cell, or hidden cells (or an
-  unpublished difference) that the rounded figures show add up to 1 to 4 — the smallest cell
-  still shown in it is hidden too, as « masqué », and so on until no relation gives anything
-  away (what statistical offices call secondary suppression). This is decided from what the
-  report shows only, never from the true hidden counts: a cell masked only when the « < 5 »
-  beside it truly hold someone would tell the reader that they do.
+  unpublished difference) that the rounded figures show add up to 1 to 4, or a « < 5 » they
+  show is not empty — the smallest cell still shown in it is hidden too, as « masqué », and so
+  on until no relation gives anything away (what statistical offices call secondary
+  suppression). This is decided from what the report shows only, never from the true hidden
+  counts: a cell masked only when the « < 5 » beside it truly hold someone would tell the
+  reader that they do.
 
 Then every count still shown is **rounded to the nearest multiple of 5** (7 shows 5, 8 shows
 10), each on its own: a total is rounded from its true value, not added up from its rounded rows,
@@ -243,7 +244,12 @@ class Publication:
         low, high = self._bounds({k: -sign * c for k, c in terms.items() if k not in hidden})
         own_low, own_high = self._bounds({k: sign * c for k, c in unknown.items()}, small, masked)
         low, high = max(low, own_low), min(high, own_high)
-        return low > 0 and high < THRESHOLD
+        if low > 0 and high < THRESHOLD:
+            return True
+        # One « < 5 » shown not to be empty: the others together cannot make up the sum (13
+        # shows 15, 5 shows 5: the two « < 5 » beside it hold at least 6, so 2 each at least).
+        highs = {k: abs(c) * self._interval(k, small, masked)[1] for k, c in unknown.items()}
+        return any(low > sum(highs.values()) - highs[k] for k in unknown if k in small)
 
     def _bounds(
         self, terms: dict[str, int], small: set[str] = frozenset(), masked: set[str] = frozenset()
