@@ -342,6 +342,18 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
     assert "Karim" not in everything and "06 1" not in everything
 
 
+def test_the_page_says_truly_what_small_and_masked_cells_are(report: Path) -> None:
+    """« < 5 » is 0 to 4 (the page said 5 was its highest value), and « masqué » follows
+    from the figures shown, not from the true counts."""
+    page = BeautifulSoup((report / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    note = " ".join(
+        page.find("h2", string="Comment ces nombres sont comptés").find_next("div").stripped_strings
+    )
+    assert "« < 5 » (de 0 à 4 jeunes) est hachuré jusqu'à 5." in note
+    assert "ce choix ne dépend que des nombres affichés, pas des vrais nombres cachés" in note
+    assert "valeur la plus haute" not in note
+
+
 def test_a_chosen_period_counts_who_came_then(filled: Filled, tmp_path: Path) -> None:
     since = SUNDAY - timedelta(days=39)  # a Wednesday: the report starts on its Monday
     result = run(
