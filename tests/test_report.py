@@ -349,7 +349,7 @@ def test_the_page_says_truly_what_small_and_masked_cells_are(report: Path) -> No
     note = " ".join(
         page.find("h2", string="Comment ces nombres sont comptés").find_next("div").stripped_strings
     )
-    assert "« < 5 » (de 0 à 4 jeunes) est hachuré jusqu'à 5." in note
+    assert "« < 5 » (de zéro à quatre jeunes) est hachuré jusqu'à 5." in note
     assert "ce choix ne dépend que des nombres affichés, pas des vrais nombres cachés" in note
     assert "valeur la plus haute" not in note
 

@@ -156,7 +156,7 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
         f"{SMALL} » qui ne serait pas vide, la plus petite case encore visible affiche "
         f"« {HIDDEN} » ; ce choix ne dépend que des nombres affichés, pas des vrais nombres "
         "cachés. Dans les graphiques, les barres ont la longueur des nombres arrondis, et "
-        f"« {SMALL} » (de 0 à {THRESHOLD - 1} jeunes) est hachuré jusqu'à {THRESHOLD}.</p>"
+        f"« {SMALL} » (de zéro à quatre jeunes) est hachuré jusqu'à {THRESHOLD}.</p>"
         "<p>Le rapport ne compte que des semaines complètes, du lundi au dimanche : il s'arrête "
         "au dernier dimanche passé, et rien de ce qui est arrivé depuis (demande, inscription) "
         "n'y entre. Les semaines sont regroupées en périodes d'au moins "
