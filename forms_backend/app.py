@@ -198,16 +198,17 @@ def create_app(
         event = backend.events.get(request.path_params["event_id"])
         if event is None:
             raise HTTPException(404)
-        taken, waiting = await run_in_threadpool(backend.store.places_taken, event.id)
+        taken, _ = await run_in_threadpool(backend.store.places_taken, event.id)
         left = None if event.places is None else max(event.places - taken, 0)
+        state = _state(event, left)
+        # The places left while one can sign up, and no count: sign-ups and waiting list, read
+        # by anyone once it is over, would undo the programme report's rounding.
         return JSONResponse(
             {
                 "id": event.id,
                 "places": event.places,
-                "inscrits": taken,
-                "liste_attente": waiting,
-                "restantes": left,
-                "etat": _state(event, left),
+                "restantes": left if state in ("ouvert", "complet") else None,
+                "etat": state,
             },
             headers=NO_STORE,
         )

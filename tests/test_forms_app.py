@@ -214,13 +214,34 @@ def test_sign_ups_past_capacity_go_on_the_waiting_list(client, config) -> None: 
     third = signup(client, "2030-01-01-petit", json=False)
     assert third.status_code == 303 and third.headers["location"] == "/merci/liste-d-attente/"
     places = client.get("/formulaires/evenements/2030-01-01-petit/places").json()
-    assert places == {
+    assert places == {"id": "2030-01-01-petit", "places": 2, "restantes": 0, "etat": "complet"}
+
+
+def test_the_places_left_tell_no_count_once_sign_up_is_over(client, config) -> None:  # type: ignore[no-untyped-def]
+    """The page needs the places left while one can sign up, nothing more: the exact count of
+    sign-ups and of the waiting list, read by anyone once the event is over, would undo the
+    report's rounding (its sign-ups, the show-up rate, the young people who came)."""
+    for _ in range(3):
+        signup(client, "2030-01-01-petit")
+    url = "/formulaires/evenements/2030-01-01-petit/places"
+    assert client.get(url).json()["restantes"] == 0
+    write_manifest(
+        config.site_dir,
+        [
+            manifest_event(
+                "2030-01-01-petit",
+                places=2,
+                starts_in=timedelta(days=-2),
+                deadline_in=timedelta(days=-3),
+            )
+        ],
+    )
+    time.sleep(0.01)  # a new modification time for the manifest
+    assert client.get(url).json() == {
         "id": "2030-01-01-petit",
         "places": 2,
-        "inscrits": 2,
-        "liste_attente": 1,
-        "restantes": 0,
-        "etat": "complet",
+        "restantes": None,
+        "etat": "termine",
     }
 
 

@@ -216,9 +216,10 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
         "Communauté de communes du Bassin de Pont-à-Mousson": ["5"],  # 7
         "Communauté de communes du Bassin de Pompey": ["10"],  # Frouard 6 + Pompey 3
         "Communauté de communes Mad et Moselle": [SMALL],
-        # 5 (« nomeny », any spelling), hidden: else 23 - 7 - 9 - 5 = 2 would tell how many
-        # live outside the territories or in Mad et Moselle.
-        "Communauté de communes de Seille et Grand Couronné": [HIDDEN],
+        # 5 (« nomeny », any spelling), shown: a reader of the rounded figures only knows the
+        # two « < 5 » hold 25 - 10 - 5 - 5 ± 8, from none to 8 (hiding it because they truly
+        # hold 2 would tell that they are not empty).
+        "Communauté de communes de Seille et Grand Couronné": ["5"],
         "Hors territoire ou non reconnue": [SMALL],
     }
     assert table(report, "priorites") == {
@@ -226,16 +227,17 @@ def test_every_figure_matches_what_was_sent(report: Path) -> None:
         "Commune rurale": ["5"],  # Nomeny: its territory is marked rural
     }
     communes = table(report, "communes")
-    # Pont-à-Mousson (7), Frouard (6) and Nomeny (5) are hidden too: with the territories and
-    # the priority and rural totals, they would give Pompey's 3 away (9 - (13 - 7) = 3).
+    # Pont-à-Mousson (7) is hidden too: the priority total (15) less Frouard and
+    # Pont-à-Mousson would leave a single « < 5 » priority commune to work out. Chosen by what
+    # the cells show (both 5), then by their place in the table, never by the true counts.
     assert communes["Pont-à-Mousson"] == [
         "Communauté de communes du Bassin de Pont-à-Mousson",
         "oui",
         "",
         HIDDEN,
     ]
-    assert communes["Frouard"][-1] == HIDDEN
-    assert communes["Nomeny"][-1] == HIDDEN and communes["Nomeny"][2] == "oui"
+    assert communes["Frouard"][-1] == "5"  # 6
+    assert communes["Nomeny"][-1] == "5" and communes["Nomeny"][2] == "oui"
     assert communes["Pompey"][-1] == SMALL
     assert len(communes) == 78 + 1  # every commune, even without anyone, and the others
     events = table(report, "evenements")
@@ -340,6 +342,18 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
     assert "Karim" not in everything and "06 1" not in everything
 
 
+def test_the_page_says_truly_what_small_and_masked_cells_are(report: Path) -> None:
+    """« < 5 » is 0 to 4 (the page said 5 was its highest value), and « masqué » follows
+    from the figures shown, not from the true counts."""
+    page = BeautifulSoup((report / "rapport.html").read_text(encoding="utf-8"), "html.parser")
+    note = " ".join(
+        page.find("h2", string="Comment ces nombres sont comptés").find_next("div").stripped_strings
+    )
+    assert "« < 5 » (de zéro à quatre jeunes) est hachuré jusqu'à 5." in note
+    assert "ce choix ne dépend que des nombres affichés, pas des vrais nombres cachés" in note
+    assert "valeur la plus haute" not in note
+
+
 def test_a_chosen_period_counts_who_came_then(filled: Filled, tmp_path: Path) -> None:
     since = SUNDAY - timedelta(days=39)  # a Wednesday: the report starts on its Monday
     result = run(
@@ -412,7 +426,10 @@ def test_counts_are_rounded_to_5_and_rates_to_10_points_from_the_true_counts() -
 
 
 def test_small_counts_hide_one_more_cell_when_one_alone_could_be_worked_out() -> None:
-    assert shown_partition([12, 3, 9]) == ["10", SMALL, HIDDEN]
+    # 12 and 9 both show 10: the one masked is chosen by what they show (then by place in
+    # the table), not by the true counts, which would tell that it is the smaller.
+    assert shown_partition([12, 3, 9]) == [HIDDEN, SMALL, "10"]
+    assert shown_partition([9, 3, 12]) == [HIDDEN, SMALL, "10"]
     assert shown_partition([12, 3, 2]) == ["10", SMALL, SMALL]
     assert shown_partition([12, 30]) == ["10", "30"]
 
@@ -467,7 +484,8 @@ def test_rows_are_ordered_by_what_they_show_not_by_hidden_counts(report: Path) -
     # Pompey (3 young people) among the « < 5 » must not stand before Agincourt (none), nor
     # Pont-à-Mousson (7, « masqué ») before them: the order would tell what the cells hide.
     communes = list(table(report, "communes"))
-    hidden = communes[:-1]
+    assert communes[:2] == ["Frouard", "Nomeny"]  # 6 and 5, both shown 5: by name
+    hidden = communes[2:-1]
     assert hidden == sorted(hidden, key=normalise) and hidden.index("Agincourt") < hidden.index(
         "Pompey"
     )

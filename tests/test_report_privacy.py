@@ -87,6 +87,21 @@ def _exactly_small(terms: dict[str, int], cells: dict[str, str]) -> int | None:
     return low if low == high and 0 < low < 5 else None
 
 
+def _small_not_empty(terms: dict[str, int], cells: dict[str, str]) -> str | None:
+    """In ``sum(coefficient × count) = 0``, with the hidden counts all on one side: a « < 5 »
+    that the others cannot make up for, shown by the rounded figures to hold someone."""
+    hidden = {k: c for k, c in terms.items() if not cells.get(k, "").isdigit()}
+    if not hidden or len({c > 0 for c in hidden.values()}) > 1:
+        return None
+    sign = 1 if next(iter(hidden.values())) > 0 else -1
+    low, _ = _bounds({k: -sign * c for k, c in terms.items() if k not in hidden}, cells)
+    highs = {k: abs(c) * _interval(cells.get(k, "?"))[1] for k, c in hidden.items()}
+    for key in hidden:
+        if cells.get(key) == SMALL and low > sum(highs.values()) - highs[key]:
+            return key
+    return None
+
+
 def _free_numbers(soup: BeautifulSoup) -> list[int]:
     """Numbers printed outside the marked counts, axes and settings (dates and years left out)."""
     copy = BeautifulSoup(str(soup), "html.parser")
@@ -342,6 +357,8 @@ def _attacker_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
                 problems.append(f"{sorted(hidden)} worked out as {abs(known)}")
             elif (value := _exactly_small(terms, cells)) is not None:
                 problems.append(f"{sorted(hidden)} worked out as {value} despite rounding")
+            elif (key := _small_not_empty(terms, cells)) is not None:
+                problems.append(f"{key} shown not to be empty by {sorted(terms)}")
     return problems
 
 
@@ -555,6 +572,10 @@ def test_the_checks_find_what_an_unmasked_report_gives_away(tmp_path: Path) -> N
     # can only be 4 (the total is at least 18, the rows at most 7).
     assert _sum_problem("total", ["20"], ["5", "5", SMALL, SMALL]) is None
     assert _exactly_small({"t": 1, "a": -1, "c": -1, "b": -1}, {"t": "20", "a": "5", "c": "5", "b": SMALL}) == 4  # fmt: skip
+    # 13 shows 15, 5 is at most 7: the two « < 5 » hold 6 at least, 2 each.
+    two = {"t": "15", "a": "5", "b": SMALL, "c": SMALL}
+    assert _small_not_empty({"t": 1, "a": -1, "b": -1, "c": -1}, two) == "b"
+    assert _small_not_empty({"t": 1, "a": -1, "b": -1, "c": -1}, {**two, "t": "10"}) is None
     assert _sum_problem("rounded", ["20"], ["10", "10"]) is None
     assert _sum_problem("rounded", ["20"], ["5", "5"]) is not None
     # A rate beside a hidden count gives it back (3 of 9); a shown rate must be the ratio.

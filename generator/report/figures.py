@@ -348,8 +348,9 @@ def _events(
     for event in sorted(events, key=lambda e: e.start):
         day = event.start.astimezone(PARIS).date()
         signed_up, waiting = status[(event.id, "inscrit")], status[(event.id, "liste_attente")]
-        # Events of the period, and those still to come that people already signed up for.
-        if day < first_day or (day > last_day and not signed_up + waiting):
+        # Events of the period and every one still to come: listing only those someone
+        # already signed up for would tell, by their row, that someone did.
+        if day < first_day:
             continue
         past = event.end.astimezone(PARIS).date() <= last_day
         rows.append(

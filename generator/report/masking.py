@@ -10,10 +10,14 @@ The rules, applied to every count:
 - a count under 5 shows « < 5 » (zero too: a zero beside « < 5 » cells would narrow them down);
 - the publication knows every sum anyone can make from what is published (a total and its rows,
   a territory and its communes, the young people of a channel and those of them signed up, two
-  tables counting the same young people…). Whenever such a relation lets someone work out the
-  hidden cells — a single hidden cell, or hidden cells (or an unpublished difference) adding up
-  to 1 to 4 — the smallest cell still shown in it is hidden too, as « masqué », and so on until
-  no relation gives anything away (what statistical offices call secondary suppression).
+  tables counting the same young people…). Whenever such a relation lets a reader of the
+  published cells work out the hidden ones — a single hidden cell, or hidden cells (or an
+  unpublished difference) that the rounded figures show add up to 1 to 4, or a « < 5 » they
+  show is not empty — the smallest cell still shown in it is hidden too, as « masqué », and so
+  on until no relation gives anything away (what statistical offices call secondary
+  suppression). This is decided from what the report shows only, never from the true hidden
+  counts: a cell masked only when the « < 5 » beside it truly hold someone would tell the
+  reader that they do.
 
 Then every count still shown is **rounded to the nearest multiple of 5** (7 shows 5, 8 shows
 10), each on its own: a total is rounded from its true value, not added up from its rounded rows,
@@ -42,6 +46,7 @@ RATE_STEP = 10  # percentages are rounded to the nearest RATE_STEP points
 RATE_MINIMUM = 20  # no percentage of fewer young people than this
 SMALL = "< 5"
 HIDDEN = "masqué"
+UNBOUNDED = 10**9  # no upper bound known to a reader
 
 
 def rounded(value: int, base: int = BASE) -> int:
@@ -165,7 +170,7 @@ class Publication:
         published = [k for k in self._counts if k not in self._unpublished]
         small = {k for k in published if k not in self._derived and self._counts[k] < THRESHOLD}
         masked: set[str] = set()
-        while (victim := self._next_victim(small | masked | self._unpublished)) is not None:
+        while (victim := self._next_victim(small, masked)) is not None:
             masked.add(victim)
         hidden = small | masked
         cells = {}
@@ -186,9 +191,14 @@ class Publication:
                 cells[key] = Cell(key, HIDDEN, None, rate=True)
         return cells
 
-    def _next_victim(self, hidden: set[str]) -> str | None:
+    def _next_victim(self, small: set[str], masked: set[str]) -> str | None:
         """A shown cell to hide because a relation, or the sum or difference of two relations
-        sharing a hidden cell, lets someone work out hidden counts; None when nothing leaks."""
+        sharing a hidden cell, lets someone work out hidden counts; None when nothing leaks.
+
+        Decided from what the report shows only (which cells are « < 5 » or « masqué », the
+        rounded numbers), never from the true hidden counts: a cell hidden only when the
+        « < 5 » beside it hold someone would tell the reader that they do."""
+        hidden = small | masked | self._unpublished
         terms = [_terms(relation) for relation in self._relations]
         sharing: dict[str, list[int]] = {}
         for index, relation_terms in enumerate(terms):
@@ -202,22 +212,55 @@ class Publication:
                 combinations.append(_add(relation_terms, terms[other], 1))
                 combinations.append(_add(relation_terms, terms[other], -1))
             for combination in combinations:
-                unknown = {k: c for k, c in combination.items() if k in hidden}
-                if not self._gives_away(unknown):
+                if not self._gives_away(combination, small, masked):
                     continue
                 shown = [k for k in combination if k not in hidden]
                 if shown:
-                    return min(shown, key=lambda k: (self._counts[k], k))
+                    return min(shown, key=lambda k: (rounded(self._counts[k]), k))
         return None
 
-    def _gives_away(self, unknown: dict[str, int]) -> bool:
-        """True when these hidden counts, with these signs, add up to a known number that
-        gives someone away: a single hidden cell, or a group of 1 to 4 young people."""
+    def _interval(self, key: str, small: set[str], masked: set[str]) -> tuple[int, int]:
+        """What a reader who knows these rules learns of a count from what the report shows."""
+        if key in self._unpublished:
+            return 0, UNBOUNDED
+        if key in small:
+            return 0, THRESHOLD - 1
+        if key in masked:
+            return THRESHOLD, UNBOUNDED  # only a shown count is ever masked
+        published = rounded(self._counts[key])
+        return max(published - BASE // 2, THRESHOLD), published + BASE // 2
+
+    def _gives_away(self, terms: dict[str, int], small: set[str], masked: set[str]) -> bool:
+        """True when ``sum(coefficient × count) = 0`` lets a reader of the published cells
+        work out a single hidden cell, or hidden counts (on one side) adding up to 1 to 4."""
+        hidden = small | masked | self._unpublished
+        unknown = {k: c for k, c in terms.items() if k in hidden}
         if not unknown or len({coefficient > 0 for coefficient in unknown.values()}) > 1:
             return False  # nothing hidden, or unknowns on both sides: no sum can be worked out
-        worked_out = sum(abs(c) * self._counts[k] for k, c in unknown.items())
-        alone = len(unknown) == 1 and next(iter(unknown)) not in self._unpublished
-        return alone or 0 < worked_out < THRESHOLD
+        if len(unknown) == 1 and next(iter(unknown)) not in self._unpublished:
+            return True
+        sign = 1 if next(iter(unknown.values())) > 0 else -1
+        # The hidden side equals minus the shown side: bounds from both.
+        low, high = self._bounds({k: -sign * c for k, c in terms.items() if k not in hidden})
+        own_low, own_high = self._bounds({k: sign * c for k, c in unknown.items()}, small, masked)
+        low, high = max(low, own_low), min(high, own_high)
+        if low > 0 and high < THRESHOLD:
+            return True
+        # One « < 5 » shown not to be empty: the others together cannot make up the sum (13
+        # shows 15, 5 shows 5: the two « < 5 » beside it hold at least 6, so 2 each at least).
+        highs = {k: abs(c) * self._interval(k, small, masked)[1] for k, c in unknown.items()}
+        return any(low > sum(highs.values()) - highs[k] for k in unknown if k in small)
+
+    def _bounds(
+        self, terms: dict[str, int], small: set[str] = frozenset(), masked: set[str] = frozenset()
+    ) -> tuple[int, int]:
+        """The smallest and largest value ``sum(coefficient × count)`` can take for a reader."""
+        low = high = 0
+        for key, coefficient in terms.items():
+            first, last = self._interval(key, small, masked)
+            low += coefficient * (first if coefficient > 0 else last)
+            high += coefficient * (last if coefficient > 0 else first)
+        return low, high
 
 
 def _terms(relation: _Relation) -> dict[str, int]:
