@@ -584,3 +584,32 @@ def test_the_checks_find_what_an_unmasked_report_gives_away(tmp_path: Path) -> N
     assert _rate_problems(rate, {"events/0/came": "5", "events/0/signed_up": "10"}) != []
     assert _rate_problems(rate, {"events/0/came": "20", "events/0/signed_up": "30"}) != []
     assert _rate_problems(rate, {"events/0/came": "10", "events/0/signed_up": "30"}) == []
+
+
+def test_the_weeks_after_the_last_period_are_in_no_figure(project: Loaded, tmp_path: Path) -> None:
+    """32 young people in one week, then 1 in the last closed week: a total « depuis le début »
+    of 35 (33) beside a last period of 30 (32) would tell that 1 to 4 came since, so the report
+    stops at the end of the last period and says why."""
+    last_sunday = TODAY - timedelta(days=TODAY.weekday() + 1)
+    early = (TODAY - (last_sunday - timedelta(days=30))).days
+    crowd = [Person(early, "rappel", "", "Frouard", 19, "sms", "", 0, False, False)] * 32
+    late = (TODAY - (last_sunday - timedelta(days=2))).days  # the Friday of the last closed week
+    crowd.append(Person(late, "rappel", "", "Nomeny", 19, "sms", "", 0, False, False))
+    store = Store(tmp_path / "formulaires.sqlite3")
+    store.migrate()
+    fill(store, crowd, project.events, ())
+    loaded = project.project
+    figures = count_figures(
+        contacts(store), loaded.settings, loaded.content.partners, loaded.content.events
+    )
+    store.close()
+    assert figures.reached_since_start == 32 and figures.last_day < last_sunday
+    write_report(figures, tmp_path / "rapport", "Mission Locale")
+    page = (tmp_path / "rapport" / "rapport.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    cumulative = soup.select('[data-count$="/cumulative"]')
+    assert (
+        cumulative
+        and soup.select_one('[data-count="since"]').get_text() == cumulative[-1].get_text()
+    )
+    assert "ne sont comptés dans aucun chiffre" in page

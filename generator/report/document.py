@@ -45,7 +45,8 @@ def _pending(shown: Shown) -> str:
     return (
         f"<p>Les semaines depuis le lundi {shown.pending_from:%d/%m/%Y} comptent ensemble moins "
         f"de {THRESHOLD} nouveaux jeunes : elles seront publiées dans une période dès qu'elles "
-        f"en compteront {THRESHOLD}. Leurs jeunes sont déjà comptés « depuis le début ».</p>"
+        f"en compteront {THRESHOLD}. D'ici là, leurs jeunes ne sont comptés dans aucun chiffre "
+        "de ce rapport, qui s'arrête à la fin de la dernière période.</p>"
     )
 
 

@@ -28,6 +28,7 @@ from ..content import Event
 from ..content.partners import Partner
 from ..settings import Settings
 from ..slugs import normalise
+from .masking import THRESHOLD
 
 PARIS = ZoneInfo("Europe/Paris")
 OTHER_COMMUNE = "Autre commune ou commune non reconnue"
@@ -132,6 +133,7 @@ class Figures:
     events: list[EventRow]
     ages: list[tuple[str, int]]
     contact_channels: list[tuple[str, int]]
+    pending_from: date | None = None  # closed weeks after the last period: in no figure yet
 
 
 def count_figures(
@@ -155,7 +157,9 @@ def count_figures(
     start = programme.start or min((_day(c) for c in firsts.values()), default=today)
     end = programme.end(start)
     first_day = max(monday(first_day), start) if first_day and first_day > start else start
-    last_day = last_closed_day(today, last_day)
+    closed = last_closed_day(today, last_day)
+    last_day, pending_from = last_period_day(_weeks(firsts.values(), start, first_day, closed))
+    last_day = last_day or closed
     chosen = [c for c in firsts.values() if first_day <= _day(c) <= last_day]
     signed_up = {c.person for c in contacts if c.form == "inscription" and _day(c) <= last_day}
     since_start = sum(1 for c in firsts.values() if start <= _day(c) <= last_day)
@@ -181,7 +185,35 @@ def count_figures(
             (label, sum(1 for c in chosen if c.channel == key))
             for key, label in CONTACT_CHANNELS.items()
         ],
+        pending_from=pending_from,
     )
+
+
+def periods(weeks: list[Week]) -> tuple[list[list[Week]], list[Week]]:
+    """The closed weeks grouped from the programme's start, each group closing at the first
+    week at which it counts 5 new young people; and the weeks after the last group."""
+    groups: list[list[Week]] = []
+    current: list[Week] = []
+    for week in weeks:
+        current.append(week)
+        if sum(w.new for w in current) >= THRESHOLD:
+            groups.append(current)
+            current = []
+    return groups, current
+
+
+def last_period_day(weeks: list[Week]) -> tuple[date | None, date | None]:
+    """The last day of the last period, and the first day of the weeks after it (``None``: no
+    week after it). Every figure of the report stops at that day: the weeks after it count
+    fewer than 5 young people together, and any total that held them would tell, beside the
+    periods' own figures, that 1 to 4 young people came in those weeks."""
+    if not weeks:
+        return None, None
+    groups, pending = periods(weeks)
+    if not pending:
+        return weeks[-1].last, None
+    end = groups[-1][-1].last if groups else weeks[0].first - timedelta(days=1)
+    return end, pending[0].first
 
 
 def monday(day: date) -> date:

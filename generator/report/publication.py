@@ -6,8 +6,9 @@ count.
 Weeks are published in periods of at least 5 new young people, counted from the programme's
 start over closed weeks only (see :mod:`.figures`): a period closes at the end of the first week
 at which it counts 5, and from then on it is published, with the same figures, in every report.
-The last weeks, while they count fewer than 5 together, are published in no row (they are in the
-totals « depuis le début »): they wait for the weeks after them. A period's figures depend only
+The last weeks, while they count fewer than 5 together, are in no figure at all (the report
+stops at the end of the last period, see :func:`.figures.last_period_day`): they wait for the
+weeks after them. A period's figures depend only
 on its own closed weeks, so they never go through the small-count suppression, whose choices
 depend on the whole report: they are only rounded.
 """
@@ -17,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .figures import CHANNEL_GROUPS, Figures, Week
-from .masking import THRESHOLD, Cell, Publication, shown_count
+from .figures import CHANNEL_GROUPS, Figures, Week, periods
+from .masking import Cell, Publication, shown_count
 
 
 @dataclass(frozen=True)
@@ -93,19 +94,6 @@ class Shown:
     pending_from: date | None = None  # the first of the closed weeks no period holds yet
 
 
-def periods(figures: Figures) -> tuple[list[list[Week]], list[Week]]:
-    """The closed weeks grouped from the programme's start, each group closing at the first
-    week at which it counts 5 new young people; and the weeks after the last group."""
-    groups: list[list[Week]] = []
-    current: list[Week] = []
-    for week in figures.weeks:
-        current.append(week)
-        if sum(w.new for w in current) >= THRESHOLD:
-            groups.append(current)
-            current = []
-    return groups, current
-
-
 def publish(figures: Figures) -> Shown:
     """Register every count and relation, decide the cells once, and give them back."""
     pub = Publication()
@@ -120,7 +108,7 @@ def publish(figures: Figures) -> Shown:
         if figures.projection is not None
         else None
     )
-    groups, pending = periods(figures)
+    groups, _ = periods(figures.weeks)
     channels = _register_channels(pub, figures, reached)
     partners = _register_partners(pub, figures, channels)
     territories = [
@@ -155,7 +143,7 @@ def publish(figures: Figures) -> Shown:
         since_start=cell(since),
         projection=cell(projection) if projection else None,
         periods=_shown_periods(groups),
-        pending_from=pending[0].first if pending else None,
+        pending_from=figures.pending_from,
         channels=[
             (row.label, cell(people), cell(signed))
             for row, (people, signed) in zip(figures.channels, channels, strict=True)
