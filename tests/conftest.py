@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -153,21 +154,38 @@ def add_event(project: Project, start: datetime, slug: str, **kwargs: object) ->
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The repository's own sample content, built once with ``mkdocs build --strict``."""
-    project = new_project(tmp_path_factory.mktemp("sample"), with_sample_content=True)
+def sample_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Project:
+    """The repository's own sample content, built once with ``mkdocs build --strict``: once per
+    run, not once per pytest-xdist worker (the first builds it under a lock, the others wait)."""
+    if worker_id == "master":  # no xdist: the parent folder would outlive this run
+        return _build_sample(tmp_path_factory.mktemp("sample"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, the same for every worker
+    with (shared / "sample.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "sample.built").exists():
+            shutil.rmtree(shared / "sample", ignore_errors=True)
+            _build_sample(shared / "sample")
+            (shared / "sample.built").touch()
+    return Project(shared / "sample")
+
+
+def _build_sample(root: Path) -> Project:
+    project = new_project(root, with_sample_content=True)
     result = project.build()
     assert result.returncode == 0, result.stderr
     return project
 
 
 # The files that take longest (from `--durations`), run first: pytest-xdist hands out whole
-# files (`--dist loadfile`), and a long file started last would keep one core busy alone
-# while the other has finished.
+# files (`--dist loadfile`), one more to a worker as it runs out, so the longest ones must be
+# handed out first or a long file started last keeps one core busy alone while the other has
+# finished. `--no-loadscope-reorder` (pyproject.toml) keeps this order: by default xdist would
+# hand out the files with the most tests first, and these have few.
 LONGEST_FIRST = (
-    "test_adversarial.py",
     "test_keyboard_access.py",
     "test_browser.py",
+    "test_adversarial_publication.py",
+    "test_adversarial.py",
     "test_text_is_text.py",
     "test_content_dates.py",
     "test_publication.py",

@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page
 
 from .backend import Inbox
-from .browser import AXE_TAGS, LiveSite, chromium, serve_site
+from .browser import AXE_OPTIONS, LiveSite, chromium, serve_site
 from .conftest import add_event, campaign_text, new_project, when
 
 SCREENSHOTS = Path(tempfile.gettempdir()) / "porte-voix-captures"
@@ -144,7 +144,7 @@ def page_types(live: LiveSite) -> dict[str, str]:
 
 
 def axe_violations(page: Page, where: str) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = Axe().run(page, options=AXE_OPTIONS)
     return [
         f"{where} — {v['id']} ({v['help']}) : {node['target']} {node.get('failureSummary', '')}"
         for v in results.response["violations"]

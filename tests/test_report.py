@@ -30,7 +30,7 @@ from generator.settings import Settings, SettingsError
 from generator.slugs import normalise
 
 from .backend import client_for, fresh, make_config, manifest_event, write_manifest
-from .browser import AXE_TAGS, chromium
+from .browser import AXE_OPTIONS, chromium
 from .conftest import PARIS, Project, event_text, new_project, when
 from .test_report_privacy import report_problems
 
@@ -401,7 +401,7 @@ def test_the_report_opens_offline_in_chromium_passes_axe_and_prints_on_a4(
         page.on("request", lambda request: requests.append(request.url))
         page.goto((report / "rapport.html").as_uri(), wait_until="networkidle")
         assert page.locator("svg[role=img]").count() == 6
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        results = Axe().run(page, options=AXE_OPTIONS)
         violations = [v["id"] for v in results.response["violations"]]
         pdf = tmp_path / "rapport.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)

@@ -222,13 +222,15 @@ DANGEROUS_DOM = """() => {
   return found;
 }"""
 
-READ_PAGE = """() => ({
-  h1: (document.querySelector("article h1") || {}).textContent || "",
+READ_PAGE = f"""() => ({{
+  flag: window.{FLAG} ?? null,
+  dangerous: ({DANGEROUS_DOM})(),
+  h1: (document.querySelector("article h1") || {{}}).textContent || "",
   title: document.title,
-  description: (document.querySelector('meta[name="description"]') || {}).content || "",
+  description: (document.querySelector('meta[name="description"]') || {{}}).content || "",
   json_ld: [...document.querySelectorAll('script[type="application/ld+json"]')].map(s => s.textContent),
   text: (document.querySelector("article") || document.body).innerText,
-})"""
+}})"""  # one round trip per page: there are hundreds
 
 
 def serve(site_dir: Path) -> tuple[ThreadingHTTPServer, str]:
@@ -259,10 +261,7 @@ def visits(hostile: HostileSite) -> Iterator[dict[str, Visit]]:
                 url = f"{base}/{path.relative_to(site).as_posix()}"
                 page.goto(url, wait_until="load")
                 page.wait_for_timeout(50)  # an image's error event, a toggle's event
-                read = page.evaluate(READ_PAGE)
-                found[url] = Visit(
-                    page.evaluate(f"window.{FLAG}"), page.evaluate(DANGEROUS_DOM), **read
-                )
+                found[url] = Visit(**page.evaluate(READ_PAGE))
             page.goto(f"{base}/", wait_until="load")
             page.locator(".md-search__input").click()  # in the header, at desktop width
             page.keyboard.type("Tournoi", delay=30)
