@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import click
@@ -48,14 +49,30 @@ def main() -> None:
 
 @dataclass(frozen=True)
 class Project:
-    """A Mission Locale's project as the commands see it: settings, checked content, folders."""
+    """A Mission Locale's project as the commands see it: settings, checked content, folders.
+
+    The content is read and checked when first asked for: a command that needs only the
+    settings or the folders (showing a contribution, writing one) does not read every file."""
 
     settings: Settings
-    content: Content
-    problems: list[Problem]
+    docs_dir: Path
     layouts: Path
     cache: Path
     directory_urls: bool
+
+    @cached_property
+    def _loaded(self) -> tuple[Content, list[Problem]]:
+        return load_content(self.docs_dir, self.settings)
+
+    @property
+    def content(self) -> Content:
+        """Everything in ``content/``, as the build reads it."""
+        return self._loaded[0]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem of ``content/``, each at its file and line."""
+        return self._loaded[1]
 
 
 def load_project(config_file: str) -> Project:
@@ -71,11 +88,9 @@ def load_project(config_file: str) -> Project:
         raise click.ClickException(f"le plugin « porte-voix » n'est pas activé dans {config_file}")
     plugin.on_config(config)
     assert plugin.settings is not None
-    content, problems = load_content(Path(config.docs_dir), plugin.settings)
     return Project(
         plugin.settings,
-        content,
-        problems,
+        Path(config.docs_dir),
         _layouts_folder(config),
         Path(config.config_file_path).parent / plugin.config.cache,
         config.use_directory_urls,

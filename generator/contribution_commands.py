@@ -130,8 +130,7 @@ def register_contribution_commands(
                 "ou si l'autre parent est d'accord (version précédente de la page) : fais signer "
                 "l'autorisation papier par les deux parents, ou refuse cette contribution"
             )
-        project = load_project(config_file)
-        content = project.content.root
+        content = load_project(config_file).docs_dir
         fields = _Fields(item.fields)
         if item.kind == "temoignage":
             guardian = (
