@@ -889,3 +889,25 @@ def test_references_that_name_no_sign_up_change_nothing(kit: Kit) -> None:
     assert answer.exit_code == 1
     assert "aucune inscription ne commence par « zzzzzzzz »" in answer.output
     assert kit.status(first) == "inscrit"
+
+
+def test_a_change_told_to_someone_waiting_does_not_say_she_has_a_place(
+    kit: Kit, brevo, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone on the waiting list told of a new time must not read that she is signed up, nor
+    that her link frees « her place » for someone who waits: she has no place, and would come."""
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(telephone="06 00 00 00 01")  # the one place
+    kit.sign_up(telephone="06 00 00 00 02", prenom="Léo")  # waiting, by SMS
+    kit.sign_up(canal="email", email="zoe@exemple.fr", telephone="", prenom="Zoé")  # waiting
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM + timedelta(hours=1), places=1))
+    kit.run_worker()
+    [sms] = [t for t in texts_to(brevo, "33600000002") if t.startswith("Changement")]
+    assert "Infos, ou te retirer : http://127.0.0.1:8000/formulaires/ma-place?jeton=" in sms
+    assert "ta place" not in sms
+    [mail] = [m for m in young_mails(smtp) if "Changement" in m["Subject"]]
+    said = text_of(mail)
+    assert "l'événement où tu es sur la liste d'attente" in said
+    assert "Retire-toi de la liste en un clic" in said
+    assert "inscrit" not in said and "ta place" not in said

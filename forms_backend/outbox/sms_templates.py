@@ -192,12 +192,13 @@ def cancelled(event: PublicEvent, before_start: datetime) -> str:
     return _fitted(wordings, event.title, f"Annulation : l'événement du {date} est annulé.")
 
 
-def changed(event: PublicEvent, what: list[str], link: str) -> str:
+def changed(event: PublicEvent, what: list[str], link: str, *, waiting: bool = False) -> str:
     """The event moved (``what``: « nouvelle date : … », « nouveau lieu : … ») or was
     postponed; her link shows the event as it is now (left out when two segments cannot hold
-    it beside what changed)."""
+    it beside what changed). Someone ``waiting`` has no place to free: her link takes her off
+    the list, as her confirmation said."""
     said = "; ".join(what)
-    then = f"Infos, ou libérer ta place : {link}"
+    then = f"Infos, ou {'te retirer' if waiting else 'libérer ta place'} : {link}"
     wordings = [
         ('Changement pour "', f'" : {said}. {then}'),
         ('Changement pour "', f'" : {what[0]}. {then}'),

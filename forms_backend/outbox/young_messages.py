@@ -163,7 +163,8 @@ class YoungMessages:
         if wanted.channel == SMS:
             if event.cancelled:
                 return sms_templates.cancelled(event, datetime.fromisoformat(before["debut"]))
-            return sms_templates.changed(event, what, personal)
+            waiting = submission["status"] == sql.WAITING
+            return sms_templates.changed(event, what, personal, waiting=waiting)
         return young_mail.changed(submission, event, what, still, signature, now)
 
     def _rank(self, submission: dict[str, Any]) -> int | None:
