@@ -911,3 +911,40 @@ def test_a_change_told_to_someone_waiting_does_not_say_she_has_a_place(
     assert "l'événement où tu es sur la liste d'attente" in said
     assert "Retire-toi de la liste en un clic" in said
     assert "inscrit" not in said and "ta place" not in said
+
+
+def test_the_counsellor_is_told_when_a_message_could_not_reach_the_young_person(
+    tmp_path: Path, smtp, httpserver: HTTPServer
+) -> None:  # type: ignore[no-untyped-def]
+    """Brevo refuses a number (HTTP 400): the young person will never read that the event is
+    cancelled, and would come. The counsellor is told, once, to call her; a message that left
+    tells her nothing."""
+    refused = "33600000009"
+
+    def handler(request: Request) -> Response:
+        if json.loads(request.get_data())["recipient"] == refused:
+            body = {"code": "invalid_parameter", "message": "invalid mobile number"}
+            return Response(json.dumps(body), status=400)
+        return Response(json.dumps({"messageId": 1}), status=201)
+
+    httpserver.expect_request(SEND, method="POST").respond_with_handler(handler)
+    config = make_config(tmp_path, smtp_url=smtp.url, sms_url=httpserver.url_for("/"), sms_key=KEY)
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
+    app = create_app(config, run_worker=False, clock=clock)
+    from starlette.testclient import TestClient
+
+    with TestClient(app, follow_redirects=False) as client:
+        kit = Kit(client, app.state.backend, clock, config)
+        kit.sign_up(telephone="06 00 00 00 01", prenom="Inès")
+        kit.sign_up(telephone="06 00 00 00 09", prenom="Léo")
+        kit.run_worker()
+        publish(config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+        kit.run_worker()
+        kit.run_worker()
+    told = [m for m in counsellor_mails(smtp) if "pas reçu" in m["Subject"]]
+    assert [m["Subject"].count("Léo") + text_of(m).count("Léo") > 0 for m in told] == [True, True]
+    assert all("Inès" not in text_of(m) for m in told)
+    assert "Prévenez-le ou la vous-même" in text_of(told[0])
+    assert told[0]["Message-ID"] != told[1]["Message-ID"]  # a mail client would keep one

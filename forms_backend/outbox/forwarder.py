@@ -4,6 +4,7 @@ and parks permanent ones as dead letters (like pretix's outgoing mail)."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import Message
@@ -32,6 +33,7 @@ from forms_backend.outbox.young_targets import (
     COUNSELLOR,
     MAIL,
     SMS,
+    UNDELIVERED,
     UNSURE,
     parse,
     target,
@@ -99,11 +101,22 @@ class Forwarder:
                         self.store.mark_sending(row.id)  # see Store.abandon_sending
                     outcome = self._deliver(row, report, mailer)
                     if parse(row.target).channel in YOUNG_CHANNELS:
-                        self.store.mark_outcomes([outcome])
+                        self.store.mark_outcomes([outcome], self._undelivered(row, outcome))
                     else:
                         outcomes.append(outcome)
             self.store.mark_outcomes(outcomes)
         return report
+
+    def _undelivered(
+        self, row: OutboxRow, outcome: Outcome
+    ) -> Callable[[sqlite3.Connection], object] | None:
+        """A young person's message that will not leave (a number or address refused, the
+        provider unreachable past the last retry): the counsellor is told, in the transaction
+        that marks it, to reach her herself — a cancellation she never reads, and she comes."""
+        if outcome.state != "dead":
+            return None
+        notice = (target(COUNSELLOR, UNDELIVERED, str(row.id)), self.clock())
+        return lambda db: event_messages.add_rows(db, row.submission_id, [notice])
 
     def report_abandoned(self, rows: list[tuple[int, str]]) -> None:
         """Tell the counsellor of each SMS that may or may not have left (a server killed
@@ -167,6 +180,7 @@ class Forwarder:
                 wanted.kind,
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
+                detail=wanted.detail,
             )
             mailer.send(notice, self.config.counsellor_email)
         elif row.target == "email":

@@ -45,6 +45,14 @@ NOTICES = {
         "le savoir. Il n'est pas renvoyé de lui-même, pour qu'un ou une jeune ne reçoive jamais "
         "deux fois le même SMS. Pour le renvoyer : porte-voix forms retry ; ou appelez-le ou la.",
     ),
+    "non-recu": (
+        "Message pas reçu",
+        "Un message à {name} (confirmation, rappel, place, changement ou annulation) n'a pas "
+        "pu partir : le fournisseur a refusé le numéro ou l'adresse, ou il est resté "
+        "injoignable malgré les nouveaux essais. La raison est dans « porte-voix forms "
+        "status ». Prévenez-le ou la vous-même (téléphone et e-mail dans le premier courriel "
+        "de cette inscription), surtout si l'événement est annulé ou changé.",
+    ),
     "place": (
         "Place donnée à la liste d'attente",
         "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
@@ -145,10 +153,18 @@ def counsellor_email(
 
 
 def counsellor_notice(
-    submission: dict[str, Any], event_title: str | None, kind: str, *, sender: str, recipient: str
+    submission: dict[str, Any],
+    event_title: str | None,
+    kind: str,
+    *,
+    sender: str,
+    recipient: str,
+    detail: str = "",
 ) -> Message:
-    """A place freed, or given to the first person waiting: who, for which event, the
-    reference; the contact details are in the sign-up's first e-mail."""
+    """A place freed, given to the first person waiting, or a message that did not reach her:
+    who, for which event, the reference; the contact details are in the sign-up's first
+    e-mail. ``detail`` (the row a notice is about) keeps the ``Message-ID`` of two notices of
+    one kind apart: a mail client keeps one message per ``Message-ID``."""
     if kind not in NOTICES:
         raise KeyError(kind)
     title, said = NOTICES[kind]
@@ -164,7 +180,7 @@ def counsellor_notice(
         french_spacing("\n".join(lines)),
         sender=sender,
         recipient=recipient,
-        idstring=f"{submission['id'].replace('-', '')}.{kind}",
+        idstring=f"{submission['id'].replace('-', '')}.{kind}{'.' + detail if detail else ''}",
     )
 
 

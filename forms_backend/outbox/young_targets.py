@@ -25,6 +25,7 @@ PROMOTED = "place"  # a place came free for someone waiting
 CHANGED = "changement"
 FREED = "liberation"  # to the counsellor: someone freed her place
 UNSURE = "envoi-incertain"  # to the counsellor: an SMS cut short by a crash, not sent again
+UNDELIVERED = "non-recu"  # to the counsellor: a message refused, or given up after retries
 MORNING_AT = time(8, 0)
 # Rows still pending for a place that is freed (or an event cancelled): no reminder goes.
 REMINDER_PATTERNS = (f"%:{BEFORE}%", f"%:{MORNING}%")
