@@ -229,6 +229,30 @@ def test_the_email_gives_the_year_of_a_far_event(kit: Kit, smtp, start, said) ->
     assert f"Quand : {said}" in body
 
 
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (datetime(2031, 2, 4, 14, 0, tzinfo=PARIS), "le mardi 4 février 2031 à 14 h"),
+        (datetime(2030, 12, 3, 14, 0, tzinfo=PARIS), "le mardi 3 décembre 2030 à 14 h"),
+    ],
+)
+def test_the_sms_gives_the_year_of_a_far_event(kit: Kit, brevo, start, said) -> None:  # type: ignore[no-untyped-def]
+    """The SMS is the only message a young person signed up by phone gets: for an event next
+    year, or nine months away, it says the year as the e-mail does — and so does the SMS of a
+    place that comes free from the waiting list."""
+    publish(kit.config.site_dir, event_at(start, places=1))
+    first = kit.sign_up(telephone="06 00 00 00 01")
+    kit.sign_up(telephone="06 00 00 00 02")  # waiting
+    kit.run_worker()
+    [confirmation] = texts_to(brevo, "33600000001")
+    assert said in confirmation
+    answer = kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(first)})
+    assert answer.status_code == 200
+    kit.run_worker()
+    [waiting, promoted] = texts_to(brevo, "33600000002")
+    assert said in waiting and said in promoted
+
+
 def test_the_waiting_list_confirmation_gives_her_rank(kit: Kit, brevo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
     kit.sign_up(telephone="06 00 00 00 01")
