@@ -972,3 +972,22 @@ def test_the_counsellor_is_told_when_a_message_could_not_reach_the_young_person(
     assert all("Inès" not in text_of(m) for m in told)
     assert "Prévenez-le ou la vous-même" in text_of(told[0])
     assert told[0]["Message-ID"] != told[1]["Message-ID"]  # a mail client would keep one
+
+
+def test_an_event_cancelled_by_mistake_then_restored_gets_its_reminders_back(
+    kit: Kit, brevo
+) -> None:  # type: ignore[no-untyped-def]
+    """The counsellor writes « statut: annule », then takes it back (same day, time and
+    place): everyone is told it takes place after all, and a place taken is reminded of it as
+    before — the cancellation had dropped the reminders, and nothing brought them back."""
+    kit.sign_up()
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM))
+    kit.run_worker()
+    assert "a lieu comme prévu" in texts_to(brevo)[-1]
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
+    reminders = [t for t in texts_to(brevo) if t.startswith("Rappel")]
+    assert len(reminders) == 2

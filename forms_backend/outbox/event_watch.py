@@ -173,11 +173,14 @@ class EventWatch:
         sql.record_change(db, key, event.id, before, after)
         start = starts_at(event)
         settings = reminder_settings(self.events)
+        # Reminders of the old date go; a new date gets its own (a place taken only), and so
+        # does an event cancelled or postponed then restored (its reminders were dropped).
+        moved = before["debut"] != after["debut"]
+        rescheduled = moved or after["statut"] != "prevu" or before["statut"] != "prevu"
         for person in sql.people(db, event.id):
             channel = young_channel(person)
             rows = [(target(channel, CHANGED, key), now)] if channel else []
-            if before["debut"] != after["debut"] or after["statut"] != "prevu":
-                # Reminders of the old date go; a new date gets its own (a place taken only).
+            if rescheduled:
                 sql.drop_pending(db, person["id"], REMINDER_PATTERNS)
                 if channel and start is not None and person["status"] == sql.PLACE_TAKEN:
                     rows += reminder_rows(channel, start, settings, now)
