@@ -991,3 +991,37 @@ def test_an_event_cancelled_by_mistake_then_restored_gets_its_reminders_back(
     kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
     reminders = [t for t in texts_to(brevo) if t.startswith("Rappel")]
     assert len(reminders) == 2
+
+
+def test_a_sign_up_past_the_daily_cap_gets_no_message_when_it_moves_up(
+    kit: Kit, brevo, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    """A stranger's number typed in sign-ups for four events in a day: the fourth gets no
+    confirmation (the cap), and — as the README promises — nothing later either: neither the
+    SMS of a place come free from the waiting list nor its reminders. The counsellor, told of
+    the place, reads that the young person was not told."""
+    later = [
+        event_at(SATURDAY_2PM + timedelta(days=30 + i), f"2030-04-1{i}-atelier") for i in range(3)
+    ]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1), *later)
+    other = kit.sign_up(telephone="06 00 00 00 01")  # takes the one place
+    for item in later:
+        kit.sign_up(evenement=item["id"])
+    capped = kit.sign_up()  # the fourth of the day: waiting, and no confirmation
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 3
+    kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(other)})
+    kit.run_worker()
+    assert kit.status(capped) == "inscrit"
+    for day, hour in ((14, 14), (16, 8)):
+        kit.at(datetime(2030, 3, day, hour, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 3
+    [notice] = [m for m in counsellor_mails(smtp) if "Place donnée" in m["Subject"]]
+    assert "n'en est PAS prévenu" in text_of(notice)
+    # A new time, which only the counsellor can cause, is told — with no reminder after it.
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM + timedelta(days=7), places=1), *later)
+    kit.run_worker()
+    assert texts_to(brevo)[-1].startswith('Changement pour "Événement 2030-03-16-atelier-cv"')
+    for day, hour in ((21, 14), (23, 8)):
+        kit.at(datetime(2030, 3, day, hour, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 4

@@ -179,9 +179,13 @@ class EventWatch:
         rescheduled = moved or after["statut"] != "prevu" or before["statut"] != "prevu"
         for person in sql.people(db, event.id):
             channel = young_channel(person)
+            # A sign-up the daily cap kept untold gets no reminder (the change itself, which
+            # only the counsellor can cause, is told: it may be a real person who would come).
+            untold = sql.young_rows(db, person["id"]) == 0
             rows = [(target(channel, CHANGED, key), now)] if channel else []
             if rescheduled:
                 sql.drop_pending(db, person["id"], REMINDER_PATTERNS)
-                if channel and start is not None and person["status"] == sql.PLACE_TAKEN:
+                taken = person["status"] == sql.PLACE_TAKEN
+                if channel and start is not None and taken and not untold:
                     rows += reminder_rows(channel, start, settings, now)
             sql.add_rows(db, person["id"], rows)

@@ -53,6 +53,14 @@ NOTICES = {
         "status ». Prévenez-le ou la vous-même (téléphone et e-mail dans le premier courriel "
         "de cette inscription), surtout si l'événement est annulé ou changé.",
     ),
+    "place-non-prevenue": (
+        "Place donnée à la liste d'attente — à prévenir vous-même",
+        "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
+        "d'attente. Le ou la jeune n'en est PAS prévenu·e : son inscription a dépassé les "
+        "messages permis par jour vers ce numéro ou cette adresse (protection contre les "
+        "inscriptions au nom d'un autre), et rien ne lui est envoyé, ni rappel. Si elle est "
+        "vraie, prévenez-le ou la vous-même ; sinon : porte-voix forms liberer.",
+    ),
     "place": (
         "Place donnée à la liste d'attente",
         "Une place s'est libérée : elle est donnée à {name}, première sur la liste "

@@ -22,6 +22,7 @@ SMS, MAIL, COUNSELLOR = "sms", "courriel", "conseillere"
 CONFIRMATION = "confirmation"
 BEFORE, MORNING = "rappel-avant", "rappel-matin"
 PROMOTED = "place"  # a place came free for someone waiting
+PROMOTED_UNTOLD = "place-non-prevenue"  # to the counsellor: one the daily cap keeps untold
 CHANGED = "changement"
 FREED = "liberation"  # to the counsellor: someone freed her place
 UNSURE = "envoi-incertain"  # to the counsellor: an SMS cut short by a crash, not sent again
