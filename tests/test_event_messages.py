@@ -1025,3 +1025,31 @@ def test_a_sign_up_past_the_daily_cap_gets_no_message_when_it_moves_up(
     for day, hour in ((21, 14), (23, 8)):
         kit.at(datetime(2030, 3, day, hour, 0, tzinfo=PARIS))
     assert len(texts_to(brevo)) == 4
+
+
+@pytest.mark.parametrize("kind", ["non-recu", "place-non-prevenue"])
+def test_spamassassin_scores_the_counsellors_new_notices_under_one(
+    kind: str, tmp_path: Path
+) -> None:
+    """The notices telling the counsellor a young person was not told, scored like every other
+    e-mail of the kit."""
+    from forms_backend.outbox.messages import counsellor_notice
+
+    from .test_mail import spam_scores
+
+    submission = {
+        "id": "87393daf-37b4-43a2-86c3-409c5fede088",
+        "first_name": "Léo",
+        "event_id": EVENT,
+        "status": "inscrit",
+    }
+    notice = counsellor_notice(
+        submission,
+        "Atelier CV",
+        kind,
+        sender="porte-voix@mission-locale.test",
+        recipient="conseillere@mission-locale.test",
+        detail="12",
+    )
+    [(score, rules)] = spam_scores([notice.as_bytes()], tmp_path).values()
+    assert score < 1.0, f"{notice['Subject']}: {score} ({rules})"
