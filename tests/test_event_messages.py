@@ -1053,3 +1053,40 @@ def test_spamassassin_scores_the_counsellors_new_notices_under_one(
     )
     [(score, rules)] = spam_scores([notice.as_bytes()], tmp_path).values()
     assert score < 1.0, f"{notice['Subject']}: {score} ({rules})"
+
+
+def test_a_sign_up_erased_while_its_message_waits_in_a_batch_tells_nobody(
+    tmp_path: Path, smtp, httpserver: HTTPServer
+) -> None:  # type: ignore[no-untyped-def]
+    """A sign-up erased (purge, or a person's erasure request) after the worker claimed its
+    message: the message fails for good, and there is nobody left to tell the counsellor about
+    — the worker goes on with the rest of the batch instead of failing on the erased row."""
+    config = make_config(tmp_path, smtp_url=smtp.url, sms_url=httpserver.url_for("/"), sms_key=KEY)
+    erased: list[str] = []
+
+    def handler(request: Request) -> Response:
+        if erased and len(erased) == 1:  # during the first SMS, the second sign-up is erased
+            connection = sqlite3.connect(config.database)
+            with connection:
+                connection.execute("PRAGMA foreign_keys=ON")
+                connection.execute("DELETE FROM submissions WHERE id = ?", (erased[0],))
+            connection.close()
+            erased.append("done")
+        return Response(json.dumps({"messageId": 1}), status=201)
+
+    httpserver.expect_request(SEND, method="POST").respond_with_handler(handler)
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
+    app = create_app(config, run_worker=False, clock=clock)
+    from starlette.testclient import TestClient
+
+    with TestClient(app, follow_redirects=False) as client:
+        kit = Kit(client, app.state.backend, clock, config)
+        kit.sign_up(telephone="06 00 00 00 01")
+        erased.append(kit.sign_up(telephone="06 00 00 00 02"))
+        kit.sign_up(telephone="06 00 00 00 03")
+        kit.run_worker()
+        sent_to = [r for r in kit.rows() if r["target"] == "sms:confirmation"]
+    assert [r["state"] for r in sent_to] == ["sent", "sent"]
+    assert not [m for m in counsellor_mails(smtp) if "pas reçu" in m["Subject"]]

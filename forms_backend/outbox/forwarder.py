@@ -116,7 +116,13 @@ class Forwarder:
         if outcome.state != "dead":
             return None
         notice = (target(COUNSELLOR, UNDELIVERED, str(row.id)), self.clock())
-        return lambda db: event_messages.add_rows(db, row.submission_id, [notice])
+
+        def tell(db: sqlite3.Connection) -> None:
+            # Erased meanwhile (purge, erasure request): nobody left to tell anyone about.
+            if event_messages.sign_up(db, row.submission_id) is not None:
+                event_messages.add_rows(db, row.submission_id, [notice])
+
+        return tell
 
     def report_abandoned(self, rows: list[tuple[int, str]]) -> None:
         """Tell the counsellor of each SMS that may or may not have left (a server killed
