@@ -1090,3 +1090,16 @@ def test_a_sign_up_erased_while_its_message_waits_in_a_batch_tells_nobody(
         sent_to = [r for r in kit.rows() if r["target"] == "sms:confirmation"]
     assert [r["state"] for r in sent_to] == ["sent", "sent"]
     assert not [m for m in counsellor_mails(smtp) if "pas reçu" in m["Subject"]]
+
+
+def test_a_strangers_address_with_plus_tags_gets_three_emails_a_day(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """« ines+1@… », « Ines+2@… » reach the one inbox of « ines@… » (sub-addressing, RFC 5233):
+    the daily cap counts them as one address, as it counts « 06 12… » and « +33 6 12… » as one
+    number; and they take one place, not one each."""
+    typed = ["ines@exemple.fr", "ines+1@exemple.fr", "Ines+2@Exemple.fr", "ines+a+b@exemple.fr"]
+    ids = [kit.sign_up(canal="email", telephone="", email=address) for address in typed]
+    kit.run_worker()
+    assert len(young_mails(smtp)) == 3
+    assert [kit.status(i) for i in ids] == ["inscrit"] + ["liste_attente"] * 3
+    held = [kit.backend.store.submission(i)["held"] for i in ids]
+    assert held[0] is None and all(held[1:])
