@@ -480,8 +480,8 @@ def test_a_changed_time_is_told_once_and_moves_the_reminders(kit: Kit, brevo) ->
         kit.run_worker()
     [text] = [t for t in texts_to(brevo) if t.startswith("Changement")]
     assert text.startswith(
-        'Changement pour "Événement 2030-03-16-atelier-cv" : nouvelle date : le samedi 16 mars '
-        "à 16 h (au lieu du samedi 16 mars à 14 h). Infos, ou libérer ta place : "
+        'Changement pour "Événement 2030-03-16-atelier-cv" : nouvelle heure : le samedi 16 mars '
+        "à 16 h (au lieu de 14 h). Infos, ou libérer ta place : "
     )
     kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
     assert len(texts_to(brevo)) == 2  # the old reminder time is gone

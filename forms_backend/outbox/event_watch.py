@@ -18,7 +18,7 @@ from typing import Any
 
 from forms_backend.intake.events import CANCELLED, POSTPONED, EventCatalogue, PublicEvent
 from forms_backend.outbox.seats import Seats, reminder_settings, starts_at
-from forms_backend.outbox.sms_templates import when
+from forms_backend.outbox.sms_templates import PARIS, when
 from forms_backend.outbox.young_targets import (
     CHANGED,
     COUNSELLOR,
@@ -67,8 +67,13 @@ def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         return [f"l'événement est reporté, la nouvelle date sera annoncée{reason}"]
     lines = []
     if before["debut"] != after["debut"]:
-        new, old = (when(datetime.fromisoformat(x["debut"])) for x in (after, before))
-        lines.append(f"nouvelle date : le {new} (au lieu du {old})")
+        new_start, old_start = (datetime.fromisoformat(x["debut"]) for x in (after, before))
+        new, old = when(new_start), when(old_start)
+        if new_start.astimezone(PARIS).date() == old_start.astimezone(PARIS).date():
+            # Same day: « nouvelle date » would send her looking for a day that did not move.
+            lines.append(f"nouvelle heure : le {new} (au lieu de {old.rpartition(' à ')[2]})")
+        else:
+            lines.append(f"nouvelle date : le {new} (au lieu du {old})")
     if before["lieu"] != after["lieu"]:
         lines.append(f"nouveau lieu : {after['lieu']}")
     return lines or ["l'événement a lieu comme prévu"]
