@@ -1027,7 +1027,7 @@ def test_a_sign_up_past_the_daily_cap_gets_no_message_when_it_moves_up(
     assert len(texts_to(brevo)) == 4
 
 
-@pytest.mark.parametrize("kind", ["non-recu", "place-non-prevenue"])
+@pytest.mark.parametrize("kind", ["non-recu", "place-non-prevenue", "changement-sans-canal"])
 def test_spamassassin_scores_the_counsellors_new_notices_under_one(
     kind: str, tmp_path: Path
 ) -> None:
@@ -1103,3 +1103,20 @@ def test_a_strangers_address_with_plus_tags_gets_three_emails_a_day(kit: Kit, sm
     assert [kit.status(i) for i in ids] == ["inscrit"] + ["liste_attente"] * 3
     held = [kit.backend.store.submission(i)["held"] for i in ids]
     assert held[0] is None and all(held[1:])
+
+
+def test_the_counsellor_is_told_of_each_person_a_change_cannot_reach(kit: Kit, smtp, brevo) -> None:  # type: ignore[no-untyped-def]
+    """Someone who gave a landline to be called, and no e-mail, gets no SMS nor e-mail: when the
+    event is cancelled or moved, the counsellor is told to call her (once, across builds) —
+    else she comes to a closed door."""
+    kit.sign_up(canal="appel", telephone="03 83 12 34 56", prenom="Léo")
+    kit.sign_up(prenom="Inès")  # a mobile: told by SMS
+    kit.run_worker()
+    for _ in range(2):
+        publish(kit.config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+        kit.run_worker()
+    told = [m for m in counsellor_mails(smtp) if "à prévenir" in m["Subject"]]
+    assert len(told) == 1
+    said = text_of(told[0])
+    assert "Léo" in said and "Inès" not in said and "annulé" in said
+    assert "@" not in told[0]["Message-ID"].split("@")[0]

@@ -23,6 +23,7 @@ from forms_backend.outbox.young_targets import (
     CHANGED,
     COUNSELLOR,
     REMINDER_PATTERNS,
+    UNREACHED,
     reminder_rows,
     target,
     young_channel,
@@ -187,7 +188,9 @@ class EventWatch:
             # A sign-up the daily cap kept untold gets no reminder (the change itself, which
             # only the counsellor can cause, is told: it may be a real person who would come).
             untold = sql.young_rows(db, person["id"]) == 0
-            rows = [(target(channel, CHANGED, key), now)] if channel else []
+            # No mobile nor e-mail (a landline to be called): the counsellor calls her.
+            told = target(channel, CHANGED, key) if channel else target(COUNSELLOR, UNREACHED, key)
+            rows = [(told, now)]
             if rescheduled:
                 sql.drop_pending(db, person["id"], REMINDER_PATTERNS)
                 taken = person["status"] == sql.PLACE_TAKEN

@@ -11,7 +11,7 @@ from email.message import Message
 
 from forms_backend.config import BackendConfig
 from forms_backend.intake.events import EventCatalogue
-from forms_backend.outbox.event_watch import DELETED, RENAMED
+from forms_backend.outbox.event_watch import DELETED, RENAMED, what_changed
 from forms_backend.outbox.failures import (
     DeliveryFailure,
     PermanentFailure,
@@ -34,7 +34,9 @@ from forms_backend.outbox.young_targets import (
     MAIL,
     SMS,
     UNDELIVERED,
+    UNREACHED,
     UNSURE,
+    Target,
     parse,
     target,
     young_channel,
@@ -187,6 +189,7 @@ class Forwarder:
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
                 detail=wanted.detail,
+                changes=self._changes(wanted) if wanted.kind == UNREACHED else [],
             )
             mailer.send(notice, self.config.counsellor_email)
         elif row.target == "email":
@@ -209,6 +212,12 @@ class Forwarder:
             )
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
+
+    def _changes(self, wanted: Target) -> list[str]:
+        found = event_messages.change(self.store.connection(), wanted.detail)
+        if found is None:
+            raise PermanentFailure("changement inconnu")
+        return what_changed(*found)
 
     def _event_gone(self, kind: str, key: str, submission: dict, row_id: int) -> Message:
         connection = self.store.connection()

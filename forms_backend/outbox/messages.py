@@ -6,6 +6,7 @@ Only what is needed to get back to the person: no IP address, no browser, nothin
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from email.message import Message
 from typing import Any
@@ -44,6 +45,12 @@ NOTICES = {
         "changement) : le fournisseur l'a peut-être reçu, peut-être pas, et rien ne permet de "
         "le savoir. Il n'est pas renvoyé de lui-même, pour qu'un ou une jeune ne reçoive jamais "
         "deux fois le même SMS. Pour le renvoyer : porte-voix forms retry ; ou appelez-le ou la.",
+    ),
+    "changement-sans-canal": (
+        "Changement à prévenir vous-même",
+        "{name} est inscrit·e (ou en liste d'attente) à cet événement, qui change, mais n'a "
+        "donné ni portable ni e-mail : rien ne lui a été envoyé. Appelez-le ou la (numéro "
+        "dans le premier courriel de l'inscription).",
     ),
     "non-recu": (
         "Message pas reçu",
@@ -168,16 +175,19 @@ def counsellor_notice(
     sender: str,
     recipient: str,
     detail: str = "",
+    changes: list[str] | None = None,
 ) -> Message:
     """A place freed, given to the first person waiting, or a message that did not reach her:
     who, for which event, the reference; the contact details are in the sign-up's first
-    e-mail. ``detail`` (the row a notice is about) keeps the ``Message-ID`` of two notices of
-    one kind apart: a mail client keeps one message per ``Message-ID``."""
+    e-mail. ``detail`` (the row or change a notice is about) keeps the ``Message-ID`` of two
+    notices of one kind apart: a mail client keeps one message per ``Message-ID``; ``changes``:
+    what changed, for a person a change could not reach."""
     if kind not in NOTICES:
         raise KeyError(kind)
     title, said = NOTICES[kind]
     lines = [
         said.format(name=submission["first_name"]),
+        *(["", "Ce qui change :", *[f"- {line}" for line in changes]] if changes else []),
         "",
         f"Événement : {event_title or submission['event_id']}",
         f"Statut : {STATUSES[submission['status']]}",
@@ -188,8 +198,13 @@ def counsellor_notice(
         french_spacing("\n".join(lines)),
         sender=sender,
         recipient=recipient,
-        idstring=f"{submission['id'].replace('-', '')}.{kind}{'.' + detail if detail else ''}",
+        idstring=f"{submission['id'].replace('-', '')}.{kind}{'.' + _id_part(detail) if detail else ''}",
     )
+
+
+def _id_part(detail: str) -> str:
+    """``detail`` as it may sit in a ``Message-ID``: a change's key holds an « @ »."""
+    return re.sub(r"[^A-Za-z0-9.-]", "-", detail)
 
 
 def counsellor_event_gone(

@@ -26,6 +26,7 @@ PROMOTED_UNTOLD = "place-non-prevenue"  # to the counsellor: one the daily cap k
 CHANGED = "changement"
 FREED = "liberation"  # to the counsellor: someone freed her place
 UNSURE = "envoi-incertain"  # to the counsellor: an SMS cut short by a crash, not sent again
+UNREACHED = "changement-sans-canal"  # to the counsellor: a change told to no one (no channel)
 UNDELIVERED = "non-recu"  # to the counsellor: a message refused, or given up after retries
 MORNING_AT = time(8, 0)
 # Rows still pending for a place that is freed (or an event cancelled): no reminder goes.
