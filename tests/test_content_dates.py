@@ -234,3 +234,32 @@ def test_outside_git_the_authors_modifie_date_is_used(tmp_path: Path) -> None:
     result = project.check()
     assert result.returncode != 0
     assert "la date « 2026-04-31 » n'existe pas dans le calendrier" in result.stdout + result.stderr
+
+
+def test_each_new_version_not_yet_committed_raises_the_sequence(
+    origin: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """``porte-voix serve`` in a checkout: the counsellor moves an event, then cancels it,
+    without committing. Each version is sent (the e-mail of a change brings the new .ics): each
+    needs a higher SEQUENCE, or the agenda keeps the first (RFC 5545 3.8.7.4); committing the
+    last one never takes the number back down."""
+    root, _, second = origin
+    project = clone(root, tmp_path / "drafts")
+    path = project.content / "evenements" / f"{second}.md"
+    kept = tmp_path / "history.json"
+
+    def sequence() -> int:
+        history = ContentHistory(project.root, kept, folders=[project.content])
+        found = history.revision(path)
+        history.save()
+        return found.number
+
+    assert sequence() == 1  # its two commits
+    for text, expected in (("Viens vite !", 2), ("Viens vite, vite !", 3), ("Annulé.", 4)):
+        path.write_text(
+            re.sub(r"\n---\n.*", f"\n---\n{text}\n", path.read_text("utf-8"), flags=re.S), "utf-8"
+        )
+        assert sequence() == expected
+        assert sequence() == expected  # built again unchanged
+    git(project.root, "commit", "-q", "-am", "Forum: cancelled", when=THIRD)
+    assert sequence() == 4

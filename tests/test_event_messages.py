@@ -229,6 +229,30 @@ def test_the_email_gives_the_year_of_a_far_event(kit: Kit, smtp, start, said) ->
     assert f"Quand : {said}" in body
 
 
+@pytest.mark.parametrize(
+    ("start", "said"),
+    [
+        (datetime(2031, 2, 4, 14, 0, tzinfo=PARIS), "le mardi 4 février 2031 à 14 h"),
+        (datetime(2030, 12, 3, 14, 0, tzinfo=PARIS), "le mardi 3 décembre 2030 à 14 h"),
+    ],
+)
+def test_the_sms_gives_the_year_of_a_far_event(kit: Kit, brevo, start, said) -> None:  # type: ignore[no-untyped-def]
+    """The SMS is the only message a young person signed up by phone gets: for an event next
+    year, or nine months away, it says the year as the e-mail does — and so does the SMS of a
+    place that comes free from the waiting list."""
+    publish(kit.config.site_dir, event_at(start, places=1))
+    first = kit.sign_up(telephone="06 00 00 00 01")
+    kit.sign_up(telephone="06 00 00 00 02")  # waiting
+    kit.run_worker()
+    [confirmation] = texts_to(brevo, "33600000001")
+    assert said in confirmation
+    answer = kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(first)})
+    assert answer.status_code == 200
+    kit.run_worker()
+    [waiting, promoted] = texts_to(brevo, "33600000002")
+    assert said in waiting and said in promoted
+
+
 def test_the_waiting_list_confirmation_gives_her_rank(kit: Kit, brevo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
     kit.sign_up(telephone="06 00 00 00 01")
@@ -456,8 +480,8 @@ def test_a_changed_time_is_told_once_and_moves_the_reminders(kit: Kit, brevo) ->
         kit.run_worker()
     [text] = [t for t in texts_to(brevo) if t.startswith("Changement")]
     assert text.startswith(
-        'Changement pour "Événement 2030-03-16-atelier-cv" : nouvelle date : le samedi 16 mars '
-        "à 16 h (au lieu du samedi 16 mars à 14 h). Infos, ou libérer ta place : "
+        'Changement pour "Événement 2030-03-16-atelier-cv" : nouvelle heure : le samedi 16 mars '
+        "à 16 h (au lieu de 14 h). Infos, ou libérer ta place : "
     )
     kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
     assert len(texts_to(brevo)) == 2  # the old reminder time is gone
@@ -889,3 +913,210 @@ def test_references_that_name_no_sign_up_change_nothing(kit: Kit) -> None:
     assert answer.exit_code == 1
     assert "aucune inscription ne commence par « zzzzzzzz »" in answer.output
     assert kit.status(first) == "inscrit"
+
+
+def test_a_change_told_to_someone_waiting_does_not_say_she_has_a_place(
+    kit: Kit, brevo, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone on the waiting list told of a new time must not read that she is signed up, nor
+    that her link frees « her place » for someone who waits: she has no place, and would come."""
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(telephone="06 00 00 00 01")  # the one place
+    kit.sign_up(telephone="06 00 00 00 02", prenom="Léo")  # waiting, by SMS
+    kit.sign_up(canal="email", email="zoe@exemple.fr", telephone="", prenom="Zoé")  # waiting
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM + timedelta(hours=1), places=1))
+    kit.run_worker()
+    [sms] = [t for t in texts_to(brevo, "33600000002") if t.startswith("Changement")]
+    assert "Infos, ou te retirer : http://127.0.0.1:8000/formulaires/ma-place?jeton=" in sms
+    assert "ta place" not in sms
+    [mail] = [m for m in young_mails(smtp) if "Changement" in m["Subject"]]
+    said = text_of(mail)
+    assert "l'événement où tu es sur la liste d'attente" in said
+    assert "Retire-toi de la liste en un clic" in said
+    assert "inscrit" not in said and "ta place" not in said
+
+
+def test_the_counsellor_is_told_when_a_message_could_not_reach_the_young_person(
+    tmp_path: Path, smtp, httpserver: HTTPServer
+) -> None:  # type: ignore[no-untyped-def]
+    """Brevo refuses a number (HTTP 400): the young person will never read that the event is
+    cancelled, and would come. The counsellor is told, once, to call her; a message that left
+    tells her nothing."""
+    refused = "33600000009"
+
+    def handler(request: Request) -> Response:
+        if json.loads(request.get_data())["recipient"] == refused:
+            body = {"code": "invalid_parameter", "message": "invalid mobile number"}
+            return Response(json.dumps(body), status=400)
+        return Response(json.dumps({"messageId": 1}), status=201)
+
+    httpserver.expect_request(SEND, method="POST").respond_with_handler(handler)
+    config = make_config(tmp_path, smtp_url=smtp.url, sms_url=httpserver.url_for("/"), sms_key=KEY)
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
+    app = create_app(config, run_worker=False, clock=clock)
+    from starlette.testclient import TestClient
+
+    with TestClient(app, follow_redirects=False) as client:
+        kit = Kit(client, app.state.backend, clock, config)
+        kit.sign_up(telephone="06 00 00 00 01", prenom="Inès")
+        kit.sign_up(telephone="06 00 00 00 09", prenom="Léo")
+        kit.run_worker()
+        publish(config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+        kit.run_worker()
+        kit.run_worker()
+    told = [m for m in counsellor_mails(smtp) if "pas reçu" in m["Subject"]]
+    assert [m["Subject"].count("Léo") + text_of(m).count("Léo") > 0 for m in told] == [True, True]
+    assert all("Inès" not in text_of(m) for m in told)
+    assert "Prévenez-le ou la vous-même" in text_of(told[0])
+    assert told[0]["Message-ID"] != told[1]["Message-ID"]  # a mail client would keep one
+
+
+def test_an_event_cancelled_by_mistake_then_restored_gets_its_reminders_back(
+    kit: Kit, brevo
+) -> None:  # type: ignore[no-untyped-def]
+    """The counsellor writes « statut: annule », then takes it back (same day, time and
+    place): everyone is told it takes place after all, and a place taken is reminded of it as
+    before — the cancellation had dropped the reminders, and nothing brought them back."""
+    kit.sign_up()
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+    kit.run_worker()
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM))
+    kit.run_worker()
+    assert "a lieu comme prévu" in texts_to(brevo)[-1]
+    kit.at(datetime(2030, 3, 14, 14, 0, tzinfo=PARIS))
+    kit.at(datetime(2030, 3, 16, 8, 0, tzinfo=PARIS))
+    reminders = [t for t in texts_to(brevo) if t.startswith("Rappel")]
+    assert len(reminders) == 2
+
+
+def test_a_sign_up_past_the_daily_cap_gets_no_message_when_it_moves_up(
+    kit: Kit, brevo, smtp
+) -> None:  # type: ignore[no-untyped-def]
+    """A stranger's number typed in sign-ups for four events in a day: the fourth gets no
+    confirmation (the cap), and — as the README promises — nothing later either: neither the
+    SMS of a place come free from the waiting list nor its reminders. The counsellor, told of
+    the place, reads that the young person was not told."""
+    later = [
+        event_at(SATURDAY_2PM + timedelta(days=30 + i), f"2030-04-1{i}-atelier") for i in range(3)
+    ]
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1), *later)
+    other = kit.sign_up(telephone="06 00 00 00 01")  # takes the one place
+    for item in later:
+        kit.sign_up(evenement=item["id"])
+    capped = kit.sign_up()  # the fourth of the day: waiting, and no confirmation
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 3
+    kit.client.post("/formulaires/ma-place", data={"jeton": kit.link_token(other)})
+    kit.run_worker()
+    assert kit.status(capped) == "inscrit"
+    for day, hour in ((14, 14), (16, 8)):
+        kit.at(datetime(2030, 3, day, hour, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 3
+    [notice] = [m for m in counsellor_mails(smtp) if "Place donnée" in m["Subject"]]
+    assert "n'en est PAS prévenu" in text_of(notice)
+    # A new time, which only the counsellor can cause, is told — with no reminder after it.
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM + timedelta(days=7), places=1), *later)
+    kit.run_worker()
+    assert texts_to(brevo)[-1].startswith('Changement pour "Événement 2030-03-16-atelier-cv"')
+    for day, hour in ((21, 14), (23, 8)):
+        kit.at(datetime(2030, 3, day, hour, 0, tzinfo=PARIS))
+    assert len(texts_to(brevo)) == 4
+
+
+@pytest.mark.parametrize("kind", ["non-recu", "place-non-prevenue", "changement-sans-canal"])
+def test_spamassassin_scores_the_counsellors_new_notices_under_one(
+    kind: str, tmp_path: Path
+) -> None:
+    """The notices telling the counsellor a young person was not told, scored like every other
+    e-mail of the kit."""
+    from forms_backend.outbox.messages import counsellor_notice
+
+    from .test_mail import spam_scores
+
+    submission = {
+        "id": "87393daf-37b4-43a2-86c3-409c5fede088",
+        "first_name": "Léo",
+        "event_id": EVENT,
+        "status": "inscrit",
+    }
+    notice = counsellor_notice(
+        submission,
+        "Atelier CV",
+        kind,
+        sender="porte-voix@mission-locale.test",
+        recipient="conseillere@mission-locale.test",
+        detail="12",
+    )
+    [(score, rules)] = spam_scores([notice.as_bytes()], tmp_path).values()
+    assert score < 1.0, f"{notice['Subject']}: {score} ({rules})"
+
+
+def test_a_sign_up_erased_while_its_message_waits_in_a_batch_tells_nobody(
+    tmp_path: Path, smtp, httpserver: HTTPServer
+) -> None:  # type: ignore[no-untyped-def]
+    """A sign-up erased (purge, or a person's erasure request) after the worker claimed its
+    message: the message fails for good, and there is nobody left to tell the counsellor about
+    — the worker goes on with the rest of the batch instead of failing on the erased row."""
+    config = make_config(tmp_path, smtp_url=smtp.url, sms_url=httpserver.url_for("/"), sms_key=KEY)
+    erased: list[str] = []
+
+    def handler(request: Request) -> Response:
+        if erased and len(erased) == 1:  # during the first SMS, the second sign-up is erased
+            connection = sqlite3.connect(config.database)
+            with connection:
+                connection.execute("PRAGMA foreign_keys=ON")
+                connection.execute("DELETE FROM submissions WHERE id = ?", (erased[0],))
+            connection.close()
+            erased.append("done")
+        return Response(json.dumps({"messageId": 1}), status=201)
+
+    httpserver.expect_request(SEND, method="POST").respond_with_handler(handler)
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
+    app = create_app(config, run_worker=False, clock=clock)
+    from starlette.testclient import TestClient
+
+    with TestClient(app, follow_redirects=False) as client:
+        kit = Kit(client, app.state.backend, clock, config)
+        kit.sign_up(telephone="06 00 00 00 01")
+        erased.append(kit.sign_up(telephone="06 00 00 00 02"))
+        kit.sign_up(telephone="06 00 00 00 03")
+        kit.run_worker()
+        sent_to = [r for r in kit.rows() if r["target"] == "sms:confirmation"]
+    assert [r["state"] for r in sent_to] == ["sent", "sent"]
+    assert not [m for m in counsellor_mails(smtp) if "pas reçu" in m["Subject"]]
+
+
+def test_a_strangers_address_with_plus_tags_gets_three_emails_a_day(kit: Kit, smtp) -> None:  # type: ignore[no-untyped-def]
+    """« ines+1@… », « Ines+2@… » reach the one inbox of « ines@… » (sub-addressing, RFC 5233):
+    the daily cap counts them as one address, as it counts « 06 12… » and « +33 6 12… » as one
+    number; and they take one place, not one each."""
+    typed = ["ines@exemple.fr", "ines+1@exemple.fr", "Ines+2@Exemple.fr", "ines+a+b@exemple.fr"]
+    ids = [kit.sign_up(canal="email", telephone="", email=address) for address in typed]
+    kit.run_worker()
+    assert len(young_mails(smtp)) == 3
+    assert [kit.status(i) for i in ids] == ["inscrit"] + ["liste_attente"] * 3
+    held = [kit.backend.store.submission(i)["held"] for i in ids]
+    assert held[0] is None and all(held[1:])
+
+
+def test_the_counsellor_is_told_of_each_person_a_change_cannot_reach(kit: Kit, smtp, brevo) -> None:  # type: ignore[no-untyped-def]
+    """Someone who gave a landline to be called, and no e-mail, gets no SMS nor e-mail: when the
+    event is cancelled or moved, the counsellor is told to call her (once, across builds) —
+    else she comes to a closed door."""
+    kit.sign_up(canal="appel", telephone="03 83 12 34 56", prenom="Léo")
+    kit.sign_up(prenom="Inès")  # a mobile: told by SMS
+    kit.run_worker()
+    for _ in range(2):
+        publish(kit.config.site_dir, event_at(SATURDAY_2PM, statut="annule", raison="Salle fermée"))
+        kit.run_worker()
+    told = [m for m in counsellor_mails(smtp) if "à prévenir" in m["Subject"]]
+    assert len(told) == 1
+    said = text_of(told[0])
+    assert "Léo" in said and "Inès" not in said and "annulé" in said
+    assert "@" not in told[0]["Message-ID"].split("@")[0]

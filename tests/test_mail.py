@@ -380,7 +380,7 @@ def spam_scores(raw_messages: list[bytes], folder: Path) -> dict[str, tuple[floa
             block,
             re.M | re.S,
         )
-        message_id = re.search(r"^Message-ID: (<\S+>)", block, re.M | re.I)
+        message_id = re.search(r"^Message-ID:\s+(<\S+>)", block, re.M | re.I)  # maybe folded
         if status and message_id:
             scores[message_id[1]] = (float(status[1]), " ".join(status[2].split()))
     return scores

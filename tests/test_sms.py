@@ -261,7 +261,8 @@ def test_brevo_refusing_an_sms_is_a_dead_letter_shown_without_number(
     )
     submit(config, {"evenement": "2030-01-01-atelier"}, form="inscription")
     report = forward(config)
-    assert (report.sent, report.dead) == (1, 1)
+    # sent: the sign-up's e-mail and the notice telling the counsellor the SMS did not leave
+    assert (report.sent, report.dead) == (2, 1)
     status = run_cli(config, "status")
     # (the reminders of the place wait for their day)
     assert re.search(r"SMS : 0 envoyé\(s\), [12] en attente, 1 en échec définitif", status.output)

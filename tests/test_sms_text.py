@@ -130,6 +130,9 @@ KIT_TEXTS = {
     "changement": changed(
         event(), ["nouvelle date : le samedi 12 décembre à 14 h", "nouveau lieu : MJC"], LINK
     ),
+    "changement, liste d'attente": changed(
+        event(), ["nouvelle date : le samedi 12 décembre à 14 h"], LINK, waiting=True
+    ),
 }
 
 

@@ -25,6 +25,8 @@ import time
 from collections import defaultdict, deque
 from typing import Any
 
+from forms_backend.validator.addresses import same_mailbox
+
 PER_CLIENT = 6  # a partner's group fits; a script filling 20 places does not
 WINDOW = 24 * 3600.0
 SAME_CONTACT = "même numéro ou e-mail qu'une autre inscription à cet événement"
@@ -65,12 +67,14 @@ def hold_reason(
     """Why this new sign-up is held for the counsellor, or ``None`` (run inside the sign-up's
     write, so that two sign-ups at once see each other)."""
     event_id = values.get("event_id") or ""
-    phone, email = values.get("phone") or "", (values.get("email") or "").lower()
+    phone, email = values.get("phone") or "", values.get("email") or ""
+    plain, tagged = same_mailbox(email) if email else ("", "")
     same = db.execute(
         "SELECT 1 FROM submissions WHERE event_id = ? AND status IN ('inscrit', 'liste_attente') "
         "AND ((phone IS NOT NULL AND phone != '' AND phone = ?) "
-        "OR (email IS NOT NULL AND email != '' AND lower(email) = ?)) LIMIT 1",
-        (event_id, phone, email),
+        "OR (email IS NOT NULL AND email != '' AND ? != '' "
+        "AND (lower(email) = ? OR lower(email) LIKE ? ESCAPE '\\'))) LIMIT 1",
+        (event_id, phone, plain, plain, tagged),
     ).fetchone()
     if same:
         return SAME_CONTACT

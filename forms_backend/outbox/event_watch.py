@@ -18,11 +18,12 @@ from typing import Any
 
 from forms_backend.intake.events import CANCELLED, POSTPONED, EventCatalogue, PublicEvent
 from forms_backend.outbox.seats import Seats, reminder_settings, starts_at
-from forms_backend.outbox.sms_templates import when
+from forms_backend.outbox.sms_templates import PARIS, when
 from forms_backend.outbox.young_targets import (
     CHANGED,
     COUNSELLOR,
     REMINDER_PATTERNS,
+    UNREACHED,
     reminder_rows,
     target,
     young_channel,
@@ -67,8 +68,13 @@ def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         return [f"l'événement est reporté, la nouvelle date sera annoncée{reason}"]
     lines = []
     if before["debut"] != after["debut"]:
-        new, old = (when(datetime.fromisoformat(x["debut"])) for x in (after, before))
-        lines.append(f"nouvelle date : le {new} (au lieu du {old})")
+        new_start, old_start = (datetime.fromisoformat(x["debut"]) for x in (after, before))
+        new, old = when(new_start), when(old_start)
+        if new_start.astimezone(PARIS).date() == old_start.astimezone(PARIS).date():
+            # Same day: « nouvelle date » would send her looking for a day that did not move.
+            lines.append(f"nouvelle heure : le {new} (au lieu de {old.rpartition(' à ')[2]})")
+        else:
+            lines.append(f"nouvelle date : le {new} (au lieu du {old})")
     if before["lieu"] != after["lieu"]:
         lines.append(f"nouveau lieu : {after['lieu']}")
     return lines or ["l'événement a lieu comme prévu"]
@@ -173,12 +179,21 @@ class EventWatch:
         sql.record_change(db, key, event.id, before, after)
         start = starts_at(event)
         settings = reminder_settings(self.events)
+        # Reminders of the old date go; a new date gets its own (a place taken only), and so
+        # does an event cancelled or postponed then restored (its reminders were dropped).
+        moved = before["debut"] != after["debut"]
+        rescheduled = moved or after["statut"] != "prevu" or before["statut"] != "prevu"
         for person in sql.people(db, event.id):
             channel = young_channel(person)
-            rows = [(target(channel, CHANGED, key), now)] if channel else []
-            if before["debut"] != after["debut"] or after["statut"] != "prevu":
-                # Reminders of the old date go; a new date gets its own (a place taken only).
+            # A sign-up the daily cap kept untold gets no reminder (the change itself, which
+            # only the counsellor can cause, is told: it may be a real person who would come).
+            untold = sql.young_rows(db, person["id"]) == 0
+            # No mobile nor e-mail (a landline to be called): the counsellor calls her.
+            told = target(channel, CHANGED, key) if channel else target(COUNSELLOR, UNREACHED, key)
+            rows = [(told, now)]
+            if rescheduled:
                 sql.drop_pending(db, person["id"], REMINDER_PATTERNS)
-                if channel and start is not None and person["status"] == sql.PLACE_TAKEN:
+                taken = person["status"] == sql.PLACE_TAKEN
+                if channel and start is not None and taken and not untold:
                     rows += reminder_rows(channel, start, settings, now)
             sql.add_rows(db, person["id"], rows)

@@ -4,13 +4,14 @@ and parks permanent ones as dead letters (like pretix's outgoing mail)."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 
 from forms_backend.config import BackendConfig
 from forms_backend.intake.events import EventCatalogue
-from forms_backend.outbox.event_watch import DELETED, RENAMED
+from forms_backend.outbox.event_watch import DELETED, RENAMED, what_changed
 from forms_backend.outbox.failures import (
     DeliveryFailure,
     PermanentFailure,
@@ -32,7 +33,10 @@ from forms_backend.outbox.young_targets import (
     COUNSELLOR,
     MAIL,
     SMS,
+    UNDELIVERED,
+    UNREACHED,
     UNSURE,
+    Target,
     parse,
     target,
     young_channel,
@@ -99,11 +103,28 @@ class Forwarder:
                         self.store.mark_sending(row.id)  # see Store.abandon_sending
                     outcome = self._deliver(row, report, mailer)
                     if parse(row.target).channel in YOUNG_CHANNELS:
-                        self.store.mark_outcomes([outcome])
+                        self.store.mark_outcomes([outcome], self._undelivered(row, outcome))
                     else:
                         outcomes.append(outcome)
             self.store.mark_outcomes(outcomes)
         return report
+
+    def _undelivered(
+        self, row: OutboxRow, outcome: Outcome
+    ) -> Callable[[sqlite3.Connection], object] | None:
+        """A young person's message that will not leave (a number or address refused, the
+        provider unreachable past the last retry): the counsellor is told, in the transaction
+        that marks it, to reach her herself — a cancellation she never reads, and she comes."""
+        if outcome.state != "dead":
+            return None
+        notice = (target(COUNSELLOR, UNDELIVERED, str(row.id)), self.clock())
+
+        def tell(db: sqlite3.Connection) -> None:
+            # Erased meanwhile (purge, erasure request): nobody left to tell anyone about.
+            if event_messages.sign_up(db, row.submission_id) is not None:
+                event_messages.add_rows(db, row.submission_id, [notice])
+
+        return tell
 
     def report_abandoned(self, rows: list[tuple[int, str]]) -> None:
         """Tell the counsellor of each SMS that may or may not have left (a server killed
@@ -167,6 +188,8 @@ class Forwarder:
                 wanted.kind,
                 sender=self.config.mail_from,
                 recipient=self.config.counsellor_email,
+                detail=wanted.detail,
+                changes=self._changes(wanted) if wanted.kind == UNREACHED else [],
             )
             mailer.send(notice, self.config.counsellor_email)
         elif row.target == "email":
@@ -189,6 +212,12 @@ class Forwarder:
             )
         else:
             raise PermanentFailure(f"destination inconnue : {row.target}")
+
+    def _changes(self, wanted: Target) -> list[str]:
+        found = event_messages.change(self.store.connection(), wanted.detail)
+        if found is None:
+            raise PermanentFailure("changement inconnu")
+        return what_changed(*found)
 
     def _event_gone(self, kind: str, key: str, submission: dict, row_id: int) -> Message:
         connection = self.store.connection()

@@ -6,6 +6,7 @@ Only what is needed to get back to the person: no IP address, no browser, nothin
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from email.message import Message
 from typing import Any
@@ -44,6 +45,28 @@ NOTICES = {
         "changement) : le fournisseur l'a peut-être reçu, peut-être pas, et rien ne permet de "
         "le savoir. Il n'est pas renvoyé de lui-même, pour qu'un ou une jeune ne reçoive jamais "
         "deux fois le même SMS. Pour le renvoyer : porte-voix forms retry ; ou appelez-le ou la.",
+    ),
+    "changement-sans-canal": (
+        "Changement à prévenir vous-même",
+        "{name} est inscrit·e (ou en liste d'attente) à cet événement, qui change, mais n'a "
+        "donné ni portable ni e-mail : rien ne lui a été envoyé. Appelez-le ou la (numéro "
+        "dans le premier courriel de l'inscription).",
+    ),
+    "non-recu": (
+        "Message pas reçu",
+        "Un message à {name} (confirmation, rappel, place, changement ou annulation) n'a pas "
+        "pu partir : le fournisseur a refusé le numéro ou l'adresse, ou il est resté "
+        "injoignable malgré les nouveaux essais. La raison est dans « porte-voix forms "
+        "status ». Prévenez-le ou la vous-même (téléphone et e-mail dans le premier courriel "
+        "de cette inscription), surtout si l'événement est annulé ou changé.",
+    ),
+    "place-non-prevenue": (
+        "Place donnée à la liste d'attente — à prévenir vous-même",
+        "Une place s'est libérée : elle est donnée à {name}, première sur la liste "
+        "d'attente. Le ou la jeune n'en est PAS prévenu·e : son inscription a dépassé les "
+        "messages permis par jour vers ce numéro ou cette adresse (protection contre les "
+        "inscriptions au nom d'un autre), et rien ne lui est envoyé, ni rappel. Si elle est "
+        "vraie, prévenez-le ou la vous-même ; sinon : porte-voix forms liberer.",
     ),
     "place": (
         "Place donnée à la liste d'attente",
@@ -145,15 +168,26 @@ def counsellor_email(
 
 
 def counsellor_notice(
-    submission: dict[str, Any], event_title: str | None, kind: str, *, sender: str, recipient: str
+    submission: dict[str, Any],
+    event_title: str | None,
+    kind: str,
+    *,
+    sender: str,
+    recipient: str,
+    detail: str = "",
+    changes: list[str] | None = None,
 ) -> Message:
-    """A place freed, or given to the first person waiting: who, for which event, the
-    reference; the contact details are in the sign-up's first e-mail."""
+    """A place freed, given to the first person waiting, or a message that did not reach her:
+    who, for which event, the reference; the contact details are in the sign-up's first
+    e-mail. ``detail`` (the row or change a notice is about) keeps the ``Message-ID`` of two
+    notices of one kind apart: a mail client keeps one message per ``Message-ID``; ``changes``:
+    what changed, for a person a change could not reach."""
     if kind not in NOTICES:
         raise KeyError(kind)
     title, said = NOTICES[kind]
     lines = [
         said.format(name=submission["first_name"]),
+        *(["", "Ce qui change :", *[f"- {line}" for line in changes]] if changes else []),
         "",
         f"Événement : {event_title or submission['event_id']}",
         f"Statut : {STATUSES[submission['status']]}",
@@ -164,8 +198,13 @@ def counsellor_notice(
         french_spacing("\n".join(lines)),
         sender=sender,
         recipient=recipient,
-        idstring=f"{submission['id'].replace('-', '')}.{kind}",
+        idstring=f"{submission['id'].replace('-', '')}.{kind}{'.' + _id_part(detail) if detail else ''}",
     )
+
+
+def _id_part(detail: str) -> str:
+    """``detail`` as it may sit in a ``Message-ID``: a change's key holds an « @ »."""
+    return re.sub(r"[^A-Za-z0-9.-]", "-", detail)
 
 
 def counsellor_event_gone(

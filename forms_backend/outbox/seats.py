@@ -19,6 +19,7 @@ from forms_backend.outbox.young_targets import (
     COUNSELLOR,
     FREED,
     PROMOTED,
+    PROMOTED_UNTOLD,
     REMINDER_PATTERNS,
     SMS,
     Reminders,
@@ -164,8 +165,14 @@ class Seats:
             waiting = sql.first_waiting(db, event.id)
             if waiting is None or not sql.promote(db, waiting["id"]):
                 break
-            rows = [(target(COUNSELLOR, PROMOTED), now)]
             channel = young_channel(waiting)
+            if channel is not None and sql.young_rows(db, waiting["id"]) == 0:
+                # The daily cap stopped her confirmation: nothing more goes to that number or
+                # address (it may be a stranger's); the counsellor reads she was not told.
+                channel = None
+                rows = [(target(COUNSELLOR, PROMOTED_UNTOLD), now)]
+            else:
+                rows = [(target(COUNSELLOR, PROMOTED), now)]
             if channel is not None:
                 rows.append((target(channel, PROMOTED), now))
                 rows += reminder_rows(channel, start, settings, now)

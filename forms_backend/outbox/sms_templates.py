@@ -103,11 +103,18 @@ def _bring(event: PublicEvent) -> str:
     return f" Pense à apporter : {event.bring}." if event.bring else ""
 
 
-def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | None) -> str:
-    """Right after a sign-up: what, when, where, what to bring, and her link (which also shows
-    the event); ``rank`` on the waiting list, or ``None`` for a place taken."""
+def confirmation(
+    first_name: str,
+    event: PublicEvent,
+    link: str,
+    rank: int | None,
+    now: datetime | None = None,
+) -> str:
+    """Right after a sign-up: what, when (with the year of a far date, seen from ``now``),
+    where, what to bring, and her link (which also shows the event); ``rank`` on the waiting
+    list, or ``None`` for a place taken."""
     hello, short = greetings(first_name)
-    date = when(event.shown_start)
+    date = when(event.shown_start, now)
     if rank is not None:
         then = f"Si une place se libère, on te prévient. Infos, ou te retirer : {link}"
         wordings: list[Wording] = [
@@ -136,10 +143,10 @@ def confirmation(first_name: str, event: PublicEvent, link: str, rank: int | Non
     return _fitted(wordings, event.title, fallback)
 
 
-def reminder(event: PublicEvent, link: str, *, morning: bool) -> str:
+def reminder(event: PublicEvent, link: str, *, morning: bool, now: datetime | None = None) -> str:
     """Two days before (the setting ``rappels``) or on the morning of the event."""
     local = event.shown_start.astimezone(PARIS)
-    date = f"aujourd'hui à {_hour(local)}" if morning else f"le {when(event.shown_start)}"
+    date = f"aujourd'hui à {_hour(local)}" if morning else f"le {when(event.shown_start, now)}"
     then = f"Tu ne peux plus venir ? Libère ta place : {link}"
     wordings: list[Wording] = [
         *_each_place(
@@ -154,10 +161,10 @@ def reminder(event: PublicEvent, link: str, *, morning: bool) -> str:
     return _fitted(wordings, event.title, f"Rappel : ton inscription, {date}. {then}")
 
 
-def promotion(first_name: str, event: PublicEvent, link: str) -> str:
+def promotion(first_name: str, event: PublicEvent, link: str, now: datetime | None = None) -> str:
     """A place came free and it is hers (she was first on the waiting list)."""
     hello, short = greetings(first_name)
-    date = when(event.shown_start)
+    date = when(event.shown_start, now)
     then = f"Tu ne peux pas venir ? Libère-la : {link}"
     wordings: list[Wording] = [
         *_each_place(
@@ -180,9 +187,9 @@ def promotion(first_name: str, event: PublicEvent, link: str) -> str:
     )
 
 
-def cancelled(event: PublicEvent, before_start: datetime) -> str:
+def cancelled(event: PublicEvent, before_start: datetime, now: datetime | None = None) -> str:
     """The event will not take place; with its public reason when two segments hold it."""
-    date = when(before_start)
+    date = when(before_start, now)
     reason = f" {event.reason.rstrip('.')}." if event.reason else ""
     then = "Tu n'as rien à faire. Désolé !"
     wordings = [
@@ -192,12 +199,13 @@ def cancelled(event: PublicEvent, before_start: datetime) -> str:
     return _fitted(wordings, event.title, f"Annulation : l'événement du {date} est annulé.")
 
 
-def changed(event: PublicEvent, what: list[str], link: str) -> str:
+def changed(event: PublicEvent, what: list[str], link: str, *, waiting: bool = False) -> str:
     """The event moved (``what``: « nouvelle date : … », « nouveau lieu : … ») or was
     postponed; her link shows the event as it is now (left out when two segments cannot hold
-    it beside what changed)."""
+    it beside what changed). Someone ``waiting`` has no place to free: her link takes her off
+    the list, as her confirmation said."""
     said = "; ".join(what)
-    then = f"Infos, ou libérer ta place : {link}"
+    then = f"Infos, ou {'te retirer' if waiting else 'libérer ta place'} : {link}"
     wordings = [
         ('Changement pour "', f'" : {said}. {then}'),
         ('Changement pour "', f'" : {what[0]}. {then}'),

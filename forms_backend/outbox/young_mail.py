@@ -13,7 +13,7 @@ from typing import Any
 from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.mail_message import message_with_attachment, plain_message
 from forms_backend.outbox.sms_templates import NAME_MAX, PLAIN_NAME, when
-from forms_backend.store.event_messages import PLACE_TAKEN
+from forms_backend.store.event_messages import PLACE_TAKEN, WAITING
 from forms_backend.typography import french_spacing, in_guillemets
 
 
@@ -135,9 +135,17 @@ def changed(
     signature: str,
     now: datetime | None = None,
 ) -> Letter:
-    """The event was cancelled, postponed, or changed date, time or place (``what``)."""
-    said = ["Il y a du nouveau pour l'événement où tu es inscrit·e :", *[f"- {w}" for w in what]]
-    more = _free_link(link) if link else ["Tu n'as rien à faire. Désolé pour ce changement !"]
+    """The event was cancelled, postponed, or changed date, time or place (``what``); someone
+    on the waiting list is told she waits, and her link takes her off the list (she has no
+    place to free: read as « inscrit·e », she would come)."""
+    waiting = submission["status"] == WAITING
+    where = "tu es sur la liste d'attente" if waiting else "tu es inscrit·e"
+    said = [f"Il y a du nouveau pour l'événement où {where} :", *[f"- {w}" for w in what]]
+    more = (
+        _free_link(link, waiting=waiting)
+        if link
+        else ["Tu n'as rien à faire. Désolé pour ce changement !"]
+    )
     # She had the calendar: the new one goes with it (a deleted event has no page nor calendar).
     if submission["status"] == PLACE_TAKEN and event.url:
         more = ["Le fichier joint (evenement.ics) met ton agenda à jour.", *more]

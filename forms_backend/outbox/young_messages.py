@@ -128,18 +128,18 @@ class YoungMessages:
         if wanted.kind == CONFIRMATION:
             rank = self._rank(submission)
             if by_sms:
-                return sms_templates.confirmation(name, event, personal, rank)
+                return sms_templates.confirmation(name, event, personal, rank, now)
             return young_mail.confirmation(submission, event, personal, rank, signature, now)
         if wanted.kind in (BEFORE, MORNING):
             morning = wanted.kind == MORNING
             if by_sms:
-                return sms_templates.reminder(event, personal, morning=morning)
+                return sms_templates.reminder(event, personal, morning=morning, now=now)
             return young_mail.reminder(
                 submission, event, personal, signature, morning=morning, now=now
             )
         if wanted.kind == PROMOTED:
             if by_sms:
-                return sms_templates.promotion(name, event, personal)
+                return sms_templates.promotion(name, event, personal, now)
             return young_mail.promotion(submission, event, personal, signature, now)
         if wanted.kind == CHANGED:
             return self._change(wanted, submission, event, personal, signature, now)
@@ -162,8 +162,9 @@ class YoungMessages:
         still = None if event.cancelled or submission["status"] == sql.FREED else personal
         if wanted.channel == SMS:
             if event.cancelled:
-                return sms_templates.cancelled(event, datetime.fromisoformat(before["debut"]))
-            return sms_templates.changed(event, what, personal)
+                return sms_templates.cancelled(event, datetime.fromisoformat(before["debut"]), now)
+            waiting = submission["status"] == sql.WAITING
+            return sms_templates.changed(event, what, personal, waiting=waiting)
         return young_mail.changed(submission, event, what, still, signature, now)
 
     def _rank(self, submission: dict[str, Any]) -> int | None:

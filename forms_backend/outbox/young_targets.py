@@ -22,9 +22,12 @@ SMS, MAIL, COUNSELLOR = "sms", "courriel", "conseillere"
 CONFIRMATION = "confirmation"
 BEFORE, MORNING = "rappel-avant", "rappel-matin"
 PROMOTED = "place"  # a place came free for someone waiting
+PROMOTED_UNTOLD = "place-non-prevenue"  # to the counsellor: one the daily cap keeps untold
 CHANGED = "changement"
 FREED = "liberation"  # to the counsellor: someone freed her place
 UNSURE = "envoi-incertain"  # to the counsellor: an SMS cut short by a crash, not sent again
+UNREACHED = "changement-sans-canal"  # to the counsellor: a change told to no one (no channel)
+UNDELIVERED = "non-recu"  # to the counsellor: a message refused, or given up after retries
 MORNING_AT = time(8, 0)
 # Rows still pending for a place that is freed (or an event cancelled): no reminder goes.
 REMINDER_PATTERNS = (f"%:{BEFORE}%", f"%:{MORNING}%")

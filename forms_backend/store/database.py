@@ -349,9 +349,14 @@ class Store:
         """A permanent failure, or retries exhausted: a dead letter until someone retries it."""
         self.mark_outcomes([Outcome(row_id, "dead", error)])
 
-    def mark_outcomes(self, outcomes: list[Outcome]) -> None:
+    def mark_outcomes(
+        self,
+        outcomes: list[Outcome],
+        also: Callable[[sqlite3.Connection], object] | None = None,
+    ) -> None:
         """Write what happened to several deliveries in one transaction: one commit (and one
-        wait for the disk) per batch instead of one per row."""
+        wait for the disk) per batch instead of one per row; ``also`` writes in the same
+        transaction (a notice that must not be lost between two commits)."""
         stamp = now_text()
 
         def mark(db: sqlite3.Connection) -> None:
@@ -389,8 +394,13 @@ class Store:
                         (outcome.error, outcome.row_id),
                     )
 
+        def mark_all(db: sqlite3.Connection) -> None:
+            mark(db)
+            if also is not None:
+                also(db)
+
         if outcomes:
-            self.write(mark)
+            self.write(mark_all)
 
     def retry_dead(self) -> int:
         """Put every dead letter back in the queue, due now; returns how many."""

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from forms_backend.store.database import now_text
+from forms_backend.validator.addresses import same_mailbox
 
 PLACE_TAKEN, WAITING, FREED = "inscrit", "liste_attente", "desinscrit"
 
@@ -43,15 +44,17 @@ def drop_pending(db: sqlite3.Connection, submission_id: str, patterns: tuple[str
 def confirmations_to(db: sqlite3.Connection, channel: str, recipient: str, since: datetime) -> int:
     """How many confirmations were scheduled by ``channel`` (``sms`` or ``courriel``) to this
     number or address since ``since`` (sent or not, on the worker's clock)."""
-    column = "s.phone" if channel == "sms" else "lower(s.email)"
+    if channel == "sms":
+        same, values = "s.phone = ?", [recipient]
+    else:  # every way of writing the one mailbox: case, « +tag » (validator.same_mailbox)
+        same, values = (
+            "(lower(s.email) = ? OR lower(s.email) LIKE ? ESCAPE '\\')",
+            [*same_mailbox(recipient)],
+        )
     return db.execute(
         "SELECT COUNT(*) FROM outbox o JOIN submissions s ON s.id = o.submission_id "
-        f"WHERE o.target = ? AND {column} = ? AND o.next_attempt_at >= ?",
-        (
-            f"{channel}:confirmation",
-            recipient.lower() if channel != "sms" else recipient,
-            now_text(since),
-        ),
+        f"WHERE o.target = ? AND {same} AND o.next_attempt_at >= ?",
+        (f"{channel}:confirmation", *values, now_text(since)),
     ).fetchone()[0]
 
 

@@ -124,3 +124,16 @@ def _decoration(char: str) -> bool:
         or char.isspace()
         or unicodedata.category(char)[0] in ("C", "Z")  # control, format (zero width), separators
     )
+
+
+def same_mailbox(address: str) -> tuple[str, str]:
+    """What finds, in SQL, every way of writing the mailbox of ``address``: its plain form
+    (lower case, without a ``+tag``) and a ``LIKE`` pattern (``ESCAPE '\\'``) for its
+    sub-addresses (RFC 5233: « ines+1@exemple.fr » lands in the inbox of « ines@exemple.fr »).
+    Used with ``lower(email) = ? OR lower(email) LIKE ? ESCAPE '\\'``: the limits per address
+    count them as one."""
+    local, _, domain = address.lower().rpartition("@")
+    base = local.split("+", 1)[0]
+    escaped = "".join("\\" + c if c in "\\%_" else c for c in base)
+    domain_escaped = "".join("\\" + c if c in "\\%_" else c for c in domain)
+    return f"{base}@{domain}", f"{escaped}+%@{domain_escaped}"

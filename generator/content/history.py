@@ -102,18 +102,33 @@ class ContentHistory:
 
     def _revision(self, path: Path) -> Revision:
         git = self.git
-        if git is not None and path in git.last and path not in git.changed:
+        committed = git is not None and path in git.last and path not in git.changed
+        if committed and self.sightings_path is None:
             return Revision(git.last[path], git.count[path] - 1)
         sighted = self._sighting(path)
-        # A file changed since its last commit is one version past the commits that touched it.
-        number = git.count.get(path, 0) if git is not None else sighted.number
+        if committed:
+            # Never below a number this cache already published for these bytes or earlier
+            # ones (several versions built before one commit): SEQUENCE only grows.
+            return Revision(git.last[path], self._kept(path, git.count[path] - 1))
+        # A file changed since its last commit is one version past the commits that touched it,
+        # and each new version built before the next commit one more (see ``_sighting``).
+        number = self._kept(path, git.count.get(path, 0) if git is not None else 0)
         return Revision(self.declared.get(path, sighted.time).astimezone(UTC), number)
+
+    def _kept(self, path: Path, number: int) -> int:
+        """``number``, or the one kept for these bytes when higher; kept for the next build."""
+        entry = self.used[self._key(path)]
+        entry["number"] = max(number, entry["number"])
+        return entry["number"]
+
+    def _key(self, path: Path) -> str:
+        return (
+            path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
+        )
 
     def _sighting(self, path: Path) -> Revision:
         """When these bytes of ``path`` were first seen, and how many versions were seen."""
-        key = (
-            path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else str(path)
-        )
+        key = self._key(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         entry = self.seen.get(key)
         if not _valid_sighting(entry):
