@@ -52,7 +52,7 @@ from forms_backend.intake.forms import (
 )
 from forms_backend.intake.free_place import free_place_routes
 from forms_backend.intake.negotiation import NO_STORE, wants_json
-from forms_backend.intake.place_guard import PlaceGuard, hold_reason
+from forms_backend.intake.place_guard import PlaceGuard, hold_reason, signed_up_already
 from forms_backend.intake.proxies import TrustedProxies
 from forms_backend.intake.render import form_html, page_with_form
 from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, foreign_origin
@@ -293,6 +293,9 @@ def create_app(
 
         def record(db: sqlite3.Connection) -> Recorded:
             if capacity is not None:  # places to fill: one per contact, a few per connection
+                again = signed_up_already(db, values)
+                if again is not None:  # her own place (or rank) stands: nothing new to store
+                    return Recorded(*again, created=False)
                 values["held"] = hold_reason(db, values, backend.place_guard, client)
             allowed, rows = backend.seats.within_limit(db, values, targets, place_rows, now)
             return backend.store.insert_submission(db, values, allowed, capacity, rows, due=now)

@@ -227,7 +227,11 @@ def test_a_sign_up_by_sms_gets_a_confirmation_and_status_counts_it(
     config = signup_config(tmp_path)
     submit(config, {"evenement": "2030-01-01-atelier"}, form="inscription")
     submit(config, {"evenement": "2030-01-01-atelier", "prenom": "Léo"}, form="inscription")
-    by_mail = {"canal": "email", "email": "ines@exemple.fr"}  # chose e-mail: no SMS
+    by_mail = {
+        "canal": "email",
+        "email": "ines@exemple.fr",
+        "prenom": "Sam",
+    }  # chose e-mail: no SMS
     submit(config, {"evenement": "2030-01-01-atelier", **by_mail}, form="inscription")
     submit(config)  # a call-back request: no SMS
     assert sorted(r["target"] for r in outbox(config)).count("sms:confirmation") == 2

@@ -22,6 +22,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+import unicodedata
 from collections import defaultdict, deque
 from typing import Any
 
@@ -61,22 +62,46 @@ class PlaceGuard:
         return stamps
 
 
+def _same_contact(db: sqlite3.Connection, values: dict[str, Any]) -> list[sqlite3.Row]:
+    """The sign-ups holding a place or waiting at this event with this number or mailbox."""
+    event_id = values.get("event_id") or ""
+    phone, email = values.get("phone") or "", values.get("email") or ""
+    plain, tagged = same_mailbox(email) if email else ("", "")
+    return db.execute(
+        "SELECT id, status, first_name FROM submissions WHERE event_id = ? "
+        "AND status IN ('inscrit', 'liste_attente') "
+        "AND ((phone IS NOT NULL AND phone != '' AND phone = ?) "
+        "OR (email IS NOT NULL AND email != '' AND ? != '' "
+        "AND (lower(email) = ? OR lower(email) LIKE ? ESCAPE '\\'))) ORDER BY created_at",
+        (event_id, phone, plain, plain, tagged),
+    ).fetchall()
+
+
+def name_key(first_name: str) -> str:
+    """A first name as typed in two tries: « Inès », « ines », « INES » are one."""
+    decomposed = unicodedata.normalize("NFKD", first_name.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def signed_up_already(db: sqlite3.Connection, values: dict[str, Any]) -> tuple[str, str] | None:
+    """The id and status of this young person's own sign-up to this event — same number or
+    mailbox, same first name — or ``None``. Signing up again (she forgot, or was not sure it
+    went through) must not put her on the waiting list beside her own place, nor send her a
+    second confirmation that says she waits."""
+    name = name_key(values.get("first_name") or "")
+    for row in _same_contact(db, values):
+        if name_key(row["first_name"] or "") == name:
+            return row["id"], row["status"]
+    return None
+
+
 def hold_reason(
     db: sqlite3.Connection, values: dict[str, Any], guard: PlaceGuard, client: str
 ) -> str | None:
     """Why this new sign-up is held for the counsellor, or ``None`` (run inside the sign-up's
     write, so that two sign-ups at once see each other)."""
     event_id = values.get("event_id") or ""
-    phone, email = values.get("phone") or "", values.get("email") or ""
-    plain, tagged = same_mailbox(email) if email else ("", "")
-    same = db.execute(
-        "SELECT 1 FROM submissions WHERE event_id = ? AND status IN ('inscrit', 'liste_attente') "
-        "AND ((phone IS NOT NULL AND phone != '' AND phone = ?) "
-        "OR (email IS NOT NULL AND email != '' AND ? != '' "
-        "AND (lower(email) = ? OR lower(email) LIKE ? ESCAPE '\\'))) LIMIT 1",
-        (event_id, phone, plain, plain, tagged),
-    ).fetchone()
-    if same:
+    if _same_contact(db, values):
         return SAME_CONTACT
     if guard.full(client, event_id):
         return (
