@@ -42,6 +42,7 @@ class BackendConfig:
     sms_url: str | None = None  # Brevo's API base, e.g. https://api.brevo.com; none: files
     sms_key: str | None = field(default=None, repr=False)  # never printed
     sms_sender: str = "PorteVoix"
+    sms_per_day: int = 1000  # SMS in any 24 hours, past which they wait (outbox/sms_budget.py)
     sms_dir: Path = Path(".cache/porte-voix/sms")
     allowed_origins: tuple[str, ...] = ()
     secret: str | None = None
@@ -126,6 +127,11 @@ class BackendConfig:
                 "PORTE_VOIX_PLACES_PER_CONNECTION doit valoir au moins 1 (les places qu'une même "
                 "connexion peut prendre à un événement avant l'accord de la conseillère)"
             )
+        if number("PORTE_VOIX_SMS_PER_DAY", cls.sms_per_day) < 1:
+            raise ConfigError(
+                "PORTE_VOIX_SMS_PER_DAY doit valoir au moins 1 (les SMS qui peuvent partir en "
+                "24 heures, au-delà desquels ils attendent)"
+            )
         return cls(
             database=database,
             site_dir=Path(text("PORTE_VOIX_SITE_DIR") or cls.site_dir),
@@ -138,6 +144,7 @@ class BackendConfig:
             sms_url=sms_url,
             sms_key=sms_key,
             sms_sender=sms_sender or cls.sms_sender,
+            sms_per_day=int(number("PORTE_VOIX_SMS_PER_DAY", cls.sms_per_day)),
             sms_dir=Path(text("PORTE_VOIX_SMS_DIR") or database.parent / "sms"),
             allowed_origins=origins,
             secret=text("PORTE_VOIX_SECRET"),

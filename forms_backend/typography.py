@@ -18,6 +18,7 @@ without an import cycle.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
@@ -53,6 +54,8 @@ def french_spacing(text: str) -> str:
 
 
 # Day and month names, for every date the kit writes out in French (site, letters, SMS).
+# Past about six months (or in another year), a date read without its year is ambiguous.
+FAR = timedelta(days=183)
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS = (
     "janvier",

@@ -21,7 +21,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from forms_backend.app import Backend, create_app
+from forms_backend.intake.events import POSTPONED
 from forms_backend.intake.place_links import make_token
+from forms_backend.outbox.event_watch import what_changed
 
 from .backend import VALID, fresh, make_config, manifest_event, write_organisation
 
@@ -282,6 +284,11 @@ def test_the_link_shows_the_event_and_frees_the_place_once(kit: Kit, smtp, brevo
     assert "Événement 2030-03-16-atelier-cv" in said and "samedi 16\u00a0mars à 14\u00a0h" in said
     [button] = box.find_all("button")
     assert button.get_text() == "Libérer ma place"
+    # Opened in another year than the event's, the page says which year, as the SMS does.
+    kit.clock.now = datetime(2029, 12, 20, 10, 0, tzinfo=PARIS)
+    page = kit.client.get("/formulaires/ma-place", params={"jeton": token})
+    assert "samedi 16\u00a0mars\u00a02030 à 14\u00a0h" in page.text
+    kit.clock.now = datetime(2030, 3, 1, 10, 0, tzinfo=PARIS)
     freed = kit.client.post("/formulaires/ma-place", data={"jeton": token})
     assert freed.status_code == 200 and "ta place est libérée" in freed.text
     assert kit.status(submission_id) == "desinscrit"
@@ -1151,3 +1158,55 @@ def test_the_counsellor_is_told_of_each_person_a_change_cannot_reach(kit: Kit, s
     said = text_of(told[0])
     assert "Léo" in said and "Inès" not in said and "annulé" in said
     assert "@" not in told[0]["Message-ID"].split("@")[0]
+
+
+def test_a_postponement_into_another_year_says_which_year() -> None:
+    """« reporté au samedi 11 janvier » read in November could be either January: the year is
+    given when the new date is in another year than the first, or far from it."""
+    before = {"debut": "2030-11-16T14:00:00+01:00", "lieu": "MJC", "statut": "prevu"}
+    postponed = {**before, "statut": POSTPONED, "nouveau_debut": "2031-01-11T14:00:00+01:00"}
+    assert what_changed(before, postponed) == [
+        "l'événement est reporté au samedi 11 janvier 2031 à 14 h"
+    ]
+    moved = {**before, "debut": "2031-01-11T14:00:00+01:00"}
+    assert what_changed(before, moved) == [
+        "nouvelle date : le samedi 11 janvier 2031 à 14 h (au lieu du samedi 16 novembre 2030 à 14 h)"
+    ]
+    soon = {**before, "debut": "2030-11-23T14:00:00+01:00"}
+    assert what_changed(before, soon) == [
+        "nouvelle date : le samedi 23 novembre à 14 h (au lieu du samedi 16 novembre à 14 h)"
+    ]
+
+
+def test_past_the_days_sms_budget_sms_wait_and_the_counsellor_is_told_once(
+    tmp_path: Path, smtp, httpserver: HTTPServer, brevo
+) -> None:  # type: ignore[no-untyped-def]
+    """Many connections and many numbers could spend every SMS credit in a night: past
+    ``PORTE_VOIX_SMS_PER_DAY`` in 24 hours, SMS wait (none lost) and the counsellor is told."""
+    config = make_config(
+        tmp_path,
+        smtp_url=smtp.url,
+        sms_url=httpserver.url_for("/"),
+        sms_key=KEY,
+        sms_sender="MissionLoc",
+        sms_per_day=2,
+    )
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
+    app = create_app(config, run_worker=False, clock=clock)
+    from starlette.testclient import TestClient
+
+    with TestClient(app, follow_redirects=False) as client:
+        kit = Kit(client, app.state.backend, clock, config)
+        for n in range(4):
+            kit.sign_up(telephone=f"06 00 00 01 0{n}", prenom=f"Nom{n}")
+        kit.run_worker()
+        assert len(brevo) == 2
+        told = [m for m in counsellor_mails(smtp) if "plafond du jour" in m["Subject"]]
+        assert len(told) == 1 and "PORTE_VOIX_SMS_PER_DAY" in text_of(told[0])
+        kit.at(datetime(2030, 3, 1, 18, 0, tzinfo=PARIS))  # still within the 24 hours
+        assert len(brevo) == 2
+        assert len([m for m in counsellor_mails(smtp) if "plafond du jour" in m["Subject"]]) == 1
+        kit.at(datetime(2030, 3, 2, 10, 1, tzinfo=PARIS))  # the window frees: the two others
+        assert sorted(sms["recipient"] for sms in brevo) == [f"3360000010{n}" for n in range(4)]

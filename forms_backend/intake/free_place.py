@@ -25,7 +25,7 @@ from forms_backend.intake.negotiation import NO_STORE
 from forms_backend.intake.place_links import PATH, opened_id
 from forms_backend.intake.render import page_with_form
 from forms_backend.intake.spam import foreign_origin
-from forms_backend.typography import DAYS, MONTHS, NBSP, in_guillemets
+from forms_backend.typography import DAYS, FAR, MONTHS, NBSP, in_guillemets
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -49,15 +49,21 @@ DONE = (
 )
 
 
-def french_when(moment: datetime) -> str:
-    """« samedi 5 décembre à 14 h 30 » with French no-break spaces."""
+def french_when(moment: datetime, now: datetime | None = None) -> str:
+    """« samedi 5 décembre à 14 h 30 » with French no-break spaces; with the year when ``now``
+    is given and the date is in another year or far from it (as the SMS and e-mails say it)."""
     local = moment.astimezone(PARIS)
     day = "1er" if local.day == 1 else str(local.day)
     hour = f"{local.hour}{NBSP}h" + (f"{NBSP}{local.minute:02d}" if local.minute else "")
-    return f"{DAYS[local.weekday()]} {day}{NBSP}{MONTHS[local.month - 1]} à {hour}"
+    year = ""
+    if now is not None and (local.year != now.astimezone(PARIS).year or abs(moment - now) > FAR):
+        year = f"{NBSP}{local.year}"
+    return f"{DAYS[local.weekday()]} {day}{NBSP}{MONTHS[local.month - 1]}{year} à {hour}"
 
 
-def place_box(base: str, token: str, event: PublicEvent, status: str, rank: int | None) -> str:
+def place_box(
+    base: str, token: str, event: PublicEvent, status: str, rank: int | None, now: datetime
+) -> str:
     """What the link shows: the event in two lines and one button."""
     title = escape(event.title)
     if status == "liste_attente":
@@ -70,7 +76,7 @@ def place_box(base: str, token: str, event: PublicEvent, status: str, rank: int 
     where = f"<p>Lieu{NBSP}: {escape(event.place)}</p>" if event.place else ""
     return (
         '<div class="pv-form" id="pv-ma-place"><h2>Ta place</h2>'
-        f"<p>{said}</p><p>Quand{NBSP}: le {french_when(event.shown_start)}</p>{where}"
+        f"<p>{said}</p><p>Quand{NBSP}: le {french_when(event.shown_start, now)}</p>{where}"
         f"<p>Tu ne peux plus venir{NBSP}? Appuie sur le bouton{NBSP}: c'est tout.</p>"
         f'<form method="post" action="{escape(base)}{PATH}">'
         f'<input type="hidden" name="jeton" value="{escape(token)}">'
@@ -110,7 +116,7 @@ def free_place_routes(backend: Backend) -> list[Route]:
         if not _still_open(backend, event):
             return _page(backend, event, f"<p><strong>{TOO_LATE}</strong></p>", 410)
         rank = await run_in_threadpool(backend.rank, submission)
-        html = place_box(base, token, event, submission["status"], rank)
+        html = place_box(base, token, event, submission["status"], rank, backend.clock())
         return _page(backend, event, html)
 
     async def free(request: Request) -> Response:

@@ -63,13 +63,15 @@ def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         return [f"l'événement est annulé{reason}"]
     if after["statut"] == POSTPONED:
         if after.get("nouveau_debut"):
-            new = when(datetime.fromisoformat(after["nouveau_debut"]))
+            # Dated against the first date: a postponement into another year says which.
+            old_start = datetime.fromisoformat(before["debut"])
+            new = when(datetime.fromisoformat(after["nouveau_debut"]), old_start)
             return [f"l'événement est reporté au {new}{reason}"]
         return [f"l'événement est reporté, la nouvelle date sera annoncée{reason}"]
     lines = []
     if before["debut"] != after["debut"]:
         new_start, old_start = (datetime.fromisoformat(x["debut"]) for x in (after, before))
-        new, old = when(new_start), when(old_start)
+        new, old = when(new_start, old_start), when(old_start, new_start)
         if new_start.astimezone(PARIS).date() == old_start.astimezone(PARIS).date():
             # Same day: « nouvelle date » would send her looking for a day that did not move.
             lines.append(f"nouvelle heure : le {new} (au lieu de {old.rpartition(' à ')[2]})")

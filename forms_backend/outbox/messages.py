@@ -60,6 +60,15 @@ NOTICES = {
         "status ». Prévenez-le ou la vous-même (téléphone et e-mail dans le premier courriel "
         "de cette inscription), surtout si l'événement est annulé ou changé.",
     ),
+    "sms-en-attente": (
+        "SMS en attente : plafond du jour atteint",
+        "Le plafond de SMS par 24 heures (PORTE_VOIX_SMS_PER_DAY) est atteint : les SMS aux "
+        "jeunes attendent, à commencer par un message à {name}, et partiront dès que le compte "
+        "des dernières 24 heures repassera sous le plafond (un rappel dont l'événement a "
+        "commencé est abandonné). Beaucoup d'inscriptions d'un coup sans raison connue : "
+        "c'est peut-être une attaque, voyez « porte-voix forms status » et « porte-voix forms "
+        "liberer ». Sinon, augmentez PORTE_VOIX_SMS_PER_DAY et redémarrez le serveur.",
+    ),
     "place-non-prevenue": (
         "Place donnée à la liste d'attente — à prévenir vous-même",
         "Une place s'est libérée : elle est donnée à {name}, première sur la liste "

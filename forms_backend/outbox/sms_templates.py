@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from forms_backend.intake.events import PublicEvent
 from forms_backend.outbox.sms_text import KIT_MAX_SEGMENTS, segments, stays_in_gsm7
-from forms_backend.typography import DAYS, MONTHS
+from forms_backend.typography import DAYS, FAR, MONTHS
 
 PARIS = ZoneInfo("Europe/Paris")
 ELLIPSIS = "..."  # « … » is outside GSM-7
@@ -33,9 +33,6 @@ ELLIPSIS = "..."  # « … » is outside GSM-7
 # Mission Locale's name — a « first name » holding a link or a sentence must not ride on it.
 PLAIN_NAME = re.compile(r"[^\W\d_]+(?:[ '’-][^\W\d_]+){0,3}")
 NAME_MAX = 30
-
-
-FAR = timedelta(days=183)  # past about six months, a date without its year is ambiguous
 
 
 def when(moment: datetime, now: datetime | None = None) -> str:

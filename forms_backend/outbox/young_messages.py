@@ -20,17 +20,21 @@ from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.quiet_hours import allowed, next_allowed
 from forms_backend.outbox.seats import starts_at
 from forms_backend.outbox.sms import SmsSender
+from forms_backend.outbox.sms_budget import SmsBudget
 from forms_backend.outbox.young_targets import (
     BEFORE,
     CHANGED,
     CONFIRMATION,
+    COUNSELLOR,
     MAIL,
     MORNING,
     PROMOTED,
     SMS,
+    SMS_WAITING,
     Target,
     parse,
     start_key,
+    target,
 )
 from forms_backend.store import event_messages as sql
 from forms_backend.store.database import OutboxRow, Store
@@ -63,6 +67,7 @@ class YoungMessages:
         secret: Callable[[], str],
     ) -> None:
         self.store, self.config, self.events, self.sms = store, config, events, sms
+        self.budget = SmsBudget(config.sms_per_day)
         self._secret = secret
 
     def send(
@@ -79,9 +84,21 @@ class YoungMessages:
             raise PermanentFailure(f"canal inconnu : {wanted.channel}")
         text = self._text(wanted, submission, event, now)
         if isinstance(text, str):
+            self._within_budget(submission, now)
             self.sms.send(submission["phone"] or "", text)
+            self.budget.spent(now)
         else:
             self._mail(text, wanted, submission, event, mailer, row.id)
+
+    def _within_budget(self, submission: dict[str, Any], now: datetime) -> None:
+        """Raise :class:`Later` past the day's SMS budget, telling the counsellor once."""
+        free_at = self.budget.next_free(now)
+        if free_at is None:
+            return
+        if self.budget.first_to_tell(now, free_at):
+            notice = (target(COUNSELLOR, SMS_WAITING, f"{now:%Y%m%d%H%M}"), now)
+            self.store.write(lambda db: sql.add_rows(db, submission["id"], [notice]))
+        raise Later(free_at)
 
     def _deleted(self, wanted: Target, submission: dict[str, Any]) -> PublicEvent | None:
         """A deleted event (see ``EventWatch``), for the message telling it is cancelled: as

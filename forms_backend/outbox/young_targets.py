@@ -28,6 +28,7 @@ FREED = "liberation"  # to the counsellor: someone freed her place
 UNSURE = "envoi-incertain"  # to the counsellor: an SMS cut short by a crash, not sent again
 UNREACHED = "changement-sans-canal"  # to the counsellor: a change told to no one (no channel)
 UNDELIVERED = "non-recu"  # to the counsellor: a message refused, or given up after retries
+SMS_WAITING = "sms-en-attente"  # to the counsellor: the day's SMS budget is spent
 MORNING_AT = time(8, 0)
 # Rows still pending for a place that is freed (or an event cancelled): no reminder goes.
 REMINDER_PATTERNS = (f"%:{BEFORE}%", f"%:{MORNING}%")
