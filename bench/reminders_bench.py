@@ -252,6 +252,8 @@ def main() -> None:
             "PORTE_VOIX_ATTEMPT_LIMIT": "1000000",
             # Every client of the load comes from 127.0.0.1: not one office filling an event.
             "PORTE_VOIX_PLACES_PER_CONNECTION": "1000000",
+            # A thousand reminders by SMS at once: the load itself, not the day's budget.
+            "PORTE_VOIX_SMS_PER_DAY": "1000000",
         }
         try:
             server = run_server(env, port, QUIET_DAY)
