@@ -147,6 +147,8 @@ def check() -> None:
         ),
         ("PORTE_VOIX_SMS_KEY", SECRET_MASK if config.sms_key else "non réglée"),
         ("PORTE_VOIX_SMS_SENDER", config.sms_sender),
+        ("PORTE_VOIX_SMS_PER_DAY", config.sms_per_day),
+        ("PORTE_VOIX_SMS_DIR", shown("" if config.sms_url else config.sms_dir, "sans objet")),
         ("PORTE_VOIX_ALLOWED_ORIGINS", shown(", ".join(config.allowed_origins), "même origine")),
         (
             "PORTE_VOIX_TRUSTED_PROXIES",
@@ -159,6 +161,7 @@ def check() -> None:
         ("PORTE_VOIX_RATE_LIMIT", config.rate_limit),
         ("PORTE_VOIX_RATE_WINDOW", config.rate_window_seconds),
         ("PORTE_VOIX_ATTEMPT_LIMIT", config.attempt_limit),
+        ("PORTE_VOIX_PLACES_PER_CONNECTION", config.places_per_connection),
         ("PORTE_VOIX_BODY_TIMEOUT", config.body_timeout_seconds),
         ("PORTE_VOIX_MIN_FILL_SECONDS", config.min_fill_seconds),
         ("PORTE_VOIX_WORKER_INTERVAL", config.worker_interval_seconds),
