@@ -942,6 +942,38 @@ def test_signing_up_again_keeps_her_place_and_sends_nothing_new(kit: Kit, brevo)
     assert len(texts_to(brevo)) == 1  # the first confirmation only
 
 
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("Marie-Ève", "Marie Ève"),
+        ("Marie Ève", "marie-eve"),
+        ("Jean  Marie", "Jean Marie"),
+        ("N’Dèye", "n'deye"),
+        ("Chloë", "CHLOE"),
+        ("Lætitia", "Laetitia"),
+    ],
+)
+def test_her_first_name_typed_otherwise_is_still_her(
+    kit: Kit, brevo, first: str, again: str
+) -> None:  # type: ignore[no-untyped-def]
+    """« Marie Ève » and « Marie-Ève » are one young person: her second try keeps her place,
+    stores nothing and sends nothing, instead of a held place on the waiting list beside her own
+    and a second SMS telling her she waits."""
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(prenom=first)
+    kit.run_worker()
+    token = fresh(kit.client, "inscription")
+    answer = kit.client.post(
+        "/formulaires/inscription",
+        data={**token, **VALID, "prenom": again, "evenement": EVENT},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.json()["statut"] == "inscrit"
+    assert kit.backend.store.submission(token["id"]) is None
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 1
+
+
 def test_references_that_name_no_sign_up_change_nothing(kit: Kit) -> None:
     first = kit.sign_up()
     answer = forms_cli(kit, "liberer", EVENT, first[:8], "zzzzzzzz")
