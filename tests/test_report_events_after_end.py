@@ -1,0 +1,52 @@
+"""The report stops at the end of its last period, which can be weeks before the day it is
+made: an event held since then must not read « à venir » (to come) to a funder."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from forms_backend.store.attendance import walk_ins
+from forms_backend.store.database import Store
+from forms_backend.store.follow_up import contacts
+from generator.report import count_figures, write_report
+
+from .test_report_privacy import EVENTS, Person, fill, make_project
+
+
+def young(days_ago: int) -> Person:
+    return Person(days_ago, "rappel", "", "Frouard", 20, "sms", "MJC de Pompey", 0, False, False)
+
+
+def test_an_event_held_after_the_reports_end_is_not_said_to_come(tmp_path: Path) -> None:
+    loaded = make_project(tmp_path / "projet")
+    store = Store(tmp_path / "formulaires.sqlite3")
+    store.migrate()
+    # One period closes two months ago; the three young people since make none yet.
+    fill(store, [young(60)] * 6 + [young(20), young(19), young(12)], loaded.events, (None,) * 3)
+    project = loaded.project
+    figures = count_figures(
+        contacts(store),
+        project.settings,
+        project.content.partners,
+        project.content.events,
+        walk_ins=walk_ins(store),
+    )
+    write_report(figures, tmp_path / "rapport", "Mission Locale")
+    end = f"{figures.last_day:%d/%m/%Y}"
+    soup = BeautifulSoup((tmp_path / "rapport" / "rapport.html").read_text("utf-8"), "html.parser")
+    table = next(t for t in soup.find_all("table") if "Par événement" in t.caption.get_text())
+    page_rows = [[c.get_text() for c in r.find_all(["th", "td"])] for r in table.tbody("tr")]
+    with (tmp_path / "rapport" / "evenements.csv").open(encoding="utf-8-sig") as file:
+        csv_rows = list(csv.reader(file, delimiter=";"))[1:]
+    for rows in (page_rows, csv_rows):
+        by_title = {row[1]: row for row in rows}
+        for days, _, title in EVENTS:
+            cells = by_title[title][5:]
+            if days < 0:  # held already, after the report's last day
+                assert "à venir" not in cells, (title, cells)
+                assert cells == [f"après le {end}"] * 4, (title, cells)
+            else:
+                assert cells == ["à venir"] * 4, (title, cells)
