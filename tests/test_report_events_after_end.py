@@ -4,13 +4,17 @@ made: an event held since then must not read « à venir » (to come) to a funde
 from __future__ import annotations
 
 import csv
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 
 from forms_backend.store.attendance import walk_ins
 from forms_backend.store.database import Store
 from forms_backend.store.follow_up import contacts
+from generator.cli import main
 from generator.report import count_figures, write_report
 
 from .test_report_privacy import EVENTS, Person, fill, make_project
@@ -50,3 +54,45 @@ def test_an_event_held_after_the_reports_end_is_not_said_to_come(tmp_path: Path)
                 assert cells == [f"après le {end}"] * 4, (title, cells)
             else:
                 assert cells == ["à venir"] * 4, (title, cells)
+
+
+def _cli_report(tmp_path: Path, crowd: list[Person]):  # type: ignore[no-untyped-def]
+    loaded = make_project(tmp_path / "projet")
+    database = tmp_path / "db" / "formulaires.sqlite3"
+    database.parent.mkdir()
+    store = Store(database)
+    store.migrate()
+    fill(store, crowd, loaded.events, (None,) * 3)
+    environment = {
+        "PORTE_VOIX_DB": str(database),
+        "PORTE_VOIX_SITE_DIR": str(tmp_path / "site"),
+        "PORTE_VOIX_MAILDIR": str(tmp_path / "courriels"),
+        "PORTE_VOIX_COUNSELLOR_EMAIL": "conseillere@mission-locale.test",
+        "PORTE_VOIX_MAIL_FROM": "porte-voix@mission-locale.test",
+    }
+    config = str(tmp_path / "projet" / "mkdocs.yml")
+    out = str(tmp_path / "rapport")
+    return CliRunner().invoke(
+        main, ["forms", "report", "--out", out, "--config", config], env=environment
+    )
+
+
+def test_the_terminal_says_why_the_report_stops_before_last_sunday(tmp_path: Path) -> None:
+    result = _cli_report(tmp_path, [young(60)] * 6 + [young(20), young(19), young(12)])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    ended = re.search(r"au (\d\d/\d\d/\d{4})\)", said)
+    assert ended is not None, said
+    after = datetime.strptime(ended[1], "%d/%m/%Y").date() + timedelta(days=1)
+    assert f"depuis le lundi {after:%d/%m/%Y}" in said, said
+    assert "moins de 5 nouveaux jeunes" in said, said
+
+
+def test_too_few_young_people_for_a_first_period_is_said_so(tmp_path: Path) -> None:
+    """Five closed weeks with three young people: the weeks are complete, the report has no
+    period yet; the terminal must not say the first week « will end » on a past Sunday."""
+    result = _cli_report(tmp_path, [young(40), young(20), young(12)])
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert "finira" not in said, said
+    assert "moins de 5 nouveaux jeunes" in said, said
