@@ -41,6 +41,8 @@ def test_an_event_held_after_the_reports_end_is_not_said_to_come(tmp_path: Path)
     write_report(figures, tmp_path / "rapport", "Mission Locale")
     end = f"{figures.last_day:%d/%m/%Y}"
     soup = BeautifulSoup((tmp_path / "rapport" / "rapport.html").read_text("utf-8"), "html.parser")
+    made = re.search(r"Rapport fait le \d\d/\d\d/\d{4} à ([^.]*)\.", soup.get_text())
+    assert made is not None and re.fullmatch(r"\d{1,2} h( \d\d)?", made[1]), made
     table = next(t for t in soup.find_all("table") if "Par événement" in t.caption.get_text())
     page_rows = [[c.get_text() for c in r.find_all(["th", "td"])] for r in table.tbody("tr")]
     with (tmp_path / "rapport" / "evenements.csv").open(encoding="utf-8-sig") as file:
