@@ -42,7 +42,7 @@ def test_an_event_held_after_the_reports_end_is_not_said_to_come(tmp_path: Path)
     end = f"{figures.last_day:%d/%m/%Y}"
     soup = BeautifulSoup((tmp_path / "rapport" / "rapport.html").read_text("utf-8"), "html.parser")
     made = re.search(r"Rapport fait le \d\d/\d\d/\d{4} à ([^.]*)\.", soup.get_text())
-    assert made is not None and re.fullmatch(r"\d{1,2} h( \d\d)?", made[1]), made
+    assert made is not None and re.fullmatch(r"\d{1,2}\s?h(\s?\d\d)?", made[1]), made
     table = next(t for t in soup.find_all("table") if "Par événement" in t.caption.get_text())
     page_rows = [[c.get_text() for c in r.find_all(["th", "td"])] for r in table.tbody("tr")]
     with (tmp_path / "rapport" / "evenements.csv").open(encoding="utf-8-sig") as file:
@@ -98,3 +98,23 @@ def test_too_few_young_people_for_a_first_period_is_said_so(tmp_path: Path) -> N
     said = " ".join(result.output.split())
     assert "finira" not in said, said
     assert "moins de 5 nouveaux jeunes" in said, said
+
+
+def test_the_report_page_follows_french_typography(tmp_path: Path) -> None:
+    """No line of the report starts with « : » or a lone « » »: the page's words, figures and
+    chart labels get the non-breaking spaces of every other page of the kit."""
+    loaded = make_project(tmp_path / "projet")
+    store = Store(tmp_path / "formulaires.sqlite3")
+    store.migrate()
+    fill(store, [young(60)] * 6 + [young(20)], loaded.events, (None,) * 3)
+    project = loaded.project
+    figures = count_figures(
+        contacts(store), project.settings, project.content.partners, project.content.events
+    )
+    write_report(figures, tmp_path / "rapport", "Mission Locale")
+    soup = BeautifulSoup((tmp_path / "rapport" / "rapport.html").read_text("utf-8"), "html.parser")
+    for hidden in soup(["style", "script"]):
+        hidden.decompose()
+    text = soup.get_text()
+    breakable = re.findall(r".{0,20}(?: [:;!?»]|« ).{0,10}", text)
+    assert breakable == [], breakable
