@@ -36,9 +36,11 @@ from forms_backend.outbox.forwarder import Forwarder
 from forms_backend.outbox.letters import LetterPost
 from forms_backend.outbox.mail import send_email
 from forms_backend.outbox.seats import Seats
+from forms_backend.outbox.sms_budget import WINDOW as SMS_WINDOW
 from forms_backend.store import retention
 from forms_backend.store.attendance import UnknownReference, record_presence, resolve
 from forms_backend.store.database import Store
+from forms_backend.store.event_messages import sms_spent_since
 from forms_backend.store.export import export_csv
 from forms_backend.store.follow_up import (
     UnknownRequest,
@@ -378,6 +380,15 @@ def _check_held(event: PublicEvent, shown: str) -> None:
         )
 
 
+def _sms_budget(store: Store, per_day: int) -> str:
+    """The day's SMS budget as the worker counts it (outbox/sms_budget.py), from the outbox."""
+    spent = len(sms_spent_since(store.connection(), datetime.now(UTC) - SMS_WINDOW)[0])
+    line = f"SMS des dernières 24 heures : {spent} sur {per_day} (PORTE_VOIX_SMS_PER_DAY)"
+    if spent >= per_day:
+        line += " : plafond atteint, les SMS attendent qu'il repasse dessous"
+    return line
+
+
 @forms.command(help="Montre l'état des envois : en attente, envoyés, en échec, spams écartés.")
 def status() -> None:
     """Outbox counts and dead letters, without personal data."""
@@ -393,6 +404,7 @@ def status() -> None:
         f"SMS : {sms.get('sent', 0)} envoyé(s), {sms.get('pending', 0)} en attente, "
         f"{sms.get('dead', 0)} en échec définitif"
     )
+    click.echo(_sms_budget(store, config.sms_per_day))
     click.echo(f"Spams écartés : {store.spam_count()}")
     contributions = ContributionStore(store)
     waiting = contributions.counts()

@@ -15,7 +15,8 @@ from forms_backend.store.attendance import walk_ins
 from forms_backend.store.database import Store
 from forms_backend.store.follow_up import contacts
 
-from .report import count_figures, write_report
+from .report import Figures, count_figures, write_report
+from .report.masking import THRESHOLD
 
 if TYPE_CHECKING:
     from .cli import Project
@@ -95,14 +96,35 @@ def register_report_command(
             last_day=last_day,
         )
         if figures.last_day < figures.first_day:
-            raise click.ClickException(
-                "aucune semaine complète à publier : le rapport ne compte que des semaines "
-                f"finies, la première finira le dimanche "
-                f"{figures.first_day + timedelta(days=6 - figures.first_day.weekday()):%d/%m/%Y}"
-            )
+            raise click.ClickException(_nothing_to_publish(figures))
         written = write_report(figures, folder, project.settings.site_name)
         click.echo(
             f"Rapport écrit : {written[0]} (semaines complètes du "
             f"{figures.first_day:%d/%m/%Y} au {figures.last_day:%d/%m/%Y})"
         )
+        if figures.pending_from is not None:
+            click.echo(_pending(figures.pending_from))
         click.echo(f"Les mêmes chiffres pour un tableur : {len(written) - 1} fichiers CSV à côté.")
+
+
+def _pending(pending_from: date) -> str:
+    """Why the report stops before the last Sunday: the weeks after its last period."""
+    return (
+        f"Les semaines depuis le lundi {pending_from:%d/%m/%Y} comptent ensemble moins de "
+        f"{THRESHOLD} nouveaux jeunes : elles ne sont dans aucun chiffre du rapport, qui "
+        "s'arrête à la fin de la dernière période (elles y entreront dès qu'elles en "
+        f"compteront {THRESHOLD})."
+    )
+
+
+def _nothing_to_publish(figures: Figures) -> str:
+    """Why there is no report: no closed week yet, or too few young people for a period."""
+    if figures.pending_from is not None:
+        return f"aucune période à publier depuis le {figures.first_day:%d/%m/%Y}. " + _pending(
+            figures.pending_from
+        )
+    sunday = figures.first_day + timedelta(days=6 - figures.first_day.weekday())
+    return (
+        "aucune semaine complète à publier : le rapport ne compte que des semaines finies, "
+        f"la première finira le dimanche {sunday:%d/%m/%Y}"
+    )

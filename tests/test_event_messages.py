@@ -942,6 +942,38 @@ def test_signing_up_again_keeps_her_place_and_sends_nothing_new(kit: Kit, brevo)
     assert len(texts_to(brevo)) == 1  # the first confirmation only
 
 
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("Marie-Ève", "Marie Ève"),
+        ("Marie Ève", "marie-eve"),
+        ("Jean  Marie", "Jean Marie"),
+        ("N’Dèye", "n'deye"),
+        ("Chloë", "CHLOE"),
+        ("Lætitia", "Laetitia"),
+    ],
+)
+def test_her_first_name_typed_otherwise_is_still_her(
+    kit: Kit, brevo, first: str, again: str
+) -> None:  # type: ignore[no-untyped-def]
+    """« Marie Ève » and « Marie-Ève » are one young person: her second try keeps her place,
+    stores nothing and sends nothing, instead of a held place on the waiting list beside her own
+    and a second SMS telling her she waits."""
+    publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
+    kit.sign_up(prenom=first)
+    kit.run_worker()
+    token = fresh(kit.client, "inscription")
+    answer = kit.client.post(
+        "/formulaires/inscription",
+        data={**token, **VALID, "prenom": again, "evenement": EVENT},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.json()["statut"] == "inscrit"
+    assert kit.backend.store.submission(token["id"]) is None
+    kit.run_worker()
+    assert len(texts_to(brevo)) == 1
+
+
 def test_references_that_name_no_sign_up_change_nothing(kit: Kit) -> None:
     first = kit.sign_up()
     answer = forms_cli(kit, "liberer", EVENT, first[:8], "zzzzzzzz")
@@ -1210,3 +1242,42 @@ def test_past_the_days_sms_budget_sms_wait_and_the_counsellor_is_told_once(
         assert len([m for m in counsellor_mails(smtp) if "plafond du jour" in m["Subject"]]) == 1
         kit.at(datetime(2030, 3, 2, 10, 1, tzinfo=PARIS))  # the window frees: the two others
         assert sorted(sms["recipient"] for sms in brevo) == [f"3360000010{n}" for n in range(4)]
+
+
+def test_a_restart_neither_opens_a_fresh_sms_budget_nor_tells_the_counsellor_again(
+    tmp_path: Path, smtp, httpserver: HTTPServer, brevo
+) -> None:  # type: ignore[no-untyped-def]
+    """A deploy, a crash or a reboot restarts the backend: the SMS of the last 24 hours still
+    count (else each restart would let another ``PORTE_VOIX_SMS_PER_DAY`` go), and the
+    counsellor, already told that SMS wait, is not told again. The worker's clock is the real
+    time here, as in production: the outbox stamps a sent row with it."""
+    from starlette.testclient import TestClient
+
+    config = make_config(
+        tmp_path,
+        smtp_url=smtp.url,
+        sms_url=httpserver.url_for("/"),
+        sms_key=KEY,
+        sms_sender="MissionLoc",
+        sms_per_day=2,
+    )
+    publish(config.site_dir, event_at(SATURDAY_2PM))
+    write_organisation(config.site_dir)
+
+    def started() -> TestClient:
+        clock = Clock(datetime.now(UTC))
+        app = create_app(config, run_worker=False, clock=clock)
+        return TestClient(app, follow_redirects=False), clock
+
+    def told() -> int:
+        return len([m for m in counsellor_mails(smtp) if "plafond du jour" in m["Subject"]])
+
+    for n, numbers in enumerate((("01", "02"), ("03",), ("04",))):
+        client, clock = started()
+        with client:
+            kit = Kit(client, client.app.state.backend, clock, config)
+            for number in numbers:
+                kit.sign_up(telephone=f"06 00 00 01 {number}", prenom=f"Nom{number}")
+            kit.run_worker()
+            assert len(brevo) == 2, f"after start {n + 1}"
+            assert told() == (0 if n == 0 else 1), f"after start {n + 1}"

@@ -32,7 +32,7 @@ from generator.slugs import normalise
 from .backend import client_for, fresh, make_config, manifest_event, write_manifest
 from .browser import AXE_OPTIONS, chromium
 from .conftest import PARIS, Project, event_text, new_project, when
-from .test_report_privacy import report_problems
+from .test_report_privacy import plain, report_problems
 
 CAPTIONS = {
     "canaux": "Par quel moyen les jeunes sont venus",
@@ -290,7 +290,7 @@ def test_the_page_says_the_same_as_the_csv_files(report: Path) -> None:
         expected = table(report, name)
         caption = next(t for t in soup.find_all("table") if t.caption.get_text() == CAPTIONS[name])
         shown_rows = {
-            row.th.get_text(): [cell.get_text() for cell in row.find_all("td")]
+            plain(row.th.get_text()): [plain(cell.get_text()) for cell in row.find_all("td")]
             for row in caption.tbody.find_all("tr")
         }
         assert shown_rows == expected, name
@@ -328,7 +328,7 @@ def test_no_count_under_five_and_no_personal_data(filled: Filled, report: Path) 
         "5",
         "5",
     ]
-    assert "La plus forte : 5 jeunes" in weekly_chart.desc.get_text()
+    assert "La plus forte : 5 jeunes" in plain(weekly_chart.desc.get_text())
     assert report_problems(report) == []
     everything = "".join(path.read_text(encoding="utf-8-sig") for path in report.iterdir())
     with sqlite3.connect(filled.config.database) as db:
@@ -346,8 +346,12 @@ def test_the_page_says_truly_what_small_and_masked_cells_are(report: Path) -> No
     """« < 5 » is 0 to 4 (the page said 5 was its highest value), and « masqué » follows
     from the figures shown, not from the true counts."""
     page = BeautifulSoup((report / "rapport.html").read_text(encoding="utf-8"), "html.parser")
-    note = " ".join(
-        page.find("h2", string="Comment ces nombres sont comptés").find_next("div").stripped_strings
+    note = plain(
+        " ".join(
+            page.find("h2", string="Comment ces nombres sont comptés")
+            .find_next("div")
+            .stripped_strings
+        )
     )
     assert "« < 5 » (de zéro à quatre jeunes) est hachuré jusqu'à 5." in note
     assert "ce choix ne dépend que des nombres affichés, pas des vrais nombres cachés" in note

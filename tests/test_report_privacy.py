@@ -193,15 +193,24 @@ def _rate_problems(soup: BeautifulSoup, cells: dict[str, str]) -> list[str]:
     return problems
 
 
+def plain(text: str) -> str:
+    """``text`` with its non-breaking spaces as plain ones."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def _csv_problems(folder: Path, soup: BeautifulSoup) -> list[str]:
     """Each CSV file holds the same cells as a table of the page (so the checks above hold)."""
     tables = []
     for table in soup.find_all("table"):
-        rows = [[cell.get_text() for cell in row.find_all(["th", "td"])] for row in table("tr")]
+        # The page's non-breaking spaces are typography: a spreadsheet's cells do without.
+        rows = [
+            [plain(cell.get_text()) for cell in row.find_all(["th", "td"])] for row in table("tr")
+        ]
         tables.append(rows)
     problems = []
     for path in folder.glob("*.csv"):
-        rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+        text = plain(path.read_text(encoding="utf-8-sig"))
+        rows = list(csv.reader(text.splitlines(), delimiter=";"))
         if rows not in tables:
             problems.append(f"{path.name} differs from the page")
     return problems

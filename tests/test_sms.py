@@ -321,3 +321,35 @@ def test_a_partner_is_told_formally_that_sms_needs_a_mobile() -> None:
         "portable, ou choisissez un appel."
     }
     assert check_form(FORMS["orientation"], referral).errors == {}
+
+
+def _status_with_budget(config) -> str:  # type: ignore[no-untyped-def]
+    """``forms status`` with the operator's setting ``PORTE_VOIX_SMS_PER_DAY``, on one line."""
+    from click.testing import CliRunner
+
+    from forms_backend.cli import forms
+
+    env = {
+        "PORTE_VOIX_DB": str(config.database),
+        "PORTE_VOIX_SITE_DIR": str(config.site_dir),
+        "PORTE_VOIX_COUNSELLOR_EMAIL": config.counsellor_email,
+        "PORTE_VOIX_SMS_PER_DAY": str(config.sms_per_day),
+    }
+    answer = CliRunner().invoke(forms, ["status"], env=env)
+    assert answer.exit_code == 0, answer.output
+    return " ".join(answer.output.split())
+
+
+def test_status_says_how_much_of_the_days_sms_budget_is_spent(tmp_path: Path) -> None:
+    """Past ``PORTE_VOIX_SMS_PER_DAY``, « 1 en attente » alone reads like a reminder not due
+    yet: the operator is told the budget is spent, and that the SMS wait for it."""
+    config = signup_config(tmp_path, sms_per_day=1)
+    submit(config, {"evenement": "2030-01-01-atelier"}, form="inscription")
+    submit(config, {"evenement": "2030-01-01-atelier", "prenom": "Léo"}, form="inscription")
+    before = _status_with_budget(config)
+    assert "SMS des dernières 24 heures : 0 sur 1 (PORTE_VOIX_SMS_PER_DAY)" in before
+    forward(config)
+    assert len(list(config.sms_dir.glob("*.txt"))) == 1
+    after = _status_with_budget(config)
+    assert "SMS des dernières 24 heures : 1 sur 1 (PORTE_VOIX_SMS_PER_DAY)" in after
+    assert "plafond atteint" in after

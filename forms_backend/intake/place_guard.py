@@ -77,10 +77,15 @@ def _same_contact(db: sqlite3.Connection, values: dict[str, Any]) -> list[sqlite
     ).fetchall()
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def name_key(first_name: str) -> str:
-    """A first name as typed in two tries: « Inès », « ines », « INES » are one."""
-    decomposed = unicodedata.normalize("NFKD", first_name.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """A first name as typed in two tries: « Inès », « ines », « INES » are one, and so are
+    « Marie-Ève », « Marie Ève » and « marie  eve », « N’Dèye » and « n'deye », « Lætitia » and
+    « Laetitia »: only letters and digits count, without accents, case nor ligatures."""
+    decomposed = unicodedata.normalize("NFKD", first_name.casefold().translate(_LIGATURES))
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
 
 def signed_up_already(db: sqlite3.Connection, values: dict[str, Any]) -> tuple[str, str] | None:

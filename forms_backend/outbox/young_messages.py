@@ -20,7 +20,7 @@ from forms_backend.outbox.mail import Mailer
 from forms_backend.outbox.quiet_hours import allowed, next_allowed
 from forms_backend.outbox.seats import starts_at
 from forms_backend.outbox.sms import SmsSender
-from forms_backend.outbox.sms_budget import SmsBudget
+from forms_backend.outbox.sms_budget import WINDOW, SmsBudget
 from forms_backend.outbox.young_targets import (
     BEFORE,
     CHANGED,
@@ -68,6 +68,7 @@ class YoungMessages:
     ) -> None:
         self.store, self.config, self.events, self.sms = store, config, events, sms
         self.budget = SmsBudget(config.sms_per_day)
+        self._budget_restored = False
         self._secret = secret
 
     def send(
@@ -92,6 +93,10 @@ class YoungMessages:
 
     def _within_budget(self, submission: dict[str, Any], now: datetime) -> None:
         """Raise :class:`Later` past the day's SMS budget, telling the counsellor once."""
+        if not self._budget_restored:  # after a start: the 24 hours began before it
+            sent, told = sql.sms_spent_since(self.store.connection(), now - 2 * WINDOW)
+            self.budget.restore(sent, told)
+            self._budget_restored = True
         free_at = self.budget.next_free(now)
         if free_at is None:
             return

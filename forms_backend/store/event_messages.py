@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from forms_backend.store.database import now_text
@@ -28,6 +28,29 @@ def add_rows(db: sqlite3.Connection, submission_id: str, rows: list[tuple[str, d
         "VALUES (?, ?, ?, ?)",
         [(submission_id, target, now_text(due), stamp) for target, due in rows],
     ).rowcount
+
+
+def sms_spent_since(
+    db: sqlite3.Connection, since: datetime
+) -> tuple[list[datetime], list[datetime]]:
+    """The SMS sent to young people after ``since``, and when the counsellor was told after it
+    that the day's SMS budget was spent (the time is the notice's key, on the worker's clock)."""
+    sent = [
+        datetime.fromisoformat(row[0])
+        for row in db.execute(
+            "SELECT sent_at FROM outbox WHERE state = 'sent' AND target LIKE 'sms:%' "
+            "AND sent_at > ?",
+            (now_text(since),),
+        )
+    ]
+    told = []
+    for (target,) in db.execute(
+        "SELECT target FROM outbox WHERE target LIKE 'conseillere:sms-en-attente:%'"
+    ):
+        moment = datetime.strptime(target.rsplit(":", 1)[1], "%Y%m%d%H%M").replace(tzinfo=UTC)
+        if moment > since:
+            told.append(moment)
+    return sent, told
 
 
 def drop_pending(db: sqlite3.Connection, submission_id: str, patterns: tuple[str, ...]) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from forms_backend.html_typography import typeset_html
+
 from .document import report_html
 from .figures import Figures, count_figures
 from .publication import publish
@@ -20,5 +22,6 @@ def write_report(figures: Figures, folder: Path, organisation: str) -> list[Path
     shown = publish(figures)
     tables = report_tables(shown)
     page = folder / "rapport.html"
-    page.write_text(report_html(shown, tables, organisation), encoding="utf-8")
+    # The non-breaking spaces of every other page of the kit (« : », « », « 5 jeunes »).
+    page.write_text(typeset_html(report_html(shown, tables, organisation)), encoding="utf-8")
     return [page, *(table.write_csv(folder) for table in tables)]

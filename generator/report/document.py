@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
+from ..content.french_dates import clock
 from .charts import bar_chart, periods_chart, progress_chart
 from .figures import PARIS
 from .masking import BASE, HIDDEN, RATE_MINIMUM, RATE_STEP, SMALL, THRESHOLD, Cell
@@ -89,7 +90,8 @@ def report_html(shown: Shown, tables: list[Table], organisation: str) -> str:
     """The whole page."""
     by_name = {table.name: table for table in tables}
     period = f"du {shown.first_day:%d/%m/%Y} au {shown.last_day:%d/%m/%Y}"
-    made = datetime.now(PARIS).strftime("%d/%m/%Y à %H:%M")
+    now = datetime.now(PARIS)
+    made = f"{now:%d/%m/%Y} à {clock(now)}"  # « 5 h 19 », as French writes a time
     key = [
         f"<li>{_strong(shown.reached)} jeunes atteints {period}</li>",
         f"<li>{_strong(shown.since_start)} depuis le début du programme "

@@ -107,6 +107,9 @@ class EventRow:
     reached: int
     past: bool
     held: bool = False  # the event's day has come: attendance can be counted
+    # Held after the report's last day, before the report was made: not « to come », only
+    # after what this report counts (the end of its last period can be weeks ago).
+    since_end: bool = False
     came: int = 0
     walked_in: int = 0
 
@@ -179,7 +182,7 @@ def count_figures(
         territories=_territories(chosen, settings),
         priority_people=sum(1 for c in chosen if settings.is_priority(c.commune)),
         rural_people=sum(1 for c in chosen if settings.is_rural(c.commune)),
-        events=_events(contacts, firsts, events, walk_ins or {}, (first_day, last_day)),
+        events=_events(contacts, firsts, events, walk_ins or {}, (first_day, last_day), today),
         ages=_ages(chosen),
         contact_channels=[
             (label, sum(1 for c in chosen if c.channel == key))
@@ -364,6 +367,7 @@ def _events(
     events: list[Event],
     walk_ins: dict[str, int],
     period: tuple[date, date],
+    today: date,
 ) -> list[EventRow]:
     """The events as they stood at the end of ``period``: sign-ups made by its last day,
     events held by then (attendance is noted afterwards, when it is)."""
@@ -396,6 +400,7 @@ def _events(
                 reached=reached[event.id],
                 past=past,
                 held=day <= last_day,
+                since_end=last_day < day < today,
                 came=came[event.id],
                 walked_in=walk_ins.get(event.id, 0) + without_place[event.id],
             )

@@ -55,6 +55,7 @@ class ShownEvent:
     came: Cell | None = None  # None: not held yet, or no sign-up to come from
     walked_in: Cell | None = None  # None: not held yet
     rate: Cell | None = None
+    since_end: bool = False  # held after the report's last day (see EventRow)
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def publish(figures: Figures) -> Shown:
                 row.past,
                 row.held,
                 *(cell(key) if key else None for key in came),
+                since_end=row.since_end,
             )
             for row, keys, came in zip(figures.events, events, presence, strict=True)
         ],

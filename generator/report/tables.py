@@ -156,8 +156,8 @@ def report_tables(shown: Shown) -> list[Table]:
                     _places(row.registration, row.places),
                     row.signed_up if row.registration else "",
                     row.waiting if row.registration else "",
-                    row.reached if row.past else "à venir",
-                    *_presence(row),
+                    row.reached if row.past else _not_counted(row, shown.last_day),
+                    *_presence(row, shown.last_day),
                 )
                 for row in shown.events
             ],
@@ -186,11 +186,17 @@ def _places(registration: bool, places: int | None) -> str:
     return "sans limite" if places is None else str(places)
 
 
-def _presence(row: ShownEvent) -> tuple[str | Cell, str | Cell, str | Cell]:
-    """Came, came without a place, show-up rate: « à venir » before the day, empty where the
-    event took no sign-up."""
+def _not_counted(row: ShownEvent, last_day: date) -> str:
+    """What an event's figure says before the report counts it: « à venir » for an event still
+    to come, « après le … » for one held after the report's last day (its end of period)."""
+    return f"après le {last_day:%d/%m/%Y}" if row.since_end else "à venir"
+
+
+def _presence(row: ShownEvent, last_day: date) -> tuple[str | Cell, str | Cell, str | Cell]:
+    """Came, came without a place, show-up rate: « à venir » before the day (« après le … »
+    when held after the report's end), empty where the event took no sign-up."""
     if not row.held:
-        return ("à venir", "à venir", "à venir")
+        return (_not_counted(row, last_day),) * 3
     return (row.came or "", row.walked_in or "", row.rate or "")
 
 
