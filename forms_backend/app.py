@@ -13,7 +13,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -52,7 +52,12 @@ from forms_backend.intake.forms import (
 )
 from forms_backend.intake.free_place import free_place_routes
 from forms_backend.intake.negotiation import NO_STORE, wants_json
-from forms_backend.intake.place_guard import PlaceGuard, hold_reason, signed_up_already
+from forms_backend.intake.place_guard import (
+    SAME_CONTACT,
+    PlaceGuard,
+    hold_reason,
+    signed_up_already,
+)
 from forms_backend.intake.proxies import TrustedProxies
 from forms_backend.intake.render import form_html, page_with_form
 from forms_backend.intake.spam import RateLimiter, TimeTokens, client_address, foreign_origin
@@ -64,6 +69,7 @@ from forms_backend.outbox.messages import received_at
 from forms_backend.outbox.seats import Seats
 from forms_backend.store.committer import GroupCommitter
 from forms_backend.store.database import Recorded, Store
+from forms_backend.store.event_messages import taken as places_taken
 from forms_backend.store.event_messages import waiting_rank
 from forms_backend.store.purge import Removed, purge_if_due
 from forms_backend.validator.fields import Checked, check_form
@@ -292,13 +298,23 @@ def create_app(
             targets += young
 
         def record(db: sqlite3.Connection) -> Recorded:
-            if capacity is not None:  # places to fill: one per contact, a few per connection
-                again = signed_up_already(db, values)
-                if again is not None:  # her own place (or rank) stands: nothing new to store
-                    return Recorded(*again, created=False)
-                values["held"] = hold_reason(db, values, backend.place_guard, client)
+            if capacity is None:
+                allowed, rows = backend.seats.within_limit(db, values, targets, place_rows, now)
+                return backend.store.insert_submission(db, values, allowed, capacity, rows, due=now)
+            # Places to fill: one per contact, a few per connection. What the page answers a
+            # number or mailbox already signed up depends only on the places left, as for anyone:
+            # else typing a stranger's number would tell whether she is signed up. Her own SMS or
+            # e-mail tells her the truth.
+            public = (
+                "inscrit" if places_taken(db, values["event_id"]) < capacity else "liste_attente"
+            )
+            again = signed_up_already(db, values)
+            if again is not None:  # her own place (or rank) stands: nothing new to store
+                return Recorded(again[0], public, created=False)
+            values["held"] = hold_reason(db, values, backend.place_guard, client)
             allowed, rows = backend.seats.within_limit(db, values, targets, place_rows, now)
-            return backend.store.insert_submission(db, values, allowed, capacity, rows, due=now)
+            recorded = backend.store.insert_submission(db, values, allowed, capacity, rows, due=now)
+            return replace(recorded, status=public) if values["held"] == SAME_CONTACT else recorded
 
         recorded = await backend.committer.run(record)
         if event is not None and recorded.created and recorded.status == "inscrit":

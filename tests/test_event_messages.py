@@ -935,11 +935,44 @@ def test_signing_up_again_keeps_her_place_and_sends_nothing_new(kit: Kit, brevo)
         },
         headers={"Accept": "application/json"},
     )
-    assert answer.json()["statut"] == "inscrit"  # her own place, though the event is full
+    # The page answers as it would anyone now (full: the waiting list), never from what this
+    # number holds: else a stranger typing her number would learn she is signed up. Her own
+    # SMS, received on her phone only, says she has her place.
+    stranger = kit.client.post(
+        "/formulaires/inscription",
+        data={
+            **fresh(kit.client, "inscription"),
+            **VALID,
+            "prenom": "Zoé",
+            "telephone": "07 00 00 00 01",
+            "evenement": EVENT,
+        },
+        headers={"Accept": "application/json"},
+    )
+    assert answer.json()["statut"] == stranger.json()["statut"] == "liste_attente"
     assert kit.backend.store.submission(token["id"]) is None  # nothing new stored
     assert kit.status(first) == "inscrit"
     kit.run_worker()
     assert len(texts_to(brevo)) == 1  # the first confirmation only
+
+
+def test_a_strangers_number_tells_nothing_of_her_sign_up(kit: Kit) -> None:
+    """Typing someone's number (with her first name, or any other) gets the answer a new
+    number gets: whether she is signed up is not for a stranger to learn."""
+    kit.sign_up()  # Inès, 06 12 34 56 78, places left
+    answers = []
+    for first_name, number in (
+        ("Inès", "06 12 34 56 78"),
+        ("Autre", "06 12 34 56 78"),
+        ("Zoé", "07 11 22 33 44"),
+    ):
+        token = fresh(kit.client, "inscription")
+        typed = {**token, **VALID, "prenom": first_name, "telephone": number, "evenement": EVENT}
+        answer = kit.client.post(
+            "/formulaires/inscription", data=typed, headers={"Accept": "application/json"}
+        )
+        answers.append(answer.json()["statut"])
+    assert answers == ["inscrit"] * 3
 
 
 @pytest.mark.parametrize(
@@ -968,7 +1001,7 @@ def test_her_first_name_typed_otherwise_is_still_her(
         data={**token, **VALID, "prenom": again, "evenement": EVENT},
         headers={"Accept": "application/json"},
     )
-    assert answer.json()["statut"] == "inscrit"
+    assert answer.json()["statut"] == "liste_attente"  # as anyone now: the one place is hers
     assert kit.backend.store.submission(token["id"]) is None
     kit.run_worker()
     assert len(texts_to(brevo)) == 1
