@@ -8,6 +8,8 @@ import json
 import re
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -132,24 +134,36 @@ def brevo(httpserver: HTTPServer) -> list[dict[str, Any]]:
     return received
 
 
-@pytest.fixture
-def kit(tmp_path: Path, smtp, httpserver: HTTPServer, brevo) -> Kit:  # type: ignore[no-untyped-def]
+def kit_config(tmp_path: Path, smtp, httpserver: HTTPServer, **overrides: Any):  # type: ignore[no-untyped-def]
+    """A backend's settings sending to the local SMTP and SMS servers, the event published."""
     config = make_config(
         tmp_path,
         smtp_url=smtp.url,
         sms_url=httpserver.url_for("/"),
         sms_key=KEY,
         sms_sender="MissionLoc",
-        places_per_connection=6,
+        **{"places_per_connection": 6, **overrides},
     )
     publish(config.site_dir, event_at(SATURDAY_2PM))
     write_organisation(config.site_dir)
-    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
-    app = create_app(config, run_worker=False, clock=clock)
+    return config
+
+
+@contextmanager
+def running(config, clock: Clock) -> Iterator[Kit]:  # type: ignore[no-untyped-def]
+    """The app on ``config`` at ``clock``'s time, its worker driven by the test."""
     from starlette.testclient import TestClient
 
+    app = create_app(config, run_worker=False, clock=clock)
     with TestClient(app, follow_redirects=False) as client:
         yield Kit(client, app.state.backend, clock, config)
+
+
+@pytest.fixture
+def kit(tmp_path: Path, smtp, httpserver: HTTPServer, brevo) -> Kit:  # type: ignore[no-untyped-def]
+    config = kit_config(tmp_path, smtp, httpserver)
+    with running(config, Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))) as started:
+        yield started
 
 
 def texts_to(brevo: list[dict[str, Any]], number: str = "33612345678") -> list[str]:
@@ -1248,22 +1262,8 @@ def test_past_the_days_sms_budget_sms_wait_and_the_counsellor_is_told_once(
 ) -> None:  # type: ignore[no-untyped-def]
     """Many connections and many numbers could spend every SMS credit in a night: past
     ``PORTE_VOIX_SMS_PER_DAY`` in 24 hours, SMS wait (none lost) and the counsellor is told."""
-    config = make_config(
-        tmp_path,
-        smtp_url=smtp.url,
-        sms_url=httpserver.url_for("/"),
-        sms_key=KEY,
-        sms_sender="MissionLoc",
-        sms_per_day=2,
-    )
-    publish(config.site_dir, event_at(SATURDAY_2PM))
-    write_organisation(config.site_dir)
-    clock = Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))
-    app = create_app(config, run_worker=False, clock=clock)
-    from starlette.testclient import TestClient
-
-    with TestClient(app, follow_redirects=False) as client:
-        kit = Kit(client, app.state.backend, clock, config)
+    config = kit_config(tmp_path, smtp, httpserver, sms_per_day=2)
+    with running(config, Clock(datetime(2030, 3, 1, 10, 0, tzinfo=PARIS))) as kit:
         for n in range(4):
             kit.sign_up(telephone=f"06 00 00 01 0{n}", prenom=f"Nom{n}")
         kit.run_worker()
@@ -1284,31 +1284,13 @@ def test_a_restart_neither_opens_a_fresh_sms_budget_nor_tells_the_counsellor_aga
     count (else each restart would let another ``PORTE_VOIX_SMS_PER_DAY`` go), and the
     counsellor, already told that SMS wait, is not told again. The worker's clock is the real
     time here, as in production: the outbox stamps a sent row with it."""
-    from starlette.testclient import TestClient
-
-    config = make_config(
-        tmp_path,
-        smtp_url=smtp.url,
-        sms_url=httpserver.url_for("/"),
-        sms_key=KEY,
-        sms_sender="MissionLoc",
-        sms_per_day=2,
-    )
-    publish(config.site_dir, event_at(SATURDAY_2PM))
-    write_organisation(config.site_dir)
-
-    def started() -> TestClient:
-        clock = Clock(datetime.now(UTC))
-        app = create_app(config, run_worker=False, clock=clock)
-        return TestClient(app, follow_redirects=False), clock
+    config = kit_config(tmp_path, smtp, httpserver, sms_per_day=2)
 
     def told() -> int:
         return len([m for m in counsellor_mails(smtp) if "plafond du jour" in m["Subject"]])
 
     for n, numbers in enumerate((("01", "02"), ("03",), ("04",))):
-        client, clock = started()
-        with client:
-            kit = Kit(client, client.app.state.backend, clock, config)
+        with running(config, Clock(datetime.now(UTC))) as kit:
             for number in numbers:
                 kit.sign_up(telephone=f"06 00 00 01 {number}", prenom=f"Nom{number}")
             kit.run_worker()
