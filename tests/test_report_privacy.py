@@ -393,11 +393,11 @@ class Person:
     came: bool  # noted present (when their event is held)
 
 
-people = st.lists(
-    st.builds(
+def person(days_ago: st.SearchStrategy[int]) -> st.SearchStrategy[Person]:
+    """A young person first reached ``days_ago`` days before the report, everything else drawn."""
+    return st.builds(
         Person,
-        # Few distinct days: several young people in the same week, and weeks of one or two.
-        days_ago=st.sampled_from((69, 66, 60, 45, 44, 43, 30, 20, 19, 12, 6, 1, 0)),
+        days_ago=days_ago,
         form=st.sampled_from(("rappel", "rappel", "orientation", "inscription")),
         source=st.sampled_from(SOURCES),
         commune=st.sampled_from(COMMUNES),
@@ -407,8 +407,12 @@ people = st.lists(
         event=st.sampled_from((0, 1, 2)),
         signs_up_later=st.booleans(),
         came=st.booleans(),
-    ),
-    max_size=40,
+    )
+
+
+# Few distinct days: several young people in the same week, and weeks of one or two.
+people = st.lists(
+    person(st.sampled_from((69, 66, 60, 45, 44, 43, 30, 20, 19, 12, 6, 1, 0))), max_size=40
 )
 
 

@@ -30,13 +30,12 @@ from generator.report.masking import HIDDEN, SMALL
 
 from .conftest import PARIS
 from .test_report_privacy import (
-    COMMUNES,
-    SOURCES,
     TODAY,
     Loaded,
     Person,
     fill,
     make_project,
+    person,
     report_problems,
 )
 
@@ -45,22 +44,6 @@ from .test_report_privacy import (
 # and in 12 days: still to come at T1, some held by the second report.
 T1 = monday(TODAY) - timedelta(days=19)
 NOON_T1 = datetime.combine(T1, time(12), PARIS)
-
-
-def person(days_before_t1: st.SearchStrategy[int]) -> st.SearchStrategy[Person]:
-    return st.builds(
-        Person,
-        days_ago=days_before_t1,
-        form=st.sampled_from(("rappel", "rappel", "orientation", "inscription")),
-        source=st.sampled_from(SOURCES),
-        commune=st.sampled_from(COMMUNES),
-        age=st.integers(16, 29),
-        channel=st.sampled_from(("sms", "appel", "whatsapp", "email")),
-        structure=st.sampled_from(("MJC de Pompey", "Une structure inconnue")),
-        event=st.sampled_from((0, 1, 2)),
-        signs_up_later=st.booleans(),
-        came=st.booleans(),
-    )
 
 
 # Days before T1: weeks since the programme's start, and the week going on (2, 1, 0).
