@@ -87,15 +87,20 @@ class Kit:
     clock: Clock
     config: Any
 
-    def sign_up(self, **fields: str) -> str:
+    def post_sign_up(self, **fields: str) -> tuple[str, dict[str, Any]]:
+        """A sign-up as the page sends it: its id, and the backend's answer."""
         token = fresh(self.client, "inscription")
         answer = self.client.post(
             "/formulaires/inscription",
             data={**token, **VALID, "evenement": EVENT, **fields},
             headers={"Accept": "application/json"},
         )
-        assert answer.json()["ok"], answer.text
-        return token["id"]
+        return token["id"], answer.json()
+
+    def sign_up(self, **fields: str) -> str:
+        submission_id, answer = self.post_sign_up(**fields)
+        assert answer["ok"], answer
+        return submission_id
 
     def run_worker(self) -> None:
         """One pass of the worker at the clock's time."""
@@ -937,34 +942,13 @@ def test_signing_up_again_keeps_her_place_and_sends_nothing_new(kit: Kit, brevo)
     publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
     first = kit.sign_up()
     kit.run_worker()
-    token = fresh(kit.client, "inscription")
-    answer = kit.client.post(
-        "/formulaires/inscription",
-        data={
-            **token,
-            **VALID,
-            "prenom": " INES ",
-            "telephone": "+33612345678",
-            "evenement": EVENT,
-        },
-        headers={"Accept": "application/json"},
-    )
+    again, answer = kit.post_sign_up(prenom=" INES ", telephone="+33612345678")
     # The page answers as it would anyone now (full: the waiting list), never from what this
     # number holds: else a stranger typing her number would learn she is signed up. Her own
     # SMS, received on her phone only, says she has her place.
-    stranger = kit.client.post(
-        "/formulaires/inscription",
-        data={
-            **fresh(kit.client, "inscription"),
-            **VALID,
-            "prenom": "Zoé",
-            "telephone": "07 00 00 00 01",
-            "evenement": EVENT,
-        },
-        headers={"Accept": "application/json"},
-    )
-    assert answer.json()["statut"] == stranger.json()["statut"] == "liste_attente"
-    assert kit.backend.store.submission(token["id"]) is None  # nothing new stored
+    _, stranger = kit.post_sign_up(prenom="Zoé", telephone="07 00 00 00 01")
+    assert answer["statut"] == stranger["statut"] == "liste_attente"
+    assert kit.backend.store.submission(again) is None  # nothing new stored
     assert kit.status(first) == "inscrit"
     kit.run_worker()
     assert len(texts_to(brevo)) == 1  # the first confirmation only
@@ -974,18 +958,10 @@ def test_a_strangers_number_tells_nothing_of_her_sign_up(kit: Kit) -> None:
     """Typing someone's number (with her first name, or any other) gets the answer a new
     number gets: whether she is signed up is not for a stranger to learn."""
     kit.sign_up()  # Inès, 06 12 34 56 78, places left
-    answers = []
-    for first_name, number in (
-        ("Inès", "06 12 34 56 78"),
-        ("Autre", "06 12 34 56 78"),
-        ("Zoé", "07 11 22 33 44"),
-    ):
-        token = fresh(kit.client, "inscription")
-        typed = {**token, **VALID, "prenom": first_name, "telephone": number, "evenement": EVENT}
-        answer = kit.client.post(
-            "/formulaires/inscription", data=typed, headers={"Accept": "application/json"}
-        )
-        answers.append(answer.json()["statut"])
+    tries = (("Inès", "06 12 34 56 78"), ("Autre", "06 12 34 56 78"), ("Zoé", "07 11 22 33 44"))
+    answers = [
+        kit.post_sign_up(prenom=name, telephone=number)[1]["statut"] for name, number in tries
+    ]
     assert answers == ["inscrit"] * 3
 
 
@@ -1009,14 +985,9 @@ def test_her_first_name_typed_otherwise_is_still_her(
     publish(kit.config.site_dir, event_at(SATURDAY_2PM, places=1))
     kit.sign_up(prenom=first)
     kit.run_worker()
-    token = fresh(kit.client, "inscription")
-    answer = kit.client.post(
-        "/formulaires/inscription",
-        data={**token, **VALID, "prenom": again, "evenement": EVENT},
-        headers={"Accept": "application/json"},
-    )
-    assert answer.json()["statut"] == "liste_attente"  # as anyone now: the one place is hers
-    assert kit.backend.store.submission(token["id"]) is None
+    second, answer = kit.post_sign_up(prenom=again)
+    assert answer["statut"] == "liste_attente"  # as anyone now: the one place is hers
+    assert kit.backend.store.submission(second) is None
     kit.run_worker()
     assert len(texts_to(brevo)) == 1
 
